@@ -1,0 +1,119 @@
+"""Small helpers over the stdlib ``ast`` shared by the rules."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator, Mapping
+
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Statements whose bodies still run at the level of the statement that holds them.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def qualified_name(node: ast.AST, imports: Mapping[str, str]) -> str | None:
+    """The dotted name with its first part resolved through the module's imports."""
+    name = dotted_name(node)
+    if name is None:
+        return None
+    head, dot, rest = name.partition(".")
+    target = imports.get(head)
+    if target is None:
+        return name
+    return f"{target}{dot}{rest}"
+
+
+def call_name(call: ast.Call, imports: Mapping[str, str]) -> str | None:
+    return qualified_name(call.func, imports)
+
+
+def last_part(name: str | None) -> str:
+    return "" if name is None else name.rsplit(".", 1)[-1]
+
+
+def import_bindings(stmt: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
+    """(local name, qualified name) for each name an import statement binds."""
+    if isinstance(stmt, ast.Import):
+        for alias in stmt.names:
+            if alias.asname:
+                yield alias.asname, alias.name
+            else:
+                head = alias.name.split(".", 1)[0]
+                yield head, head
+        return
+    module = "." * stmt.level + (stmt.module or "")
+    for alias in stmt.names:
+        if alias.name == "*":
+            continue
+        separator = "" if module.endswith(".") or not module else "."
+        yield alias.asname or alias.name, f"{module}{separator}{alias.name}"
+
+
+def block_statements(stmts: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run at this level: into if/try/with/for bodies, not into defs or classes."""
+    stack = list(reversed(list(stmts)))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, SCOPE_NODES):
+            continue
+        nested: list[ast.stmt] = []
+        for field_name in _BLOCK_FIELDS:
+            for child in getattr(stmt, field_name, ()):
+                if isinstance(child, ast.ExceptHandler):
+                    nested.extend(child.body)
+                else:
+                    nested.append(child)
+        if isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                nested.extend(case.body)
+        stack.extend(reversed(nested))
+
+
+def collect_imports(stmts: Iterable[ast.stmt]) -> dict[str, str]:
+    imports: dict[str, str] = {}
+    for stmt in block_statements(stmts):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            imports.update(import_bindings(stmt))
+    return imports
+
+
+def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under ``node`` that belongs to the same scope: nested defs are not entered."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        yield child
+        if not isinstance(child, SCOPE_NODES):
+            stack.extend(ast.iter_child_nodes(child))
+
+
+def walk_statements(stmts: Iterable[ast.stmt]) -> Iterator[ast.AST]:
+    """``walk_scope`` over a list of statements (a handler body, a loop body)."""
+    for stmt in stmts:
+        yield stmt
+        if not isinstance(stmt, SCOPE_NODES):
+            yield from walk_scope(stmt)
+
+
+def names_loaded(node: ast.AST) -> set[str]:
+    return {
+        child.id
+        for child in (node, *walk_scope(node))
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
+    }
+
+
+def is_name(node: ast.AST | None, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name

@@ -1,0 +1,310 @@
+"""The ``errguard`` command: check, fix, explain, rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from errguard import __version__
+from errguard.config import Config, ConfigError, discover_config
+from errguard.detect.engine import FileResult
+from errguard.discovery import MissingPath, discover
+from errguard.edits import unified_diff
+from errguard.fixer import FixResult, write_atomic
+from errguard.models import Applicability, Violation
+from errguard.registry import load_rules
+from errguard.report import RENDERERS, SHOWS_EDITS
+from errguard.runner import Job, check_file, fix_file, run
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+DESCRIPTION = """\
+Find error-prone Django code: N+1 query loops, check-then-create races, unclosed cursors and
+connections, bare and silently swallowing excepts, exception text sent to clients, and import
+cycles that crash. Reads source only; never imports your project."""
+
+EPILOG = """\
+exit codes:
+  0  no findings
+  1  findings (for fix: findings remain; for fix --diff: there are fixes to apply)
+  2  usage error, invalid configuration or internal error
+
+examples:
+  errguard check                       check the current directory
+  errguard check app/ --select EG4     only the exception rules
+  errguard check --format json         machine-readable findings with fix edits
+  errguard fix --diff                  show what the safe fixes would change
+  errguard explain EG401               the documentation of one rule
+
+Configure in pyproject.toml under [tool.errguard]; silence one line with "# noqa: EG401"."""
+
+
+def _code_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="files or directories to check (default: .)",
+    )
+    group = parser.add_argument_group("rule selection")
+    group.add_argument(
+        "--select",
+        type=_code_list,
+        metavar="CODES",
+        help="comma-separated codes or prefixes to run, replacing the configured "
+        "selection (e.g. EG4,EG101)",
+    )
+    group.add_argument(
+        "--extend-select",
+        type=_code_list,
+        action="extend",
+        default=[],
+        metavar="CODES",
+        help="codes or prefixes to run in addition",
+    )
+    group.add_argument(
+        "--ignore",
+        type=_code_list,
+        action="extend",
+        default=[],
+        metavar="CODES",
+        help="codes or prefixes to skip, added to the configured ignores",
+    )
+    files = parser.add_argument_group("files and configuration")
+    files.add_argument(
+        "--exclude",
+        type=_code_list,
+        action="extend",
+        default=[],
+        metavar="GLOBS",
+        help="extra file or directory patterns to skip",
+    )
+    files.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named explicitly too (for pre-commit)",
+    )
+    files.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="pyproject.toml to use instead of the nearest one",
+    )
+    files.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)"
+    )
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="errguard",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"errguard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="report findings",
+        description="Report findings.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _selection_options(check)
+    check.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        default="text",
+        help="output format (default: text, like flake8)",
+    )
+    check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+
+    fix = commands.add_parser(
+        "fix",
+        help="apply fixes",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Apply the safe fixes (and the unsafe ones with --unsafe-fixes). Every fix "
+        "is re-parsed and re-checked before the file is written; files that do not parse are "
+        "left alone.",
+    )
+    _selection_options(fix)
+    fix.add_argument(
+        "--diff", action="store_true", help="print a unified diff of the fixes and write nothing"
+    )
+    fix.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour"
+    )
+    fix.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+
+    explain = commands.add_parser(
+        "explain", help="show a rule's documentation", description="Show a rule's documentation."
+    )
+    explain.add_argument("code", metavar="CODE", help="rule code, e.g. EG401")
+
+    rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> tuple[Config, list[Path]]:
+    paths = args.paths or [Path(".")]
+    config = discover_config(paths, args.config).with_overrides(
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        exclude=args.exclude,
+    )
+    return config, discover(paths, config, force_exclude=args.force_exclude)
+
+
+def _report_errors(results: Sequence[FileResult | FixResult], err: TextIO) -> bool:
+    errors = [message for result in results for message in result.errors]
+    for message in errors:
+        print(f"errguard: error: {message}", file=err)
+    return bool(errors)
+
+
+def _summary(violations: Sequence[Violation], files: int) -> str:
+    if not violations:
+        return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
+    safe = sum(v.fix is Applicability.SAFE for v in violations)
+    unsafe = sum(v.fix is Applicability.UNSAFE for v in violations)
+    hints = []
+    if safe:
+        hints.append(f"{safe} fixable with `errguard fix`")
+    if unsafe:
+        hints.append(f"{unsafe} more with `errguard fix --unsafe-fixes`")
+    suffix = f" ({', '.join(hints)})" if hints else ""
+    return f"Found {len(violations)} finding{'s' if len(violations) != 1 else ''}{suffix}."
+
+
+def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config, files = _load(args)
+    job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS)
+    results = run(check_file, files, job, args.jobs)
+    violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
+    out.write(RENDERERS[args.format](violations))
+    if not args.quiet and args.format == "text":
+        print(_summary(violations, len(files)), file=err)
+    if _report_errors(results, err):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if violations and not args.exit_zero else EXIT_CLEAN
+
+
+def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    config, files = _load(args)
+    job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
+    results = run(fix_file, files, job, args.jobs)
+    fixed, changed_files, remaining = 0, 0, []
+    for result in results:
+        if isinstance(result, FixResult) and result.changed:
+            fixed += len(result.fixed)
+            changed_files += 1
+            if args.diff:
+                out.write(unified_diff(result.source.text, result.text, result.source.display))
+            else:
+                write_atomic(result.source.path, result.text, result.source.encoding)
+        remaining.extend(result.remaining if isinstance(result, FixResult) else result.violations)
+    remaining.sort(key=lambda v: v.sort_key)
+    if not args.diff:
+        out.write(RENDERERS["text"](remaining))
+    if not args.quiet:
+        verb = "Would fix" if args.diff else "Fixed"
+        print(
+            f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {changed_files} "
+            f"file{'s' if changed_files != 1 else ''}; {len(remaining)} remaining.",
+            file=err,
+        )
+    if _report_errors(results, err):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    pending = fixed if args.diff else len(remaining)
+    return EXIT_FINDINGS if pending else EXIT_CLEAN
+
+
+def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from errguard.docs import rule_markdown
+
+    rule = load_rules().get(args.code.upper())
+    if rule is None:
+        print(f"errguard: error: unknown rule code {args.code!r} (see `errguard rules`)", file=err)
+        return EXIT_ERROR
+    out.write(rule_markdown(rule))
+    return EXIT_CLEAN
+
+
+def command_rules(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
+    rules = load_rules()
+    if args.format == "json":
+        entries = [
+            {
+                "code": code,
+                "name": rule.slug(),
+                "summary": rule.summary(),
+                "fix": rule.fix.value if rule.fix else None,
+                "default": not rule.opt_in,
+            }
+            for code, rule in rules.items()
+        ]
+        out.write(json.dumps(entries, indent=2) + "\n")
+        return EXIT_CLEAN
+    for code, rule in rules.items():
+        fix = f"fix: {rule.fix.value}" if rule.fix else "no fix"
+        opt_in = " (opt-in)" if rule.opt_in else ""
+        out.write(f"{code}  {rule.slug():<28} {fix:<12} {rule.summary()}{opt_in}\n")
+    return EXIT_CLEAN
+
+
+COMMANDS = {
+    "check": command_check,
+    "fix": command_fix,
+    "explain": command_explain,
+    "rules": command_rules,
+}
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(err)
+        return EXIT_ERROR
+    try:
+        return COMMANDS[args.command](args, out, err)
+    except (ConfigError, MissingPath) as exc:
+        print(f"errguard: error: {exc}", file=err)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("errguard: interrupted", file=err)
+        return 130
+    except Exception as exc:  # an errguard bug: say so briefly, never dump on the user by default
+        print(f"errguard: internal error: {type(exc).__name__}: {exc}", file=err)
+        if os.environ.get("ERRGUARD_DEBUG"):
+            traceback.print_exc(file=err)
+        else:
+            print("errguard: set ERRGUARD_DEBUG=1 to see the traceback", file=err)
+        return EXIT_ERROR

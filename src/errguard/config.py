@@ -1,0 +1,298 @@
+"""``[tool.errguard]`` in ``pyproject.toml``: discovery, validation and rule selection.
+
+Every problem with the file is a :class:`ConfigError` with a message naming the file and key;
+the CLI turns it into exit code 2. Paths in the file are relative to the file's directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import fnmatch
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, NoReturn
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+SELECTOR = re.compile(r"^EG\d{0,3}$")
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "*.egg-info",
+)
+# Sub-tables of [tool.errguard] owned by other parts of errguard (validated there).
+FOREIGN_SECTIONS = frozenset({"envelope"})
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    src: tuple[Path, ...] = ()
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sections: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_overrides(
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+    ) -> Config:
+        """Apply command-line options: ``--select`` replaces, the others extend."""
+        known = _known_codes()
+        origin = "command line"
+        return replace(
+            self,
+            select=_selectors(select, origin, known) if select is not None else self.select,
+            extend_select=self.extend_select + _selectors(extend_select, origin, known),
+            ignore=self.ignore + _selectors(ignore, origin, known),
+            exclude=self.exclude + tuple(exclude),
+        )
+
+    def enabled_codes(self, known: Mapping[str, bool]) -> frozenset[str]:
+        """Codes that run, from ``known`` (code -> opt-in?)."""
+        selectors = (*(self.select if self.select is not None else ("EG",)), *self.extend_select)
+        enabled = set()
+        for code, opt_in in known.items():
+            chosen = _most_specific(code, selectors)
+            if opt_in and code not in selectors:
+                continue
+            if chosen is None:
+                continue
+            blocked = _most_specific(code, self.ignore)
+            if blocked is None or len(chosen) > len(blocked):
+                enabled.add(code)
+        return frozenset(enabled)
+
+    def ignored_for(self, path: Path) -> tuple[str, ...]:
+        """Code prefixes that ``per-file-ignores`` switches off for ``path``."""
+        if not self.per_file_ignores:
+            return ()
+        candidates = _match_candidates(path, self.root)
+        prefixes: list[str] = []
+        for pattern, codes in self.per_file_ignores:
+            if any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates):
+                prefixes.extend(codes)
+        return tuple(prefixes)
+
+    def is_excluded(self, path: Path) -> bool:
+        name = path.name
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in DEFAULT_EXCLUDES):
+            return True
+        if not self.exclude:
+            return False
+        candidates = _match_candidates(path, self.root)
+        return any(
+            fnmatch.fnmatchcase(candidate, pattern.rstrip("/"))
+            for pattern in self.exclude
+            for candidate in candidates
+        )
+
+    def options_for(self, code: str) -> Mapping[str, Any]:
+        return self.rule_options.get(code, {})
+
+
+def _most_specific(code: str, selectors: Iterable[str]) -> str | None:
+    matching = [selector for selector in selectors if code.startswith(selector)]
+    return max(matching, key=len) if matching else None
+
+
+def _match_candidates(path: Path, root: Path) -> tuple[str, ...]:
+    absolute = path.resolve() if not path.is_absolute() else path
+    candidates = [path.name, absolute.as_posix()]
+    with contextlib.suppress(ValueError):  # outside the project: no relative form
+        candidates.append(absolute.relative_to(root.resolve()).as_posix())
+    return tuple(candidates)
+
+
+def _known_codes() -> dict[str, bool]:
+    from errguard.registry import load_rules
+
+    return {code: rule.opt_in for code, rule in load_rules().items()}
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` holding ``[tool.errguard]``, walking up from ``start``."""
+    directory = start if start.is_dir() else start.parent
+    for candidate_dir in (directory.resolve(), *directory.resolve().parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file() and "errguard" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def load_config(path: Path | None, *, default_root: Path | None = None) -> Config:
+    """Read and validate ``[tool.errguard]`` from ``path`` (defaults when ``path`` is None)."""
+    if path is None:
+        return Config(root=(default_root or Path.cwd()).resolve())
+    table = _read_toml(path).get("tool", {}).get("errguard", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.errguard] must be a table")
+    return parse_table(table, path)
+
+
+def parse_table(table: Mapping[str, Any], path: Path) -> Config:
+    reader = _TableReader(table, path)
+    return Config(
+        root=path.parent.resolve(),
+        path=path,
+        select=reader.selectors("select") if "select" in table else None,
+        extend_select=reader.selectors("extend-select"),
+        ignore=reader.selectors("ignore"),
+        exclude=tuple(reader.strings("exclude")),
+        per_file_ignores=reader.per_file_ignores(),
+        src=tuple((path.parent / entry).resolve() for entry in reader.strings("src")),
+        rule_options=reader.rule_options(),
+        sections={name: table[name] for name in FOREIGN_SECTIONS if name in table},
+    )
+
+
+class _TableReader:
+    KEYS = ("select", "extend-select", "ignore", "exclude", "per-file-ignores", "src", "rules")
+
+    def __init__(self, table: Mapping[str, Any], path: Path) -> None:
+        self.table = table
+        self.path = path
+        self.known = _known_codes()
+        for key in table:
+            if key not in self.KEYS and key not in FOREIGN_SECTIONS:
+                self.fail(f"unknown key {key!r}{_did_you_mean(key, self.KEYS)}")
+
+    def fail(self, message: str) -> NoReturn:
+        raise ConfigError(f"{self.path}: [tool.errguard] {message}")
+
+    def strings(self, key: str, value: Any = None, *, where: str | None = None) -> list[str]:
+        value = self.table.get(key, []) if value is None else value
+        if isinstance(value, str) or not isinstance(value, list):
+            self.fail(f"{where or key} must be a list of strings, got {value!r}")
+        for item in value:
+            if not isinstance(item, str):
+                self.fail(f"{where or key} must be a list of strings, got item {item!r}")
+        return list(value)
+
+    def selectors(
+        self, key: str, value: Any = None, *, where: str | None = None
+    ) -> tuple[str, ...]:
+        items = self.strings(key, value, where=where)
+        return _selectors(items, f"{self.path}: [tool.errguard] {where or key}", self.known)
+
+    def per_file_ignores(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        value = self.table.get("per-file-ignores", {})
+        if not isinstance(value, dict):
+            self.fail(f"per-file-ignores must be a table of pattern = [codes], got {value!r}")
+        entries = []
+        for pattern, codes in value.items():
+            where = f"per-file-ignores.{pattern!r}"
+            listed = [codes] if isinstance(codes, str) else codes
+            entries.append((pattern, self.selectors("", listed, where=where)))
+        return tuple(entries)
+
+    def rule_options(self) -> dict[str, dict[str, Any]]:
+        from errguard.registry import load_rules
+
+        rules = load_rules()
+        value = self.table.get("rules", {})
+        if not isinstance(value, dict):
+            self.fail(
+                f"rules must be a table of [tool.errguard.rules.<CODE>] tables, got {value!r}"
+            )
+        options: dict[str, dict[str, Any]] = {}
+        for code, settings in value.items():
+            rule = rules.get(code)
+            if rule is None:
+                self.fail(f"rules.{code}: unknown rule code{_did_you_mean(code, rules)}")
+            if not isinstance(settings, dict):
+                self.fail(f"rules.{code} must be a table, got {settings!r}")
+            for name, setting in settings.items():
+                option = rule.options.get(name)
+                if option is None:
+                    accepted = ", ".join(rule.options) or "none"
+                    self.fail(f"rules.{code}: unknown option {name!r} (accepted: {accepted})")
+                elif option.kind is list:
+                    self.strings("", setting, where=f"rules.{code}.{name}")
+                elif not isinstance(setting, option.kind):
+                    self.fail(
+                        f"rules.{code}.{name} must be a {option.kind.__name__}, got {setting!r}"
+                    )
+            options[code] = dict(settings)
+        return options
+
+
+def _selectors(items: Iterable[str], origin: str, known: Mapping[str, bool]) -> tuple[str, ...]:
+    result = []
+    for item in items:
+        selector = item.strip().upper()
+        if not SELECTOR.match(selector):
+            raise ConfigError(
+                f"{origin}: {item!r} is not a rule code or prefix (like EG401 or EG4)"
+            )
+        if not any(code.startswith(selector) for code in known):
+            suggestion = _did_you_mean(selector, known)
+            raise ConfigError(f"{origin}: {item!r} matches no errguard rule{suggestion}")
+        result.append(selector)
+    return tuple(result)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def discover_config(paths: Sequence[Path], explicit: Path | None) -> Config:
+    """The configuration for a run over ``paths``: ``--config``, else the nearest pyproject."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return load_config(explicit)
+    existing = [path.resolve() for path in paths if path.exists()]
+    start = Path(os.path.commonpath(existing)) if existing else Path.cwd()
+    return load_config(find_config_file(start), default_root=Path.cwd())

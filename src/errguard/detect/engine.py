@@ -1,0 +1,126 @@
+"""The detection engine: parse once, walk once, hand each node to the rules that want its type."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from errguard.config import Config
+from errguard.detect.context import FileContext
+from errguard.detect.noqa import filter_noqa
+from errguard.detect.source import SourceError, SourceFile
+from errguard.models import Violation
+from errguard.registry import Rule, Visitor, get_rule, load_rules
+
+PARSE_ERROR_CODE = "EG001"
+# Fields that never lead to a node a rule dispatches on; skipping them halves the pushes.
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", "level"})
+_FIELDS_BY_TYPE: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+@dataclass
+class FileResult:
+    path: str
+    violations: list[Violation] = field(default_factory=list)
+    # Internal errors (a rule crashed): reported on stderr, exit code 2, other files still run.
+    errors: list[str] = field(default_factory=list)
+
+
+class Engine:
+    """A fixed selection of rules, ready to run over many files."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        self.codes = frozenset(rule.code for rule in rules)
+        dispatch: defaultdict[type[ast.AST], list[Visitor]] = defaultdict(list)
+        for rule in self.rules:
+            for node_type, visitor in rule.visitors():
+                dispatch[node_type].append(visitor)
+        self.dispatch = dict(dispatch)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Engine:
+        registry = load_rules()
+        enabled = config.enabled_codes({code: rule.opt_in for code, rule in registry.items()})
+        return cls([registry[code](config.options_for(code)) for code in sorted(enabled)])
+
+    def detect(self, source: SourceFile, tree: ast.Module) -> tuple[list[Violation], list[str]]:
+        """Run the rules over a parsed file: raw findings (before noqa) and internal errors."""
+        ctx = FileContext(source, tree)
+        errors: list[str] = []
+        _walk(tree, self.dispatch, ctx, errors.append)
+        return ctx.violations, errors
+
+    def check(self, source: SourceFile, *, ignored: Iterable[str] = ()) -> FileResult:
+        """Everything ``errguard check`` does for one file, never raising on bad input."""
+        result = FileResult(source.display)
+        ignored = tuple(ignored)
+        try:
+            tree = source.parse()
+            violations, result.errors = self.detect(source, tree)
+            violations = [v for v in violations if not v.code.startswith(ignored)]
+            result.violations = filter_noqa(violations, source.text, source.lines)
+        except SourceError as exc:
+            if PARSE_ERROR_CODE in self.codes and not PARSE_ERROR_CODE.startswith(ignored):
+                result.violations = [parse_error(source.display, exc)]
+        result.violations.sort(key=lambda v: v.sort_key)
+        return result
+
+
+def parse_error(path: str, exc: SourceError) -> Violation:
+    return Violation(
+        code=PARSE_ERROR_CODE,
+        message=get_rule(PARSE_ERROR_CODE).message.format(reason=exc.reason),
+        line=exc.line,
+        column=exc.column,
+        end_line=exc.line,
+        end_column=exc.column,
+        path=path,
+    )
+
+
+def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+    fields = _FIELDS_BY_TYPE.get(node_type)
+    if fields is None:
+        fields = tuple(name for name in node_type._fields if name not in _SKIPPED_FIELDS)
+        _FIELDS_BY_TYPE[node_type] = fields
+    return fields
+
+
+def _walk(
+    tree: ast.AST,
+    dispatch: dict[type[ast.AST], list[Visitor]],
+    ctx: FileContext,
+    on_error: Callable[[str], None],
+) -> None:
+    """Pre-order walk; iterative so that deeply nested files cannot exhaust the C stack."""
+    node_base = ast.AST
+    stack: list[ast.AST] = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        node_type = type(node)
+        visitors = dispatch.get(node_type)
+        if visitors is not None:
+            for visit in visitors:
+                try:
+                    visit(node, ctx)
+                except Exception as exc:  # a rule bug must not stop the other files
+                    on_error(_describe_crash(visit, node, ctx, exc))
+        for name in _child_fields(node_type):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, node_base):
+                        push(item)
+            elif isinstance(value, node_base):
+                push(value)
+
+
+def _describe_crash(visit: Visitor, node: ast.AST, ctx: FileContext, exc: Exception) -> str:
+    owner = getattr(visit, "__self__", None)
+    code = getattr(owner, "code", "?")
+    line = getattr(node, "lineno", 1)
+    return f"{ctx.path}:{line}: internal error in {code}: {type(exc).__name__}: {exc}"

@@ -1,0 +1,184 @@
+"""The fix engine: apply fixes on libcst, then prove them by re-parsing and re-detecting.
+
+For each round: detect, compute each fixable finding's edits in isolation, merge the ones that
+do not overlap, and keep the result only when it parses and every fixed finding is gone.
+Rounds repeat (positions move after each) until nothing is left to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from errguard.detect.engine import Engine, FileResult
+from errguard.detect.source import SourceError, SourceFile
+from errguard.edits import apply_edits, diff_edits, overlaps
+from errguard.models import Applicability, Edit, Fix, Violation
+from errguard.registry import load_rules
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixResult:
+    source: SourceFile
+    text: str
+    fixed: list[Violation] = field(default_factory=list)
+    remaining: list[Violation] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed)
+
+
+def _wanted(violation: Violation, unsafe: bool) -> bool:
+    return violation.fix is Applicability.SAFE or (unsafe and violation.fix is Applicability.UNSAFE)
+
+
+def _with_text(source: SourceFile, text: str) -> SourceFile:
+    return SourceFile(source.path, source.display, text.encode(source.encoding), source.encoding)
+
+
+def isolated_edits(
+    text: str, violations: Sequence[Violation]
+) -> list[tuple[Violation, tuple[Edit, ...]]]:
+    """Each violation's own edits against ``text``; violations that cannot be fixed are left out."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from errguard.fixes import load_fixers
+
+    fixers = load_fixers()
+    wanted = [v for v in violations if v.code in fixers]
+    if not wanted:
+        return []
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return []
+    results = []
+    for violation in wanted:
+        try:
+            fixed = fixers[violation.code].fix(wrapper.module, positions, violation)
+        except (cst.CSTValidationError, RecursionError):
+            fixed = None
+        if fixed is not None:
+            edits = diff_edits(text, fixed.code)
+            if edits:
+                results.append((violation, edits))
+    return results
+
+
+def attach_fixes(source: SourceFile, violations: list[Violation]) -> list[Violation]:
+    """Fill in the edits of fixable findings (JSON, SARIF); a fix that cannot be made is dropped."""
+    fixable = [v for v in violations if v.fix is not None]
+    if not fixable:
+        return violations
+    rules = load_rules()
+    by_violation = {id(v): edits for v, edits in isolated_edits(source.text, fixable)}
+    attached = []
+    for violation in violations:
+        edits = by_violation.get(id(violation))
+        if violation.fix is None:
+            attached.append(violation)
+        elif edits is None:
+            attached.append(replace(violation, fix=None))
+        else:
+            title = rules[violation.code].fix_title.format(**violation.fix_data)
+            attached.append(replace(violation, resolved_fix=Fix(violation.fix, title, edits)))
+    return attached
+
+
+class FixEngine:
+    def __init__(self, engine: Engine, *, unsafe: bool = False) -> None:
+        self.engine = engine
+        self.unsafe = unsafe
+
+    def fix(self, source: SourceFile, ignored: Iterable[str] = ()) -> FixResult:
+        ignored = tuple(ignored)
+        try:
+            text = source.text
+        except SourceError:
+            remaining = self.engine.check(source, ignored=ignored).violations
+            return FixResult(source, "", remaining=remaining)
+        result = FixResult(source, text)
+        current = self.engine.check(source, ignored=ignored)
+        for _ in range(MAX_ROUNDS):
+            candidates = [v for v in current.violations if _wanted(v, self.unsafe)]
+            if not candidates or any(v.code == "EG001" for v in current.violations):
+                break
+            step = self._round(result.text, source, candidates, current.violations, ignored)
+            if step is None:
+                break
+            result.text, applied, current = step
+            result.fixed.extend(applied)
+        result.remaining = current.violations
+        result.errors = current.errors
+        return result
+
+    def _round(
+        self,
+        text: str,
+        source: SourceFile,
+        candidates: list[Violation],
+        before: list[Violation],
+        ignored: tuple[str, ...],
+    ) -> tuple[str, list[Violation], FileResult] | None:
+        proposals = isolated_edits(text, candidates)
+        batch: list[tuple[Violation, tuple[Edit, ...]]] = []
+        for violation, edits in proposals:
+            if not any(overlaps(edits, taken) for _, taken in batch):
+                batch.append((violation, edits))
+        # All together first; if that fails, the first one alone that passes.
+        attempts = [batch, *([item] for item in batch)] if len(batch) > 1 else [batch]
+        for attempt in attempts:
+            if not attempt:
+                continue
+            new_text = apply_edits(text, [edit for _, edits in attempt for edit in edits])
+            check = self._verify(source, new_text, [v for v, _ in attempt], before, ignored)
+            if check is not None:
+                return new_text, [v for v, _ in attempt], check
+        return None
+
+    def _verify(
+        self,
+        source: SourceFile,
+        new_text: str,
+        fixed: list[Violation],
+        before: list[Violation],
+        ignored: tuple[str, ...],
+    ) -> FileResult | None:
+        """The new check result when the edit parses and removed what it fixed, else None."""
+        try:
+            ast.parse(new_text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        after = self.engine.check(_with_text(source, new_text), ignored=ignored)
+        counts_before = Counter(v.code for v in before)
+        counts_after = Counter(v.code for v in after.violations)
+        for code, fixed_count in Counter(v.code for v in fixed).items():
+            if counts_after[code] > counts_before[code] - fixed_count:
+                return None
+        return after
+
+
+def write_atomic(path: Path, text: str, encoding: str) -> None:
+    """Replace ``path``'s content in one rename, keeping its permission bits."""
+    data = text.encode(encoding)
+    mode = path.stat().st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

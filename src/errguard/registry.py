@@ -1,0 +1,151 @@
+"""Rule base class and the registry every rule joins by being defined.
+
+A rule is one class in ``errguard/rules/<slug>.py``. Defining the class registers it; importing
+``errguard.rules`` imports every module in that package, so adding a rule needs no other edit.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from errguard.models import Applicability, Invalid, Valid
+
+if TYPE_CHECKING:
+    from errguard.detect.context import FileContext
+
+CODE_PATTERN = re.compile(r"^EG\d{3}$")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+class RegistryError(Exception):
+    """A rule is defined wrongly (duplicate or malformed code)."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A per-rule setting read from ``[tool.errguard.rules.<CODE>]``."""
+
+    kind: type
+    default: Any
+    help: str
+
+
+Visitor = Callable[[ast.AST, "FileContext"], None]
+
+
+class Rule:
+    """Base class of every rule.
+
+    Subclasses set ``code`` and ``message`` (a ``str.format`` template) and define
+    ``visit_<NodeType>(self, node, ctx)`` methods; the engine calls them during its single walk.
+    """
+
+    code: ClassVar[str]
+    message: ClassVar[str]
+    # The default tier of this rule's fix; None when the rule has no fix.
+    fix: ClassVar[Applicability | None] = None
+    fix_title: ClassVar[str] = ""
+    # Opt-in rules run only when selected by their full code.
+    opt_in: ClassVar[bool] = False
+    options: ClassVar[Mapping[str, Option]] = {}
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        given = dict(settings or {})
+        self.settings = {name: given.get(name, opt.default) for name, opt in self.options.items()}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if code is None:
+            return
+        if not CODE_PATTERN.match(code):
+            raise RegistryError(f"{cls.__qualname__}: rule code {code!r} is not of the form EG123")
+        existing = _REGISTRY.get(code)
+        same_class = existing is not None and (existing.__module__, existing.__qualname__) == (
+            cls.__module__,
+            cls.__qualname__,
+        )
+        if existing is not None and not same_class:
+            raise RegistryError(
+                f"duplicate rule code {code}: {existing.__module__}.{existing.__qualname__} "
+                f"and {cls.__module__}.{cls.__qualname__}"
+            )
+        _REGISTRY[code] = cls
+
+    @classmethod
+    def slug(cls) -> str:
+        return cls.__module__.rsplit(".", 1)[-1].replace("_", "-")
+
+    @classmethod
+    def summary(cls) -> str:
+        """First line of the docstring: used in ``errguard rules`` and SARIF short descriptions."""
+        return inspect.cleandoc(cls.__doc__ or "").split("\n", 1)[0]
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def visitors(self) -> Iterator[tuple[type[ast.AST], Visitor]]:
+        """(node type, bound visit method) pairs, for the engine's dispatch table."""
+        for name in dir(type(self)):
+            if name.startswith("visit_"):
+                node_type = getattr(ast, name[len("visit_") :], None)
+                if not (isinstance(node_type, type) and issubclass(node_type, ast.AST)):
+                    raise RegistryError(f"{self.code}: {name} names no ast node type")
+                yield node_type, getattr(self, name)
+
+    def report(
+        self,
+        ctx: FileContext,
+        node: ast.AST,
+        *,
+        end_node: ast.AST | None = None,
+        end: tuple[int, int] | None = None,
+        fix: Applicability | bool | None = True,
+        fix_data: Mapping[str, Any] | None = None,
+        **message_args: Any,
+    ) -> None:
+        """Record a finding at ``node``, ending with ``end_node`` or at ``end`` (line, ast column).
+
+        ``fix=True`` means the rule's default tier; ``False``/``None`` means no fix for this one.
+        """
+        tier = self.fix if fix is True else (None if fix is False else fix)
+        ctx.add(
+            self.code,
+            self.message.format(**message_args),
+            node,
+            end_node=end_node,
+            end=end,
+            fix=tier,
+            fix_data=fix_data or {},
+        )
+
+
+@functools.cache
+def load_rules() -> dict[str, type[Rule]]:
+    """Import every module of ``errguard.rules`` and return the registry, sorted by code."""
+    package = importlib.import_module("errguard.rules")
+    for module in pkgutil.iter_modules(package.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_rule(code: str) -> type[Rule]:
+    rules = load_rules()
+    try:
+        return rules[code.upper()]
+    except KeyError:
+        raise KeyError(f"unknown rule code {code!r}") from None

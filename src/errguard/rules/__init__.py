@@ -1,0 +1,1 @@
+"""One rule per module. ``errguard.registry.load_rules`` imports them all; nothing to list here."""

@@ -1,0 +1,276 @@
+"""Where exception text flows inside one function, for EG404.
+
+A small may-analysis over structured control flow: the state is the set of local names that
+hold a caught exception (``exceptions``) or text derived from one (``texts``). Branches are
+analysed separately and merged by union, so a name counts as leaking when *some* path leaks it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from errguard.astutil import SCOPE_NODES, dotted_name, last_part, qualified_name, walk_scope
+
+# Exceptions whose text is written for the user of the API, not for developers.
+_USER_FACING = frozenset(
+    {
+        "Http404",
+        "PermissionDenied",
+        "SuspiciousOperation",
+        "BadRequest",
+        "APIException",
+        "NotFound",
+        "ParseError",
+        "AuthenticationFailed",
+        "NotAuthenticated",
+        "MethodNotAllowed",
+        "NotAcceptable",
+        "UnsupportedMediaType",
+        "Throttled",
+        "HTTPException",
+        "JSONDecodeError",
+        "DoesNotExist",
+        "ObjectDoesNotExist",
+    }
+)
+_TEXT_BUILTINS = frozenset({"str", "repr", "format", "ascii"})
+_TRACEBACK_TEXT = frozenset(
+    {
+        "traceback.format_exc",
+        "traceback.format_exception",
+        "traceback.format_exception_only",
+        "traceback.format_tb",
+        "sys.exc_info",
+    }
+)
+_NON_TEXT_CALLS = frozenset(
+    {"len", "bool", "int", "float", "isinstance", "issubclass", "hash", "type", "id", "hasattr"}
+)
+_LEAK_ATTRIBUTES = frozenset({"args", "message", "strerror", "__str__", "__repr__"})
+_CONTAINER_WRITERS = frozenset({"append", "extend", "insert", "update", "setdefault", "add"})
+
+
+def is_user_facing(handler_type: ast.expr | None) -> bool:
+    """All classes the handler catches carry messages meant for clients."""
+    if handler_type is None:
+        return False
+    nodes = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
+    names = [last_part(dotted_name(node)) for node in nodes]
+    return all(name in _USER_FACING or name.endswith("ValidationError") for name in names)
+
+
+@dataclass(frozen=True)
+class _State:
+    exceptions: frozenset[str] = frozenset()
+    texts: frozenset[str] = frozenset()
+
+    def __or__(self, other: _State) -> _State:
+        return _State(self.exceptions | other.exceptions, self.texts | other.texts)
+
+    def bind(self, name: str, *, exception: bool = False, text: bool = False) -> _State:
+        exceptions = self.exceptions - {name}
+        texts = self.texts - {name}
+        return _State(
+            exceptions | {name} if exception else exceptions, texts | {name} if text else texts
+        )
+
+
+SinkArguments = Callable[[ast.Call], "list[ast.expr] | None"]
+
+
+class LeakTracker:
+    """Finds sink calls in one function body whose arguments carry exception text.
+
+    ``sink_arguments`` returns, for a call, the arguments that reach the client (None when the
+    call is not a sink).
+    """
+
+    def __init__(self, imports: Mapping[str, str], sink_arguments: SinkArguments) -> None:
+        self.imports = imports
+        self.sink_arguments = sink_arguments
+        self.found: list[tuple[ast.Call, ast.AST]] = []
+
+    def sinks_with_leaks(self, body: list[ast.stmt]) -> list[tuple[ast.Call, ast.AST]]:
+        """(sink call, leaking expression) pairs, each leaking expression once."""
+        self.found = []
+        self._block(body, _State())
+        seen: set[int] = set()
+        unique = []
+        for call, leak in self.found:
+            if id(leak) not in seen:
+                seen.add(id(leak))
+                unique.append((call, leak))
+        return unique
+
+    def _block(self, stmts: Iterable[ast.stmt], state: _State) -> _State:
+        for stmt in stmts:
+            state = self._statement(stmt, state)
+        return state
+
+    def _statement(self, stmt: ast.stmt, state: _State) -> _State:
+        if isinstance(stmt, SCOPE_NODES):
+            return state
+        if isinstance(stmt, ast.If):
+            self._scan(stmt.test, state)
+            return self._block(stmt.body, state) | self._block(stmt.orelse, state)
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            self._scan(stmt.test if isinstance(stmt, ast.While) else stmt.iter, state)
+            after_body = state | self._block(stmt.body, state)
+            return after_body | self._block(stmt.orelse, after_body)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self._scan(item.context_expr, state)
+            return self._block(stmt.body, state)
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            return self._try(stmt, state)
+        if isinstance(stmt, ast.Match):
+            self._scan(stmt.subject, state)
+            merged = state
+            for case in stmt.cases:
+                merged = merged | self._block(case.body, state)
+            return merged
+        self._scan(stmt, state)
+        return self._assignments(stmt, state)
+
+    def _try(self, stmt: ast.stmt, state: _State) -> _State:
+        after_body = self._block(getattr(stmt, "body", []), state)
+        outcomes = [self._block(getattr(stmt, "orelse", []), after_body)]
+        for handler in getattr(stmt, "handlers", []):
+            entry = state | after_body
+            if handler.name:
+                leaking = not is_user_facing(handler.type)
+                entry = entry.bind(handler.name, exception=leaking)
+            exit_state = self._block(handler.body, entry)
+            if handler.name:
+                exit_state = exit_state.bind(handler.name)
+            outcomes.append(exit_state)
+        merged = outcomes[0]
+        for outcome in outcomes[1:]:
+            merged = merged | outcome
+        return self._block(getattr(stmt, "finalbody", []), merged)
+
+    def _scan(self, node: ast.AST, state: _State) -> None:
+        """Record every sink call under ``node`` whose arguments carry exception text."""
+        for child in (node, *walk_scope(node)):
+            if not isinstance(child, ast.Call):
+                continue
+            for argument in self.sink_arguments(child) or ():
+                leak = self.find_leak(argument, state)
+                if leak is not None:
+                    self.found.append((child, leak))
+
+    def _assignments(self, stmt: ast.stmt, state: _State) -> _State:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = stmt.value
+            is_exception = isinstance(value, ast.Name) and value.id in state.exceptions
+            leaks = self.find_leak(value, state) is not None
+            augmented = isinstance(stmt, ast.AugAssign)
+            for target in targets:
+                state = self._assign(
+                    target, state, exception=is_exception, text=leaks, aug=augmented
+                )
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            state = self._container_write(stmt.value, state)
+        return state
+
+    def _assign(
+        self, target: ast.expr, state: _State, *, exception: bool, text: bool, aug: bool
+    ) -> _State:
+        if isinstance(target, ast.Name):
+            if aug:
+                return state.bind(target.id, text=True) if text else state
+            return state.bind(target.id, exception=exception, text=text and not exception)
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and text:
+            return state.bind(target.value.id, text=True)
+        return state
+
+    def _container_write(self, call: ast.Call, state: _State) -> _State:
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr in _CONTAINER_WRITERS
+            and isinstance(func.value, ast.Name)
+        ):
+            return state
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if any(self.find_leak(argument, state) is not None for argument in arguments):
+            return state.bind(func.value.id, text=True)
+        return state
+
+    def find_leak(self, node: ast.AST, state: _State) -> ast.AST | None:
+        """The sub-expression of ``node`` that carries exception text, if any."""
+        if isinstance(node, ast.Name):
+            return node if node.id in state.exceptions or node.id in state.texts else None
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in state.exceptions:
+                return node if node.attr in _LEAK_ATTRIBUTES else None
+            return self.find_leak(node.value, state)
+        if isinstance(node, ast.Call):
+            return self._call_leak(node, state)
+        if isinstance(node, ast.JoinedStr):
+            leaking = any(
+                self.find_leak(value.value, state) is not None
+                for value in node.values
+                if isinstance(value, ast.FormattedValue)
+            )
+            return node if leaking else None
+        if isinstance(node, ast.BinOp):
+            leaking = self._first_leak((node.left, node.right), state) is not None
+            return node if leaking else None
+        return self._first_leak(_sub_expressions(node), state)
+
+    def _call_leak(self, call: ast.Call, state: _State) -> ast.AST | None:
+        name = qualified_name(call.func, self.imports)
+        if name in _TRACEBACK_TEXT:
+            return call
+        if name in _NON_TEXT_CALLS:
+            return None
+        if name in _TEXT_BUILTINS:
+            return call if self._first_leak(call.args, state) is not None else None
+        if name == "getattr" and len(call.args) >= 2:
+            target, attribute = call.args[0], call.args[1]
+            if (
+                isinstance(target, ast.Name)
+                and target.id in state.exceptions
+                and isinstance(attribute, ast.Constant)
+                and attribute.value in _LEAK_ATTRIBUTES
+            ):
+                return call
+            return self._first_leak(call.args[2:], state)
+        if isinstance(call.func, ast.Attribute) and self.find_leak(call.func, state) is not None:
+            return call
+        # An exception object passed to an arbitrary function may become anything (an error
+        # code, a status); only text already derived from it is known to leak through.
+        arguments = [
+            argument
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords))
+            if not (isinstance(argument, ast.Name) and argument.id in state.exceptions)
+        ]
+        return self._first_leak(arguments, state)
+
+    def _first_leak(self, nodes: Iterable[ast.AST | None], state: _State) -> ast.AST | None:
+        for node in nodes:
+            if node is not None:
+                leak = self.find_leak(node, state)
+                if leak is not None:
+                    return leak
+        return None
+
+
+def _sub_expressions(node: ast.AST) -> Iterator[ast.AST | None]:
+    if isinstance(node, ast.Dict):
+        yield from node.values
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        yield from node.elts
+    elif isinstance(node, ast.Subscript):
+        yield node.value
+    elif isinstance(node, ast.IfExp):
+        yield node.body
+        yield node.orelse
+    elif isinstance(node, ast.BoolOp):
+        yield from node.values
+    elif isinstance(node, (ast.Starred, ast.Await, ast.NamedExpr, ast.FormattedValue)):
+        yield node.value

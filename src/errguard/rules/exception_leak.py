@@ -1,0 +1,321 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+
+from errguard.astutil import SCOPE_NODES, collect_imports, last_part, qualified_name
+from errguard.detect.context import FileContext
+from errguard.models import Invalid, Valid
+from errguard.registry import Rule
+from errguard.rules._leaks import LeakTracker
+
+# Calls whose arguments end up in an HTTP response body, by qualified name or module prefix.
+_SINK_PREFIXES = (
+    "django.http.",
+    "rest_framework.exceptions.",
+    "starlette.responses.",
+    "fastapi.responses.",
+)
+_SINK_NAMES = frozenset(
+    {
+        "rest_framework.response.Response",
+        "flask.jsonify",
+        "flask.make_response",
+        "flask.Response",
+        "flask.abort",
+        "fastapi.HTTPException",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+    }
+)
+# Names that are unambiguous even when the import cannot be seen (star imports, re-exports).
+_UNRESOLVED_SINKS = frozenset(
+    {"JsonResponse", "HttpResponse", "HttpResponseBadRequest", "HttpResponseServerError", "jsonify"}
+)
+# For these only the argument that becomes the client-visible text is a sink.
+_DETAIL_ARGUMENT = {"HTTPException": ("detail", 1), "abort": ("description", 1)}
+
+
+def sink_name(call: ast.Call, imports: Mapping[str, str]) -> str | None:
+    name = qualified_name(call.func, imports)
+    if name is None:
+        return None
+    if name in _SINK_NAMES:
+        return name
+    if name.startswith(_SINK_PREFIXES):
+        if name.startswith("django.http.") and "Response" not in last_part(name):
+            return None
+        return name
+    head = name.split(".", 1)[0]
+    if head not in imports and name in _UNRESOLVED_SINKS:
+        return name
+    return None
+
+
+def sink_arguments(call: ast.Call, imports: Mapping[str, str]) -> list[ast.expr] | None:
+    """The arguments of ``call`` that reach the client, or None when it is not a sink."""
+    name = sink_name(call, imports)
+    if name is None:
+        return None
+    detail = _DETAIL_ARGUMENT.get(last_part(name))
+    if detail is None:
+        return [*call.args, *(keyword.value for keyword in call.keywords)]
+    keyword_name, position = detail
+    chosen = [call.args[position]] if len(call.args) > position else []
+    return chosen + [keyword.value for keyword in call.keywords if keyword.arg == keyword_name]
+
+
+class ExceptionLeak(Rule):
+    """Exception text sent to the client.
+
+    ## What it does
+    Flags exception text placed into an HTTP response: `str(e)`, `repr(e)`, `e.args`, an
+    f-string or `%`/`format` of `e`, or `traceback.format_exc()`, passed (directly or through a
+    local variable) to Django's `JsonResponse`/`HttpResponse*`, DRF's `Response` and
+    exceptions, Starlette/FastAPI responses and `HTTPException(detail=...)`, or Flask's
+    `jsonify`/`make_response`/`abort`.
+
+    Handlers for exceptions whose text is written for users are not flagged: Django's and DRF's
+    `ValidationError` (any class named `*ValidationError`), `PermissionDenied`, `Http404`, DRF's
+    `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`. Their
+    user-facing attributes (`e.messages`, `e.message_dict`, `e.detail`) are never flagged.
+
+    ## Why is this bad?
+    Exception messages are written for developers. They carry SQL fragments and table names
+    (`IntegrityError`), file paths, hostnames and ports of internal services (`ConnectionError`),
+    configuration values, and sometimes secrets embedded in URLs. Returning them tells an
+    attacker how the system is built, and gives users a message they cannot act on.
+
+    ## Example
+    ```python
+    def create_order(request):
+        try:
+            order = place_order(request.user, request.POST)
+        except Exception as e:
+            return JsonResponse({"error": str(e)}, status=500)
+    ```
+
+    ## Use instead
+    Log the exception with its traceback and send a generic message in the project's error
+    envelope, with an id that links the response to the log entry:
+    ```python
+    def create_order(request):
+        try:
+            order = place_order(request.user, request.POST)
+        except Exception:
+            logger.exception("order creation failed")
+            return JsonResponse(
+                {"status": "error", "code": "SYSTEM_ERROR", "message": "Order not created."},
+                status=500,
+            )
+    ```
+
+    ## Fix safety
+    There is no automatic fix: the right generic message and error code are the project's call.
+    """
+
+    code = "EG404"
+    message = (
+        "exception text `{leak}` is sent to the client in {sink}(); log the exception "
+        "and return a generic error message instead"
+    )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._check_function(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._check_function(node, ctx)
+
+    def _check_function(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    ) -> None:
+        imports = _function_imports(function, ctx.imports)
+        tracker = LeakTracker(imports, lambda call: sink_arguments(call, imports))
+        for call, leak in tracker.sinks_with_leaks(function.body):
+            sink = last_part(sink_name(call, imports))
+            self.report(ctx, leak, leak=_short_source(leak), sink=sink)
+
+    VALID = (
+        Valid(
+            """
+            from django.http import JsonResponse
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception:
+                    logger.exception("work failed")
+                    return JsonResponse({"error": "internal error"}, status=500)
+            """
+        ),
+        Valid(
+            """
+            from django.core.exceptions import ValidationError
+            from django.http import JsonResponse
+
+            def view(request):
+                try:
+                    form_clean(request.POST)
+                except ValidationError as e:
+                    return JsonResponse({"errors": e.messages}, status=400)
+            """
+        ),
+        Valid(
+            """
+            from rest_framework import serializers
+            from rest_framework.response import Response
+
+            def view(request):
+                try:
+                    serializer.is_valid(raise_exception=True)
+                except serializers.ValidationError as exc:
+                    return Response({"detail": str(exc)}, status=400)
+            """
+        ),
+        Valid(
+            """
+            from django.http import JsonResponse
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception as e:
+                    logger.error("failed: %s", e)
+                    return JsonResponse({"error": type(e).__name__, "code": e.code}, status=500)
+            """
+        ),
+        Valid(
+            """
+            from django.http import JsonResponse
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception as e:
+                    message = str(e)
+                    logger.error(message)
+                message = "Something went wrong"
+                return JsonResponse({"error": message}, status=500)
+            """
+        ),
+        Valid(
+            """
+            from myproject.responses import Response
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception as e:
+                    return Response({"error": str(e)})
+            """
+        ),
+        Valid(
+            """
+            from django.http import JsonResponse
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception as e:
+                    return JsonResponse({"error": "failed", "length": len(str(e))}, status=500)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.http import JsonResponse
+
+            def create_order(request):
+                try:
+                    place_order(request)
+                except Exception as e:
+                    return JsonResponse({"error": str(e)}, status=500)
+            """,
+            line=7,
+            column=39,
+            message="exception text `str(e)` is sent to the client in JsonResponse(); log the "
+            "exception and return a generic error message instead",
+        ),
+        Invalid(
+            """
+            import traceback
+            from django import http
+
+            def export(request):
+                try:
+                    build_export()
+                except:
+                    return http.HttpResponseServerError(traceback.format_exc())
+            """,
+            line=8,
+        ),
+        Invalid(
+            """
+            from rest_framework.response import Response
+
+            class OrderView(APIView):
+                def post(self, request):
+                    try:
+                        charge(request.data)
+                    except (ConnectionError, TimeoutError) as exc:
+                        error = f"gateway failed: {exc}"
+                    else:
+                        error = None
+                    if error:
+                        return Response({"detail": error}, status=502)
+            """,
+            line=12,
+        ),
+        Invalid(
+            """
+            from fastapi import HTTPException
+
+            async def fetch(item_id):
+                try:
+                    return await repo.get(item_id)
+                except KeyError as err:
+                    raise HTTPException(status_code=404, detail=err.args[0])
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            from flask import jsonify
+
+            def upload():
+                try:
+                    store(request.files["f"])
+                except OSError as e:
+                    payload = {"ok": False}
+                    payload["error"] = "upload failed: %s" % e
+                    return jsonify(payload), 500
+            """,
+            line=9,
+        ),
+        Invalid(
+            """
+            from rest_framework.exceptions import ValidationError
+
+            def parse_amount(raw):
+                try:
+                    return Decimal(raw)
+                except (ArithmeticError, ValueError) as e:
+                    raise ValidationError(repr(e))
+            """,
+            line=7,
+        ),
+    )
+
+
+def _function_imports(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, module_imports: Mapping[str, str]
+) -> Mapping[str, str]:
+    """Module imports plus imports made inside the function itself (common in views)."""
+    local = collect_imports(stmt for stmt in function.body if not isinstance(stmt, SCOPE_NODES))
+    return {**module_imports, **local} if local else module_imports
+
+
+def _short_source(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."

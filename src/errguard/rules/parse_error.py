@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from errguard.models import Invalid, Valid
+from errguard.registry import Rule
+
+
+class ParseError(Rule):
+    """File cannot be read or parsed.
+
+    ## What it does
+    Reports a file errguard cannot check: a syntax error, bytes that are not valid in the file's
+    encoding, a null byte, an unknown `# -*- coding: -*-` declaration, nesting too deep for the
+    parser, or a file that cannot be read. The finding carries the reason and the position.
+
+    ## Why is this bad?
+    Python cannot import the file either, and none of the other rules have looked at it. errguard
+    never stops on such a file: it reports it and goes on with the others.
+
+    ## Example
+    ```python
+    def total(items:
+        return sum(items)
+    ```
+
+    ## Use instead
+    ```python
+    def total(items):
+        return sum(items)
+    ```
+
+    ## Fix safety
+    There is no fix, and `errguard fix` leaves files that do not parse untouched.
+    """
+
+    code = "EG001"
+    message = "file cannot be parsed: {reason}"
+
+    VALID = (Valid("print('hello')\n"),)
+    INVALID = (
+        Invalid(
+            """
+            def total(items:
+                return sum(items)
+            """,
+            line=1,
+        ),
+        Invalid(
+            "x = 1\n\0y = 2\n",
+            line=2,
+            column=1,
+            message="file cannot be parsed: source contains a null byte",
+        ),
+        Invalid("# -*- coding: klingon -*-\nx = 1\n", line=1),
+    )

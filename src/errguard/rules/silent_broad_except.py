@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from typing import ClassVar
+
+from errguard.astutil import dotted_name
+from errguard.detect.context import FileContext
+from errguard.models import Invalid, Valid
+from errguard.registry import Option, Rule
+from errguard.rules._handlers import acknowledged, broad_type_nodes, handler_is_silent
+
+
+class SilentBroadExcept(Rule):
+    """`except Exception` that swallows the error silently.
+
+    ## What it does
+    Flags `except Exception:` and `except BaseException:` handlers (also inside a tuple of
+    classes) that neither re-raise, nor log or report the error, nor look at the caught
+    exception. A handler whose body is `pass`, `continue` or `return <value>` swallows.
+
+    Logging (`logger.*`, `logging.*`, `warnings.warn`, `print`, `traceback.print_exc`), error
+    trackers (`sentry_sdk.capture_exception` and the like), any call passing `exc_info=`, any
+    call of a function whose name says it handles errors (`self._report_failure()`,
+    `form.add_error(...)`), and any use of the bound exception (`except Exception as exc:` then
+    `notify(exc)`) count as reporting. Add your own reporting functions with the
+    `extra-reporters` option.
+
+    ## Why is this bad?
+    Every error the block can raise, including the `AttributeError` from next week's typo, is
+    turned into silence. The code carries on with a half-done operation and nothing in the logs
+    says why: the bug surfaces later, somewhere else, with no trace back to its cause.
+
+    ## Example
+    ```python
+    try:
+        sync_inventory(order)
+    except Exception:
+        pass
+    ```
+
+    ## Use instead
+    Catch what you expect, or at least leave a trace:
+    ```python
+    try:
+        sync_inventory(order)
+    except InventoryUnavailable:
+        pass
+    except Exception:
+        logger.exception("inventory sync failed for order %s", order.pk)
+    ```
+
+    ## Fix safety
+    There is no automatic fix: only a person can say which exceptions are expected.
+
+    A line already marked for the same check by another linter (`# noqa: BLE001`, `S110`,
+    `# pylint: disable=broad-except`) is not reported.
+
+    ## Options
+    `[tool.errguard.rules.EG402]` `extra-reporters`: dotted names of functions that report
+    errors (`"myapp.alerts.page_oncall"`), or bare function names.
+    """
+
+    code = "EG402"
+    message = (
+        "`except {name}` swallows every error silently; log it, re-raise, "
+        "or catch the specific exceptions you expect"
+    )
+    options: ClassVar[Mapping[str, Option]] = {
+        "extra-reporters": Option(
+            list, [], "Functions that report errors (dotted names or bare function names)."
+        )
+    }
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
+        broad = broad_type_nodes(node)
+        if not broad:
+            return
+        if acknowledged(
+            ctx.line_text(node.lineno),
+            ("BLE001", "S110", "S112", "PLW0718", "W0703", "W0718"),
+            ("broad-except", "broad-exception-caught", "W0703", "W0718"),
+        ):
+            return
+        if handler_is_silent(node, ctx.imports, self.settings["extra-reporters"]):
+            self.report(ctx, broad[0], name=dotted_name(broad[0]))
+
+    VALID = (
+        Valid(
+            """
+            try:
+                charge(order)
+            except Exception:
+                logger.exception("charge failed")
+            """
+        ),
+        Valid(
+            """
+            try:
+                charge(order)
+            except Exception as exc:
+                logger.error("charge failed: %s", exc)
+            """
+        ),
+        Valid(
+            """
+            try:
+                charge(order)
+            except Exception:
+                log.error("charge failed", exc_info=True)
+                return None
+            """
+        ),
+        Valid(
+            """
+            try:
+                charge(order)
+            except Exception as exc:
+                raise PaymentError("charge failed") from exc
+            """
+        ),
+        Valid(
+            """
+            try:
+                charge(order)
+            except BaseException:
+                order.release()
+                raise
+            """
+        ),
+        Valid(
+            """
+            try:
+                value = int(raw)
+            except (ValueError, TypeError):
+                value = 0
+            """
+        ),
+        Valid(
+            """
+            try:
+                wait()
+            except KeyboardInterrupt:
+                pass
+            """
+        ),
+        Valid(
+            """
+            import sentry_sdk
+            for job in jobs:
+                try:
+                    run(job)
+                except Exception:
+                    sentry_sdk.capture_exception()
+                    continue
+            """
+        ),
+        Valid(
+            """
+            try:
+                run(job)
+            except Exception as exc:
+                job.last_error = repr(exc)
+                job.save()
+            """
+        ),
+        Valid(
+            """
+            from myapp.alerts import page_oncall
+            try:
+                run(job)
+            except Exception:
+                page_oncall("job failed")
+            """,
+            options={"extra-reporters": ["myapp.alerts.page_oncall"]},
+        ),
+        Valid(
+            """
+            try:
+                run(job)
+            except Exception:  # noqa: BLE001 - best effort, failure is harmless here
+                pass
+            """
+        ),
+        Valid(
+            """
+            try:
+                run(job)
+            except Exception:
+                self._handle_failure(job)
+            """
+        ),
+        Valid(
+            """
+            try:
+                run(job)
+            except Exception:
+                self.stderr.write("job failed")
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            try:
+                sync_inventory(order)
+            except Exception:
+                pass
+            """,
+            line=3,
+            column=8,
+            message="`except Exception` swallows every error silently; log it, re-raise, "
+            "or catch the specific exceptions you expect",
+        ),
+        Invalid(
+            """
+            for item in items:
+                try:
+                    update(item)
+                except (KeyError, Exception):
+                    continue
+            """,
+            line=4,
+            column=23,
+        ),
+        Invalid(
+            """
+            def is_available(sku):
+                try:
+                    return inventory.check(sku)
+                except BaseException:
+                    return False
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            try:
+                primary()
+            except Exception:
+                try:
+                    fallback()
+                except Exception:
+                    logger.exception("fallback failed too")
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            try:
+                run(job)
+            except Exception:
+                def on_error():
+                    raise
+                schedule(on_error)
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            try:
+                run(job)
+            except Exception:
+                page_oncall("job failed")
+            """,
+            line=3,
+        ),
+    )
