@@ -1,7 +1,7 @@
-"""Text edits: derive the minimal edits between two versions of a file, and apply edits.
+"""Text edits: build minimal edits, apply them, and show them as a diff.
 
-Fixers rewrite a whole libcst module; turning the result into small edits lets independent
-fixes in one file be merged (and shown in JSON/SARIF) the way ruff does it.
+Fixes become small text edits so that independent fixes in one file can be merged (and shown
+in JSON and SARIF) the way ruff does it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ class LineIndex:
     """Converts between string offsets and 1-based (line, column) positions."""
 
     def __init__(self, text: str) -> None:
+        self.lines = _lines(text)
         self.starts = [0]
-        for line in _lines(text):
+        for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
         self.length = len(text)
 
@@ -42,27 +43,16 @@ class LineIndex:
         return line + 1, offset - self.starts[line] + 1
 
 
-def diff_edits(old: str, new: str) -> tuple[Edit, ...]:
-    """The smallest set of line-block edits (trimmed to characters) turning ``old`` into ``new``."""
+def replacement_edit(text: str, index: LineIndex, start: int, end: int, new: str) -> Edit | None:
+    """The edit replacing ``text[start:end]`` with ``new``, trimmed to the characters that change."""
+    old = text[start:end]
     if old == new:
-        return ()
-    old_lines, new_lines = _lines(old), _lines(new)
-    index = LineIndex(old)
-    edits = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        start = index.starts[i1] if i1 < len(index.starts) else len(old)
-        end = index.starts[i2] if i2 < len(index.starts) else len(old)
-        removed, added = old[start:end], "".join(new_lines[j1:j2])
-        prefix = _common_prefix(removed, added)
-        suffix = _common_suffix(removed[prefix:], added[prefix:])
-        content = added[prefix : len(added) - suffix]
-        line, column = index.position(start + prefix)
-        end_line, end_column = index.position(end - suffix)
-        edits.append(Edit(content, line, column, end_line, end_column))
-    return tuple(edits)
+        return None
+    prefix = _common_prefix(old, new)
+    suffix = _common_suffix(old[prefix:], new[prefix:])
+    line, column = index.position(start + prefix)
+    end_line, end_column = index.position(end - suffix)
+    return Edit(new[prefix : len(new) - suffix], line, column, end_line, end_column)
 
 
 def _common_prefix(a: str, b: str) -> int:

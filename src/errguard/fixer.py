@@ -14,12 +14,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from errguard.detect.engine import Engine, FileResult
 from errguard.detect.source import SourceError, SourceFile
-from errguard.edits import apply_edits, diff_edits, overlaps
+from errguard.edits import LineIndex, apply_edits, overlaps, replacement_edit
 from errguard.models import Applicability, Edit, Fix, Violation
 from errguard.registry import load_rules
+
+if TYPE_CHECKING:
+    from errguard.fixes import FixContext, Replacement, Replacements
 
 MAX_ROUNDS = 10
 
@@ -45,34 +49,71 @@ def _with_text(source: SourceFile, text: str) -> SourceFile:
     return SourceFile(source.path, source.display, text.encode(source.encoding), source.encoding)
 
 
+def _indentation(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _render(context: FixContext, replacement: Replacement, indent: str) -> str:
+    """Source for a replacement node, indented as the statement it stands in."""
+    import libcst as cst
+    from libcst._nodes.internal import CodegenState
+
+    if isinstance(replacement, cst.RemovalSentinel):
+        return ""
+    module = context.module
+    state = CodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline
+    )
+    state.indent_tokens = [indent] if indent else []
+    nodes = replacement.nodes if isinstance(replacement, cst.FlattenSentinel) else [replacement]
+    for node in nodes:
+        node._codegen(state)
+    return "".join(state.tokens)
+
+
+def replacement_edits(
+    context: FixContext, replacements: Replacements, text: str, index: LineIndex
+) -> tuple[Edit, ...]:
+    lines = index.lines
+    edits = []
+    for old, new in replacements.items():
+        span = context.spans[old]
+        statement_line = context.positions[context.statement_of(old)].start.line
+        indent = _indentation(lines[statement_line - 1]) if statement_line <= len(lines) else ""
+        start = index.offset(span.start.line, span.start.column + 1)
+        end = index.offset(span.end.line, span.end.column + 1)
+        edit = replacement_edit(text, index, start, end, _render(context, new, indent))
+        if edit is not None:
+            edits.append(edit)
+    return tuple(edits)
+
+
 def isolated_edits(
     text: str, violations: Sequence[Violation]
 ) -> list[tuple[Violation, tuple[Edit, ...]]]:
     """Each violation's own edits against ``text``; violations that cannot be fixed are left out."""
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from errguard.fixes import load_fixers
+    from errguard.fixes import FixContext, load_fixers
 
     fixers = load_fixers()
     wanted = [v for v in violations if v.code in fixers]
     if not wanted:
         return []
     try:
-        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
+        context = FixContext(cst.parse_module(text))
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
         return []
+    index = LineIndex(text)
     results = []
     for violation in wanted:
         try:
-            fixed = fixers[violation.code].fix(wrapper.module, positions, violation)
+            replacements = fixers[violation.code].fix(context, violation)
+            edits = replacement_edits(context, replacements, text, index) if replacements else ()
         except (cst.CSTValidationError, RecursionError):
-            fixed = None
-        if fixed is not None:
-            edits = diff_edits(text, fixed.code)
-            if edits:
-                results.append((violation, edits))
+            continue
+        if edits:
+            results.append((violation, edits))
     return results
 
 

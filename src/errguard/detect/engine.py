@@ -107,6 +107,8 @@ def _walk(
             for visit in visitors:
                 try:
                     visit(node, ctx)
+                except RecursionError:
+                    _too_deep(visit, node, ctx)
                 except Exception as exc:  # a rule bug must not stop the other files
                     on_error(_describe_crash(visit, node, ctx, exc))
         for name in _child_fields(node_type):
@@ -117,6 +119,13 @@ def _walk(
                         push(item)
             elif isinstance(value, node_base):
                 push(value)
+
+
+def _too_deep(visit: Visitor, node: ast.AST, ctx: FileContext) -> None:
+    """Input nested beyond what a rule can follow is reported on the file, like a parse error."""
+    code = getattr(getattr(visit, "__self__", None), "code", "?")
+    reason = f"expression too deeply nested to analyse ({code} skipped here)"
+    ctx.add(PARSE_ERROR_CODE, get_rule(PARSE_ERROR_CODE).message.format(reason=reason), node)
 
 
 def _describe_crash(visit: Visitor, node: ast.AST, ctx: FileContext, exc: Exception) -> str:

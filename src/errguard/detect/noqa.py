@@ -1,8 +1,8 @@
 """``# noqa`` handling with flake8's exact semantics, so the CLI and the plugin agree.
 
-flake8 searches for the comment in the whole logical line that holds the finding (a multi-line
-call or string counts as one), accepts ``# noqa`` anywhere in it, and treats listed codes as
-prefixes. A ``# flake8: noqa`` (or ``# errguard: noqa``) line on its own skips the whole file.
+flake8 looks for the comment on the finding's physical line, widened to every line of a
+multi-line string or a backslash-continued line (not a bracketed continuation), accepts
+``# noqa`` anywhere in that text, and treats listed codes as prefixes. A ``# flake8: noqa`` (or ``# errguard: noqa``) line on its own skips the whole file.
 """
 
 from __future__ import annotations

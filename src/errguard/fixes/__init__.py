@@ -1,8 +1,9 @@
 """Autofixes: one module per fixable rule, named like the rule's module, on libcst.
 
-A fixer carries out what the detector decided (``Violation.fix_data``) on the concrete syntax
-tree, so comments and formatting outside the edited node are untouched. Only files with
-fixable findings are ever parsed with libcst.
+A fixer carries out what the detector decided (``Violation.fix_data``): it finds the nodes the
+finding is about and returns replacements for them. The engine renders only the replaced nodes,
+so comments and formatting elsewhere are untouched, and a file with thousands of findings costs
+no more than one pass. Only files with fixable findings are parsed with libcst.
 """
 
 from __future__ import annotations
@@ -10,18 +11,60 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from collections import defaultdict
 from collections.abc import Mapping
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, Union
 
 import libcst as cst
-from libcst.metadata import CodeRange
+from libcst.metadata import (
+    CodeRange,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    WhitespaceInclusivePositionProvider,
+)
 
 from errguard.models import Violation
 
-Positions = Mapping[cst.CSTNode, CodeRange]
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
+Replacement = Union[cst.CSTNode, cst.FlattenSentinel[Any], cst.RemovalSentinel]
+Replacements = Mapping[cst.CSTNode, Replacement]
 
 _FIXERS: dict[str, type[Fixer]] = {}
+
+
+class FixContext:
+    """One parsed module with the metadata fixers need to find their nodes."""
+
+    def __init__(self, module: cst.Module) -> None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        metadata = wrapper.resolve_many(
+            [PositionProvider, WhitespaceInclusivePositionProvider, ParentNodeProvider]
+        )
+        self.module = module
+        self.positions: Mapping[cst.CSTNode, CodeRange] = metadata[PositionProvider]
+        self.spans: Mapping[cst.CSTNode, CodeRange] = metadata[WhitespaceInclusivePositionProvider]
+        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = metadata[ParentNodeProvider]
+        self._by_start: defaultdict[tuple[int, int], list[cst.CSTNode]] = defaultdict(list)
+        for node, code_range in self.positions.items():
+            self._by_start[(code_range.start.line, code_range.start.column)].append(node)
+
+    def find(self, node_type: type[NodeT], line: int, column: int) -> NodeT | None:
+        """The ``node_type`` node starting at a finding's position (1-based line and column)."""
+        for node in self._by_start.get((line, column - 1), ()):
+            if isinstance(node, node_type):
+                return node
+        return None
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The statement holding ``node`` (itself when it is one): its line sets the indentation."""
+        current = node
+        while not isinstance(current, (cst.BaseStatement, cst.Module)):
+            parent = self.parents.get(current)
+            if parent is None:
+                return current
+            current = parent
+        return current
 
 
 class Fixer:
@@ -38,10 +81,8 @@ class Fixer:
             raise ValueError(f"two fixers for {code}: {_FIXERS[code].__module__}, {cls.__module__}")
         _FIXERS[code] = cls
 
-    def fix(
-        self, module: cst.Module, positions: Positions, violation: Violation
-    ) -> cst.Module | None:
-        """The module with this one violation fixed, or None when it cannot be done safely."""
+    def fix(self, context: FixContext, violation: Violation) -> Replacements | None:
+        """Node replacements that fix this one violation, or None when it cannot be done safely."""
         raise NotImplementedError
 
 
@@ -52,12 +93,3 @@ def load_fixers() -> dict[str, Fixer]:
         if not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
     return {code: fixer() for code, fixer in sorted(_FIXERS.items())}
-
-
-def node_at(positions: Positions, node_type: type[NodeT], line: int, column: int) -> NodeT | None:
-    """The ``node_type`` node starting at a finding's position (1-based line and column)."""
-    for node, code_range in positions.items():
-        start = code_range.start
-        if start.line == line and start.column == column - 1 and isinstance(node, node_type):
-            return node
-    return None
