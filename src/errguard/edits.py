@@ -44,7 +44,7 @@ class LineIndex:
 
 
 def replacement_edit(text: str, index: LineIndex, start: int, end: int, new: str) -> Edit | None:
-    """The edit replacing ``text[start:end]`` with ``new``, trimmed to the characters that change."""
+    """The edit replacing ``text[start:end]`` by ``new``, trimmed to the characters that change."""
     old = text[start:end]
     if old == new:
         return None

@@ -2,7 +2,8 @@
 
 flake8 looks for the comment on the finding's physical line, widened to every line of a
 multi-line string or a backslash-continued line (not a bracketed continuation), accepts
-``# noqa`` anywhere in that text, and treats listed codes as prefixes. A ``# flake8: noqa`` (or ``# errguard: noqa``) line on its own skips the whole file.
+``# noqa`` anywhere in that text, and treats listed codes as prefixes. A ``# flake8: noqa``
+(or ``# errguard: noqa``) line on its own skips the whole file.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar, Union
+from typing import Any, ClassVar, TypeAlias, TypeVar, cast
 
 import libcst as cst
 from libcst.metadata import (
@@ -27,8 +27,8 @@ from libcst.metadata import (
 from errguard.models import Violation
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
-Replacement = Union[cst.CSTNode, cst.FlattenSentinel[Any], cst.RemovalSentinel]
-Replacements = Mapping[cst.CSTNode, Replacement]
+Replacement: TypeAlias = "cst.CSTNode | cst.FlattenSentinel[Any] | cst.RemovalSentinel"
+Replacements: TypeAlias = "Mapping[cst.CSTNode, Replacement]"
 
 _FIXERS: dict[str, type[Fixer]] = {}
 
@@ -42,9 +42,11 @@ class FixContext:
             [PositionProvider, WhitespaceInclusivePositionProvider, ParentNodeProvider]
         )
         self.module = module
-        self.positions: Mapping[cst.CSTNode, CodeRange] = metadata[PositionProvider]
-        self.spans: Mapping[cst.CSTNode, CodeRange] = metadata[WhitespaceInclusivePositionProvider]
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = metadata[ParentNodeProvider]
+        self.positions = cast(Mapping[cst.CSTNode, CodeRange], metadata[PositionProvider])
+        self.spans = cast(
+            Mapping[cst.CSTNode, CodeRange], metadata[WhitespaceInclusivePositionProvider]
+        )
+        self.parents = cast(Mapping[cst.CSTNode, cst.CSTNode], metadata[ParentNodeProvider])
         self._by_start: defaultdict[tuple[int, int], list[cst.CSTNode]] = defaultdict(list)
         for node, code_range in self.positions.items():
             self._by_start[(code_range.start.line, code_range.start.column)].append(node)
