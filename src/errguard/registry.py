@@ -103,7 +103,8 @@ class Rule:
             if name.startswith("visit_"):
                 node_type = getattr(ast, name[len("visit_") :], None)
                 if not (isinstance(node_type, type) and issubclass(node_type, ast.AST)):
-                    raise RegistryError(f"{self.code}: {name} names no ast node type")
+                    owner = getattr(self, "code", type(self).__qualname__)
+                    raise RegistryError(f"{owner}: {name} names no ast node type")
                 yield node_type, getattr(self, name)
 
     def report(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Collection, Iterator, Mapping
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, qualified_name
@@ -60,6 +62,8 @@ TERMINATORS = frozenset(
     {"sys.exit", "os._exit", "exit", "quit", "pytest.fail", "pytest.skip", "pytest.xfail"}
 )
 _SELF_TERMINATORS = frozenset({"fail", "skipTest"})
+_DEBT_MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^#\s*(noqa|pylint|type:|pragma|nosec|fmt:|isort)", re.IGNORECASE)
 _PYLINT_DISABLE = re.compile(r"pylint:\s*disable(?:-next)?\s*=\s*([\w\-, ]+)")
 _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*([A-Z0-9, ]+)", re.IGNORECASE)
 
@@ -165,3 +169,36 @@ def acknowledged(
         if names & set(pylint_names):
             return True
     return False
+
+
+def explained_by_comment(lines: list[str], handler: ast.ExceptHandler) -> bool:
+    """A comment in the handler, or right above its ``except``, says why it swallows.
+
+    ``except Exception:  # memcache raises on bad keys; start a new session`` is a decision
+    someone made and wrote down, not an accident. TODO/FIXME notes and tool directives do not
+    count: they say the opposite, or nothing.
+    """
+    first, last = handler.lineno, handler.end_lineno or handler.lineno
+    comments = _comments(lines[first - 1 : last])
+    indent = _indentation(lines[first - 1]) if first <= len(lines) else ""
+    above = first - 2
+    while above >= 0 and lines[above].strip().startswith("#"):
+        if _indentation(lines[above]) == indent:
+            comments.append(lines[above].strip())
+        above -= 1
+    return any(
+        not _DEBT_MARKER.search(comment) and not _DIRECTIVE.match(comment) for comment in comments
+    )
+
+
+def _indentation(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _comments(lines: list[str]) -> list[str]:
+    text = "".join(lines)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return [token.string for token in tokens if token.type == tokenize.COMMENT]

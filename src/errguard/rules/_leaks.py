@@ -91,6 +91,8 @@ class LeakTracker:
         self.imports = imports
         self.sink_arguments = sink_arguments
         self.found: list[tuple[ast.Call, ast.AST]] = []
+        # Inside ``if settings.DEBUG:`` details are shown on purpose, to developers only.
+        self._debug_only = 0
 
     def sinks_with_leaks(self, body: list[ast.stmt]) -> list[tuple[ast.Call, ast.AST]]:
         """(sink call, leaking expression) pairs, each leaking expression once."""
@@ -114,7 +116,10 @@ class LeakTracker:
             return state
         if isinstance(stmt, ast.If):
             self._scan(stmt.test, state)
-            return self._block(stmt.body, state) | self._block(stmt.orelse, state)
+            gate = _debug_gate(stmt.test)
+            return self._branch(stmt.body, state, gate is True) | self._branch(
+                stmt.orelse, state, gate is False
+            )
         if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             self._scan(stmt.test if isinstance(stmt, ast.While) else stmt.iter, state)
             after_body = state | self._block(stmt.body, state)
@@ -133,6 +138,13 @@ class LeakTracker:
             return merged
         self._scan(stmt, state)
         return self._assignments(stmt, state)
+
+    def _branch(self, stmts: list[ast.stmt], state: _State, debug_only: bool) -> _State:
+        self._debug_only += debug_only
+        try:
+            return self._block(stmts, state)
+        finally:
+            self._debug_only -= debug_only
 
     def _try(self, stmt: ast.stmt, state: _State) -> _State:
         after_body = self._block(getattr(stmt, "body", []), state)
@@ -153,6 +165,8 @@ class LeakTracker:
 
     def _scan(self, node: ast.AST, state: _State) -> None:
         """Record every sink call under ``node`` whose arguments carry exception text."""
+        if self._debug_only:
+            return
         for child in (node, *walk_scope(node)):
             if not isinstance(child, ast.Call):
                 continue
@@ -217,6 +231,10 @@ class LeakTracker:
                 if isinstance(value, ast.FormattedValue)
             )
             return node if leaking else None
+        if isinstance(node, ast.IfExp):
+            gate = _debug_gate(node.test)
+            branches = (node.orelse,) if gate is True else (node.body,) if gate is False else None
+            return self._first_leak(branches or (node.body, node.orelse), state)
         if isinstance(node, ast.BinOp):
             leaking = self._first_leak((node.left, node.right), state) is not None
             return node if leaking else None
@@ -260,6 +278,17 @@ class LeakTracker:
         return None
 
 
+def _debug_gate(test: ast.expr) -> bool | None:
+    """True when ``test`` means "in debug mode" (``settings.DEBUG``), False for its negation."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _debug_gate(test.operand)
+        return None if inner is None else not inner
+    name = dotted_name(test)
+    if name is not None and last_part(name) in ("DEBUG", "debug"):
+        return True
+    return None
+
+
 def _sub_expressions(node: ast.AST) -> Iterator[ast.AST | None]:
     if isinstance(node, ast.Dict):
         yield from node.values
@@ -267,9 +296,6 @@ def _sub_expressions(node: ast.AST) -> Iterator[ast.AST | None]:
         yield from node.elts
     elif isinstance(node, ast.Subscript):
         yield node.value
-    elif isinstance(node, ast.IfExp):
-        yield node.body
-        yield node.orelse
     elif isinstance(node, ast.BoolOp):
         yield from node.values
     elif isinstance(node, (ast.Starred, ast.Await, ast.NamedExpr, ast.FormattedValue)):

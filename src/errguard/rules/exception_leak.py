@@ -75,7 +75,9 @@ class ExceptionLeak(Rule):
     exceptions, Starlette/FastAPI responses and `HTTPException(detail=...)`, or Flask's
     `jsonify`/`make_response`/`abort`.
 
-    Handlers for exceptions whose text is written for users are not flagged: Django's and DRF's
+    Details shown only in debug mode (`if settings.DEBUG:`, `... if settings.DEBUG else ...`)
+    are not flagged: that is Django's own convention for developer-only output. Handlers for
+    exceptions whose text is written for users are not flagged either: Django's and DRF's
     `ValidationError` (any class named `*ValidationError`), `PermissionDenied`, `Http404`, DRF's
     `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`. Their
     user-facing attributes (`e.messages`, `e.message_dict`, `e.detail`) are never flagged.
@@ -220,6 +222,23 @@ class ExceptionLeak(Rule):
                     return JsonResponse({"error": "failed", "length": len(str(e))}, status=500)
             """
         ),
+        Valid(
+            """
+            import traceback
+            from django.conf import settings
+            from django.http import HttpResponseServerError, JsonResponse
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception as exc:
+                    if settings.DEBUG:
+                        return JsonResponse({"error": repr(exc)}, status=500)
+                    return HttpResponseServerError(
+                        traceback.format_exc() if settings.DEBUG else "Internal Server Error"
+                    )
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -290,6 +309,20 @@ class ExceptionLeak(Rule):
                     payload = {"ok": False}
                     payload["error"] = "upload failed: %s" % e
                     return jsonify(payload), 500
+            """,
+            line=9,
+        ),
+        Invalid(
+            """
+            from django.conf import settings
+            from django.http import JsonResponse
+
+            def view(request):
+                try:
+                    do_work()
+                except Exception as exc:
+                    if not settings.DEBUG:
+                        return JsonResponse({"error": repr(exc)}, status=500)
             """,
             line=9,
         ),

@@ -8,7 +8,12 @@ from errguard.astutil import dotted_name
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import Option, Rule
-from errguard.rules._handlers import acknowledged, broad_type_nodes, handler_is_silent
+from errguard.rules._handlers import (
+    acknowledged,
+    broad_type_nodes,
+    explained_by_comment,
+    handler_is_silent,
+)
 
 
 class SilentBroadExcept(Rule):
@@ -53,8 +58,10 @@ class SilentBroadExcept(Rule):
     ## Fix safety
     There is no automatic fix: only a person can say which exceptions are expected.
 
-    A line already marked for the same check by another linter (`# noqa: BLE001`, `S110`,
-    `# pylint: disable=broad-except`) is not reported.
+    Not reported either: a handler that explains itself with a comment (inside it, or on the
+    lines right above its `except`), because swallowing was then a decision someone wrote down;
+    TODO/FIXME notes do not count as explanations. And a line already marked for the same check
+    by another linter (`# noqa: BLE001`, `S110`, `# pylint: disable=broad-except`).
 
     ## Options
     `[tool.errguard.rules.EG402]` `extra-reporters`: dotted names of functions that report
@@ -82,8 +89,11 @@ class SilentBroadExcept(Rule):
             ("broad-except", "broad-exception-caught", "W0703", "W0718"),
         ):
             return
-        if handler_is_silent(node, ctx.imports, self.settings["extra-reporters"]):
-            self.report(ctx, broad[0], name=dotted_name(broad[0]))
+        if not handler_is_silent(node, ctx.imports, self.settings["extra-reporters"]):
+            return
+        if explained_by_comment(ctx.source.lines, node):
+            return
+        self.report(ctx, broad[0], name=dotted_name(broad[0]))
 
     VALID = (
         Valid(
@@ -192,6 +202,27 @@ class SilentBroadExcept(Rule):
         ),
         Valid(
             """
+            for closer in closers:
+                try:
+                    closer()
+                except Exception:
+                    # Closing is best effort: the response has been sent already.
+                    pass
+            """
+        ),
+        Valid(
+            """
+            def load(self):
+                try:
+                    data = self._cache.get(self.cache_key)
+                # Some cache backends raise on invalid keys; start a fresh session then.
+                except Exception:
+                    data = None
+                return data
+            """
+        ),
+        Valid(
+            """
             try:
                 run(job)
             except Exception:
@@ -264,5 +295,24 @@ class SilentBroadExcept(Rule):
                 page_oncall("job failed")
             """,
             line=3,
+        ),
+        Invalid(
+            """
+            try:
+                run(job)
+            except Exception:  # TODO: handle this properly
+                pass
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            # Run the job.
+            try:
+                run(job)
+            except Exception:
+                result = "# not a comment"
+            """,
+            line=4,
         ),
     )
