@@ -9,18 +9,19 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from errguard import __version__
 from errguard.config import Config, ConfigError, discover_config
 from errguard.detect.engine import FileResult
 from errguard.discovery import MissingPath, discover
-from errguard.edits import unified_diff
-from errguard.fixer import FixResult, write_atomic
 from errguard.models import Applicability, Violation
 from errguard.registry import load_rules
 from errguard.report import RENDERERS, SHOWS_EDITS
 from errguard.runner import Job, check_file, fix_file, run
+
+if TYPE_CHECKING:
+    from errguard.fixer import FixResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -208,6 +209,9 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from errguard.edits import unified_diff
+    from errguard.fixer import FixResult, write_atomic
+
     config, files = _load(args)
     job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
     results = run(fix_file, files, job, args.jobs)

@@ -7,7 +7,6 @@ the CLI turns it into exit code 2. Paths in the file are relative to the file's 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import fnmatch
 import os
 import re
@@ -283,6 +282,8 @@ def _selectors(items: Iterable[str], origin: str, known: Mapping[str, bool]) -> 
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

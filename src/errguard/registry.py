@@ -57,6 +57,9 @@ class Rule:
     fix_title: ClassVar[str] = ""
     # Opt-in rules run only when selected by their full code.
     opt_in: ClassVar[bool] = False
+    # Byte strings of which at least one must occur in a file for the rule to be able to fire;
+    # files without any are not walked for this rule. Empty: always run.
+    triggers: ClassVar[tuple[bytes, ...]] = ()
     options: ClassVar[Mapping[str, Option]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()

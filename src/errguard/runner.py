@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from errguard.config import Config
 from errguard.detect.engine import Engine, FileResult, parse_error
 from errguard.detect.source import SourceError, SourceFile, display_path
-from errguard.fixer import FixEngine, FixResult, attach_fixes
+
+if TYPE_CHECKING:
+    from errguard.fixer import FixResult
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -60,11 +62,15 @@ def check_file(path: Path, job: Job) -> FileResult:
         return source
     result = _engine(job).check(source, ignored=job.config.ignored_for(path))
     if job.with_edits and any(v.fix is not None for v in result.violations):
+        from errguard.fixer import attach_fixes  # libcst: only for files with fixes to show
+
         result.violations = attach_fixes(source, result.violations)
     return result
 
 
 def fix_file(path: Path, job: Job) -> FixResult | FileResult:
+    from errguard.fixer import FixEngine
+
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source

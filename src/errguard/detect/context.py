@@ -17,6 +17,8 @@ class FileContext:
         self.source = source
         self.tree = tree
         self.violations: list[Violation] = []
+        # Per-file facts a rule computes once and reuses across its visits.
+        self.cache: dict[str, object] = {}
 
     @property
     def path(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,11 @@ from errguard.registry import Rule, Visitor, get_rule, load_rules
 PARSE_ERROR_CODE = "EG001"
 # Fields that never lead to a node a rule dispatches on; skipping them halves the pushes.
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", "level"})
-_FIELDS_BY_TYPE: dict[type[ast.AST], tuple[str, ...]] = {}
+# Node types that live in statement lists, and the fields holding those lists. When no rule
+# dispatches on anything else, expressions (most of any tree) are never visited.
+_STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case, ast.mod)
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+FieldsOf = Callable[[type[ast.AST]], tuple[str, ...]]
 
 
 @dataclass
@@ -28,17 +33,43 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How to walk a file for one set of active rules: whom to call, which fields to follow."""
+
+    dispatch: dict[type[ast.AST], list[Visitor]]
+    fields_of: FieldsOf
+
+    @classmethod
+    def build(cls, rules: Iterable[Rule]) -> _Plan:
+        dispatch: defaultdict[type[ast.AST], list[Visitor]] = defaultdict(list)
+        for rule in rules:
+            for node_type, visitor in rule.visitors():
+                dispatch[node_type].append(visitor)
+        statement_only = all(issubclass(t, _STATEMENT_LEVEL) for t in dispatch)
+        fields_of: FieldsOf = _statement_fields if statement_only else _child_fields  # type: ignore[assignment]
+        return cls(dict(dispatch), fields_of)
+
+
 class Engine:
     """A fixed selection of rules, ready to run over many files."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.codes = frozenset(rule.code for rule in rules)
-        dispatch: defaultdict[type[ast.AST], list[Visitor]] = defaultdict(list)
-        for rule in self.rules:
-            for node_type, visitor in rule.visitors():
-                dispatch[node_type].append(visitor)
-        self.dispatch = dict(dispatch)
+        self._plans: dict[tuple[int, ...], _Plan] = {}
+
+    def _plan(self, data: bytes) -> _Plan:
+        """The walk for the rules whose triggers occur in the file (all, for most files)."""
+        active = tuple(
+            index
+            for index, rule in enumerate(self.rules)
+            if not rule.triggers or any(trigger in data for trigger in rule.triggers)
+        )
+        plan = self._plans.get(active)
+        if plan is None:
+            plan = self._plans[active] = _Plan.build(self.rules[index] for index in active)
+        return plan
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
@@ -50,7 +81,9 @@ class Engine:
         """Run the rules over a parsed file: raw findings (before noqa) and internal errors."""
         ctx = FileContext(source, tree)
         errors: list[str] = []
-        _walk(tree, self.dispatch, ctx, errors.append)
+        plan = self._plan(source.data)
+        if plan.dispatch:
+            _walk(tree, plan, ctx, errors.append)
         return ctx.violations, errors
 
     def check(self, source: SourceFile, *, ignored: Iterable[str] = ()) -> FileResult:
@@ -81,22 +114,22 @@ def parse_error(path: str, exc: SourceError) -> Violation:
     )
 
 
+@functools.cache
 def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
-    fields = _FIELDS_BY_TYPE.get(node_type)
-    if fields is None:
-        fields = tuple(name for name in node_type._fields if name not in _SKIPPED_FIELDS)
-        _FIELDS_BY_TYPE[node_type] = fields
-    return fields
+    return tuple(name for name in node_type._fields if name not in _SKIPPED_FIELDS)
 
 
-def _walk(
-    tree: ast.AST,
-    dispatch: dict[type[ast.AST], list[Visitor]],
-    ctx: FileContext,
-    on_error: Callable[[str], None],
-) -> None:
+@functools.cache
+def _statement_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+    if not issubclass(node_type, _STATEMENT_LEVEL):
+        return ()
+    return tuple(name for name in _STATEMENT_FIELDS if name in node_type._fields)
+
+
+def _walk(tree: ast.AST, plan: _Plan, ctx: FileContext, on_error: Callable[[str], None]) -> None:
     """Pre-order walk; iterative so that deeply nested files cannot exhaust the C stack."""
     node_base = ast.AST
+    dispatch, fields_of = plan.dispatch, plan.fields_of
     stack: list[ast.AST] = [tree]
     pop, push = stack.pop, stack.append
     while stack:
@@ -111,7 +144,7 @@ def _walk(
                     _too_deep(visit, node, ctx)
                 except Exception as exc:  # a rule bug must not stop the other files
                     on_error(_describe_crash(visit, node, ctx, exc))
-        for name in _child_fields(node_type):
+        for name in fields_of(node_type):
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in reversed(value):

@@ -87,9 +87,13 @@ class LeakTracker:
     call is not a sink).
     """
 
-    def __init__(self, imports: Mapping[str, str], sink_arguments: SinkArguments) -> None:
+    def __init__(
+        self, imports: Mapping[str, str], sink_arguments: SinkArguments, *, traceback_text: bool
+    ) -> None:
         self.imports = imports
         self.sink_arguments = sink_arguments
+        # Whether the file can produce traceback text (``format_exc``) outside any handler.
+        self.traceback_text = traceback_text
         self.found: list[tuple[ast.Call, ast.AST]] = []
         # Inside ``if settings.DEBUG:`` details are shown on purpose, to developers only.
         self._debug_only = 0
@@ -165,7 +169,7 @@ class LeakTracker:
 
     def _scan(self, node: ast.AST, state: _State) -> None:
         """Record every sink call under ``node`` whose arguments carry exception text."""
-        if self._debug_only:
+        if self._debug_only or not (state.exceptions or state.texts or self.traceback_text):
             return
         for child in (node, *walk_scope(node)):
             if not isinstance(child, ast.Call):

@@ -53,6 +53,7 @@ class BareExcept(Rule):
         "bare `except:` also catches KeyboardInterrupt and SystemExit; "
         "catch `{replacement}` or the specific exceptions you expect"
     )
+    triggers = (b"except",)
     fix = Applicability.SAFE
     fix_title = "Replace `except:` with `except {replacement}:`"
 

@@ -117,6 +117,8 @@ class ExceptionLeak(Rule):
     """
 
     code = "EG404"
+    # Every sink's name (or its module's) contains one of these.
+    triggers = (b"Response", b"jsonify", b"HTTPException", b"abort", b"rest_framework")
     message = (
         "exception text `{leak}` is sent to the client in {sink}(); log the exception "
         "and return a generic error message instead"
@@ -132,7 +134,11 @@ class ExceptionLeak(Rule):
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
     ) -> None:
         imports = _function_imports(function, ctx.imports)
-        tracker = LeakTracker(imports, lambda call: sink_arguments(call, imports))
+        tracker = LeakTracker(
+            imports,
+            lambda call: sink_arguments(call, imports),
+            traceback_text=_mentions_traceback(ctx),
+        )
         for call, leak in tracker.sinks_with_leaks(function.body):
             sink = last_part(sink_name(call, imports))
             self.report(ctx, leak, leak=_short_source(leak), sink=sink)
@@ -347,6 +353,14 @@ def _function_imports(
     """Module imports plus imports made inside the function itself (common in views)."""
     local = collect_imports(stmt for stmt in function.body if not isinstance(stmt, SCOPE_NODES))
     return {**module_imports, **local} if local else module_imports
+
+
+def _mentions_traceback(ctx: FileContext) -> bool:
+    cached = ctx.cache.get("eg404-traceback")
+    if cached is None:
+        data = ctx.source.data
+        cached = ctx.cache["eg404-traceback"] = b"format_exc" in data or b"exc_info" in data
+    return bool(cached)
 
 
 def _short_source(node: ast.AST) -> str:

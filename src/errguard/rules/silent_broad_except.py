@@ -73,6 +73,7 @@ class SilentBroadExcept(Rule):
         "`except {name}` swallows every error silently; log it, re-raise, "
         "or catch the specific exceptions you expect"
     )
+    triggers = (b"except",)
     options: ClassVar[Mapping[str, Option]] = {
         "extra-reporters": Option(
             list, [], "Functions that report errors (dotted names or bare function names)."
