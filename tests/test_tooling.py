@@ -46,3 +46,33 @@ def test_generated_rule_docs_are_fresh():
 def test_explain_prints_the_generated_page():
     for code, rule in load_rules().items():
         assert run_cli("explain", code).out == rule_markdown(rule)
+
+
+def _tool(*command):
+    return subprocess.run(
+        [sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, check=False
+    )
+
+
+def test_ruff_lint_and_format_pass():
+    lint = _tool("ruff", "check", "src", "tests", "bench")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    formatted = _tool("ruff", "format", "--check", "src", "tests", "bench")
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def test_mypy_strict_passes_on_src():
+    result = _tool("mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_runs_the_readme_test_command():
+    command = "pip install -e '.[test]' && pytest"
+    assert command in (REPO / "README.md").read_text()
+    assert command in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def test_readme_lists_every_rule():
+    readme = (REPO / "README.md").read_text()
+    for code in load_rules():
+        assert f"[{code}](docs/rules/{code}.md)" in readme
