@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -319,3 +321,21 @@ def test_console_entry_point_runs_as_subprocess(project):
     helped = run_subprocess("--help", cwd=project)
     assert "exit codes:" in helped.out
     assert "check" in helped.out
+
+
+def test_check_works_without_the_optional_dependencies(project):
+    """flake8, Django and pytest are extras: blocking their import must not matter."""
+    write(project, {"a.py": BARE})
+    script = (
+        "import sys\n"
+        "for name in ('django', 'flake8', 'pytest', 'libcst'):\n"
+        "    sys.modules[name] = None\n"
+        "import errguard\n"
+        "from errguard.cli import main\n"
+        "sys.exit(main(['check', '.']))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stdout.startswith("a.py:3:1: EG401")
