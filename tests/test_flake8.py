@@ -68,14 +68,22 @@ NOQA_CASES = {
 
 
 def _corpus(root):
-    files = dict(NOQA_CASES)
+    """Every rule example as a file; examples with modules of their own get a project each."""
+    files = {name: textwrap.dedent(text) for name, text in NOQA_CASES.items()}
     for code, rule in load_rules().items():
         for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID)):
             for index, example in enumerate(examples):
+                name = f"{code}_{kind}_{index}"
                 if not example.files:
-                    files[f"{code}_{kind}_{index}.py"] = example.source
+                    files[f"{name}.py"] = example.source
+                    continue
+                files[f"{name}/pyproject.toml"] = "[project]\nname = 'example'\n"
+                files.update({f"{name}/{path}": text for path, text in example.files.items()})
+                files[f"{name}/example.py"] = example.source
     for name, text in files.items():
-        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     return files
 
 
@@ -111,7 +119,7 @@ def test_flake8_and_cli_report_identical_findings(project):
     assert from_cli, "the corpus must produce findings"
     assert from_flake8 == from_cli
     codes = {finding[3] for finding in from_cli}
-    assert {"EG401", "EG402", "EG404"} <= codes
+    assert {"EG101", "EG102", "EG401", "EG402", "EG404"} <= codes
 
 
 def test_flake8_reports_unparsable_files_as_e999(project):

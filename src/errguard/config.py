@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import os
 import re
 import sys
@@ -113,20 +114,24 @@ class Config:
         return tuple(prefixes)
 
     def is_excluded(self, path: Path) -> bool:
-        name = path.name
-        if any(fnmatch.fnmatchcase(name, pattern) for pattern in DEFAULT_EXCLUDES):
+        if _DEFAULT_EXCLUDED.match(path.name):
             return True
         if not self.exclude:
             return False
-        candidates = _match_candidates(path, self.root)
-        return any(
-            fnmatch.fnmatchcase(candidate, pattern.rstrip("/"))
-            for pattern in self.exclude
-            for candidate in candidates
-        )
+        pattern = _compiled(tuple(p.rstrip("/") for p in self.exclude))
+        return any(pattern.match(candidate) for candidate in _match_candidates(path, self.root))
 
     def options_for(self, code: str) -> Mapping[str, Any]:
         return self.rule_options.get(code, {})
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a list of globs (fnmatch semantics, case-sensitive)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")
+
+
+_DEFAULT_EXCLUDED = _compiled(DEFAULT_EXCLUDES)
 
 
 def _most_specific(code: str, selectors: Iterable[str]) -> str | None:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from errguard.models import Applicability
+from errguard.models import Applicability, Invalid, Valid
 from errguard.registry import Rule, load_rules
 
 
@@ -37,6 +37,16 @@ def rule_markdown(rule: type[Rule]) -> str:
         f"- Message: `{rule.message}`\n",
         f"{body}\n",
     ]
+    examples: list[Valid | Invalid] = [*rule.INVALID, *rule.VALID]
+    files = {
+        name: text
+        for example in examples
+        for name, text in example.files.items()
+        if text.strip()
+    }
+    if files:
+        parts.append("## Modules the examples import\n")
+        parts.extend(f"`{name}`:\n\n{_code_block(text)}" for name, text in sorted(files.items()))
     if rule.INVALID:
         parts.append("## Flagged (from the test suite)\n")
         parts.extend(_code_block(example.source) for example in rule.INVALID)

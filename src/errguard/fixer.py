@@ -8,10 +8,11 @@ Rounds repeat (positions move after each) until nothing is left to fix.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from errguard.registry import load_rules
 
 if TYPE_CHECKING:
     from errguard.fixes import FixContext, Replacement, Replacements
+    from errguard.project import Project
 
 MAX_ROUNDS = 10
 
@@ -137,25 +139,29 @@ def attach_fixes(source: SourceFile, violations: list[Violation]) -> list[Violat
     return attached
 
 
+Check = Callable[[SourceFile], FileResult]
+
+
 class FixEngine:
     def __init__(self, engine: Engine, *, unsafe: bool = False) -> None:
         self.engine = engine
         self.unsafe = unsafe
 
-    def fix(self, source: SourceFile, ignored: Iterable[str] = ()) -> FixResult:
-        ignored = tuple(ignored)
+    def fix(
+        self, source: SourceFile, ignored: Iterable[str] = (), project: Project | None = None
+    ) -> FixResult:
+        check: Check = functools.partial(self.engine.check, ignored=tuple(ignored), project=project)
         try:
             text = source.text
         except SourceError:
-            remaining = self.engine.check(source, ignored=ignored).violations
-            return FixResult(source, "", remaining=remaining)
+            return FixResult(source, "", remaining=check(source).violations)
         result = FixResult(source, text)
-        current = self.engine.check(source, ignored=ignored)
+        current = check(source)
         for _ in range(MAX_ROUNDS):
             candidates = [v for v in current.violations if _wanted(v, self.unsafe)]
             if not candidates or any(v.code == "EG001" for v in current.violations):
                 break
-            step = self._round(result.text, source, candidates, current.violations, ignored)
+            step = _round(result.text, source, candidates, current.violations, check)
             if step is None:
                 break
             result.text, applied, current = step
@@ -164,50 +170,46 @@ class FixEngine:
         result.errors = current.errors
         return result
 
-    def _round(
-        self,
-        text: str,
-        source: SourceFile,
-        candidates: list[Violation],
-        before: list[Violation],
-        ignored: tuple[str, ...],
-    ) -> tuple[str, list[Violation], FileResult] | None:
-        proposals = isolated_edits(text, candidates)
-        batch: list[tuple[Violation, tuple[Edit, ...]]] = []
-        for violation, edits in proposals:
-            if not any(overlaps(edits, taken) for _, taken in batch):
-                batch.append((violation, edits))
-        # All together first; if that fails, the first one alone that passes.
-        attempts = [batch, *([item] for item in batch)] if len(batch) > 1 else [batch]
-        for attempt in attempts:
-            if not attempt:
-                continue
-            new_text = apply_edits(text, [edit for _, edits in attempt for edit in edits])
-            check = self._verify(source, new_text, [v for v, _ in attempt], before, ignored)
-            if check is not None:
-                return new_text, [v for v, _ in attempt], check
-        return None
 
-    def _verify(
-        self,
-        source: SourceFile,
-        new_text: str,
-        fixed: list[Violation],
-        before: list[Violation],
-        ignored: tuple[str, ...],
-    ) -> FileResult | None:
-        """The new check result when the edit parses and removed what it fixed, else None."""
-        try:
-            ast.parse(new_text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+def _round(
+    text: str,
+    source: SourceFile,
+    candidates: list[Violation],
+    before: list[Violation],
+    check: Check,
+) -> tuple[str, list[Violation], FileResult] | None:
+    proposals = isolated_edits(text, candidates)
+    batch: list[tuple[Violation, tuple[Edit, ...]]] = []
+    for violation, edits in proposals:
+        if not any(overlaps(edits, taken) for _, taken in batch):
+            batch.append((violation, edits))
+    # All together first; if that fails, the first one alone that passes.
+    attempts = [batch, *([item] for item in batch)] if len(batch) > 1 else [batch]
+    for attempt in attempts:
+        if not attempt:
+            continue
+        new_text = apply_edits(text, [edit for _, edits in attempt for edit in edits])
+        after = _verify(source, new_text, [v for v, _ in attempt], before, check)
+        if after is not None:
+            return new_text, [v for v, _ in attempt], after
+    return None
+
+
+def _verify(
+    source: SourceFile, new_text: str, fixed: list[Violation], before: list[Violation], check: Check
+) -> FileResult | None:
+    """The new check result when the edit parses and removed what it fixed, else None."""
+    try:
+        ast.parse(new_text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    after = check(_with_text(source, new_text))
+    counts_before = Counter(v.code for v in before)
+    counts_after = Counter(v.code for v in after.violations)
+    for code, fixed_count in Counter(v.code for v in fixed).items():
+        if counts_after[code] > counts_before[code] - fixed_count:
             return None
-        after = self.engine.check(_with_text(source, new_text), ignored=ignored)
-        counts_before = Counter(v.code for v in before)
-        counts_after = Counter(v.code for v in after.violations)
-        for code, fixed_count in Counter(v.code for v in fixed).items():
-            if counts_after[code] > counts_before[code] - fixed_count:
-                return None
-        return after
+    return after
 
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:

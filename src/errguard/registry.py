@@ -60,6 +60,8 @@ class Rule:
     # Byte strings of which at least one must occur in a file for the rule to be able to fire;
     # files without any are not walked for this rule. Empty: always run.
     triggers: ClassVar[tuple[bytes, ...]] = ()
+    # Rules that read the project's model index; the CLI builds it before starting workers.
+    uses_models: ClassVar[bool] = False
     options: ClassVar[Mapping[str, Option]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()

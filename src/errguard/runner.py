@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from errguard.config import Config
 from errguard.detect.engine import Engine, FileResult, parse_error
 from errguard.detect.source import SourceError, SourceFile, display_path
+from errguard.project import project_for, warm_projects
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
@@ -60,7 +61,8 @@ def check_file(path: Path, job: Job) -> FileResult:
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source
-    result = _engine(job).check(source, ignored=job.config.ignored_for(path))
+    project = project_for(path, job.config)
+    result = _engine(job).check(source, ignored=job.config.ignored_for(path), project=project)
     if job.with_edits and any(v.fix is not None for v in result.violations):
         from errguard.fixer import attach_fixes  # libcst: only for files with fixes to show
 
@@ -75,7 +77,7 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
     if isinstance(source, FileResult):
         return source
     engine = FixEngine(_engine(job), unsafe=job.unsafe_fixes)
-    return engine.fix(source, ignored=job.config.ignored_for(path))
+    return engine.fix(source, job.config.ignored_for(path), project_for(path, job.config))
 
 
 def _run_chunk(task: tuple[Callable[[Path, Job], T], list[Path], Job]) -> list[T]:
@@ -104,6 +106,8 @@ def run(
     try:
         if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
             return [function(path, job) for path in paths]
+        if _engine(job).uses_models:
+            warm_projects(paths, job.config)  # built once here, inherited by forked workers
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
         tasks = [(function, chunk, job) for chunk in _chunks(paths, CHUNK_SIZE)]
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:

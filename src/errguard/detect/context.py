@@ -5,17 +5,24 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from errguard.astutil import collect_imports
 from errguard.detect.source import SourceFile
 from errguard.models import Applicability, Violation
 
+if TYPE_CHECKING:
+    from errguard.project import Project
+    from errguard.project.index import ModelIndex
+
 
 class FileContext:
-    def __init__(self, source: SourceFile, tree: ast.Module) -> None:
+    def __init__(
+        self, source: SourceFile, tree: ast.Module, project: Project | None = None
+    ) -> None:
         self.source = source
         self.tree = tree
+        self._project = project
         self.violations: list[Violation] = []
         # Per-file facts a rule computes once and reuses across its visits.
         self.cache: dict[str, object] = {}
@@ -25,9 +32,54 @@ class FileContext:
         return self.source.display
 
     @cached_property
+    def project(self) -> Project:
+        from errguard.project import Project
+
+        return self._project or Project.empty()
+
+    @cached_property
+    def module(self) -> str:
+        """This file's dotted module name within its project."""
+        return self.project.module_name(self.source.path)
+
+    @property
+    def is_package(self) -> bool:
+        return self.source.path.name == "__init__.py"
+
+    @cached_property
     def imports(self) -> Mapping[str, str]:
-        """Local name -> qualified name for imports that run at module level."""
-        return collect_imports(self.tree.body)
+        """Local name -> absolute qualified name for imports that run at module level."""
+        from errguard.project.modules import resolve_relative
+
+        return {
+            local: resolve_relative(target, self.module, is_package=self.is_package)
+            for local, target in collect_imports(self.tree.body).items()
+        }
+
+    @cached_property
+    def models(self) -> ModelIndex:
+        """The project's model index, with this file's own classes as they are in memory."""
+        return self.project.models_with(
+            self.module, self.tree, self.source.data, is_package=self.is_package
+        )
+
+    def span(self, node: ast.AST) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of a node: 1-based characters, end exclusive."""
+        line, end_line = getattr(node, "lineno", 1), getattr(node, "end_lineno", 1) or 1
+        column = self.source.char_column(line, getattr(node, "col_offset", 0)) + 1
+        end_column = self.source.char_column(end_line, getattr(node, "end_col_offset", 0) or 0) + 1
+        return line, column, end_line, end_column
+
+    def segment(self, node: ast.AST, limit: int = 60) -> str:
+        """A node's source as written, on one line and shortened, for messages."""
+        line, column, end_line, end_column = self.span(node)
+        lines = self.source.lines[line - 1 : end_line]
+        if not lines:
+            return ""
+        lines[-1] = lines[-1][: end_column - 1]
+        lines[0] = lines[0][column - 1 :]
+        text = " ".join("".join(lines).split())
+        return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
     def line_text(self, line: int) -> str:
         lines = self.source.lines

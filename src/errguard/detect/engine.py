@@ -7,6 +7,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from errguard.config import Config
 from errguard.detect.context import FileContext
@@ -14,6 +15,9 @@ from errguard.detect.noqa import filter_noqa
 from errguard.detect.source import SourceError, SourceFile
 from errguard.models import Violation
 from errguard.registry import Rule, Visitor, get_rule, load_rules
+
+if TYPE_CHECKING:
+    from errguard.project import Project
 
 PARSE_ERROR_CODE = "EG001"
 # Fields that never lead to a node a rule dispatches on; skipping them halves the pushes.
@@ -57,6 +61,7 @@ class Engine:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self.codes = frozenset(rule.code for rule in rules)
+        self.uses_models = any(rule.uses_models for rule in rules)
         self._plans: dict[tuple[int, ...], _Plan] = {}
 
     def _plan(self, data: bytes) -> _Plan:
@@ -77,22 +82,26 @@ class Engine:
         enabled = config.enabled_codes({code: rule.opt_in for code, rule in registry.items()})
         return cls([registry[code](config.options_for(code)) for code in sorted(enabled)])
 
-    def detect(self, source: SourceFile, tree: ast.Module) -> tuple[list[Violation], list[str]]:
+    def detect(
+        self, source: SourceFile, tree: ast.Module, project: Project | None = None
+    ) -> tuple[list[Violation], list[str]]:
         """Run the rules over a parsed file: raw findings (before noqa) and internal errors."""
-        ctx = FileContext(source, tree)
+        ctx = FileContext(source, tree, project)
         errors: list[str] = []
         plan = self._plan(source.data)
         if plan.dispatch:
             _walk(tree, plan, ctx, errors.append)
         return ctx.violations, errors
 
-    def check(self, source: SourceFile, *, ignored: Iterable[str] = ()) -> FileResult:
+    def check(
+        self, source: SourceFile, *, ignored: Iterable[str] = (), project: Project | None = None
+    ) -> FileResult:
         """Everything ``errguard check`` does for one file, never raising on bad input."""
         result = FileResult(source.display)
         ignored = tuple(ignored)
         try:
             tree = source.parse()
-            violations, result.errors = self.detect(source, tree)
+            violations, result.errors = self.detect(source, tree, project)
             violations = [v for v in violations if not v.code.startswith(ignored)]
             result.violations = filter_noqa(violations, source.text, source.lines)
         except SourceError as exc:

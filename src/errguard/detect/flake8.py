@@ -17,6 +17,7 @@ from errguard.config import Config, discover_config
 from errguard.detect.engine import Engine
 from errguard.detect.noqa import NOQA_FILE
 from errguard.detect.source import SourceFile
+from errguard.project import project_for
 
 _engines: dict[Path | None, Engine] = {}
 
@@ -48,7 +49,7 @@ class Flake8Plugin:
         path = Path(self.filename)
         config, engine = _settings_for(path.resolve().parent)
         source = SourceFile.from_text("".join(self.lines), self.filename)
-        violations, errors = engine.detect(source, self.tree)
+        violations, errors = engine.detect(source, self.tree, project_for(path, config))
         if errors:
             raise RuntimeError("; ".join(errors))
         ignored = config.ignored_for(path)

@@ -58,6 +58,17 @@ class FixContext:
                 return node
         return None
 
+    def find_span(
+        self, node_type: type[NodeT], span: tuple[int, int, int, int] | list[int]
+    ) -> NodeT | None:
+        """The ``node_type`` node covering exactly ``span`` (1-based, as in ``ctx.span``)."""
+        line, column, end_line, end_column = span
+        for node in self._by_start.get((line, column - 1), ()):
+            end = self.positions[node].end
+            if isinstance(node, node_type) and (end.line, end.column) == (end_line, end_column - 1):
+                return node
+        return None
+
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
         """The statement holding ``node`` (itself when it is one): its line sets the indentation."""
         current = node

@@ -1,0 +1,148 @@
+"""Project-wide knowledge read from source: the Django model index (and, later, the import graph).
+
+A :class:`Project` is built once per project root per process and memoised; the CLI builds it
+before forking workers, so they inherit it, and the on-disk cache serves the flake8 plugin.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from errguard.config import Config
+from errguard.project.cache import FileCache, digest
+from errguard.project.index import ModelIndex
+from errguard.project.models import RawClass, extract_classes
+from errguard.project.modules import find_project_root, import_root, module_name
+
+_AUTH_USER_MODEL = re.compile(rb"""AUTH_USER_MODEL\s*=\s*["']([\w.]+)["']""")
+# A file can only define models, managers or querysets if it mentions one of these.
+_CLASS_HINTS = (b"Model", b"Field", b"Manager", b"QuerySet")
+
+
+def _may_define_models(data: bytes) -> bool:
+    return b"class " in data and any(hint in data for hint in _CLASS_HINTS)
+
+
+class Project:
+    def __init__(self, root: Path, src: Sequence[Path] = (), *, files: bool = True) -> None:
+        self.root = root
+        self.src = tuple(src)
+        self._index_files = files
+        self._overlays: dict[tuple[str, tuple[RawClass, ...]], ModelIndex] = {}
+        # Content digest of each indexed module, to tell an unchanged file from an edited one.
+        self._digests: dict[str, str] = {}
+
+    @classmethod
+    def empty(cls) -> Project:
+        """A project that knows only the file being checked (in-memory sources, examples)."""
+        return cls(Path.cwd(), files=False)
+
+    def module_name(self, path: Path) -> str:
+        if not self._index_files:
+            return path.stem
+        return module_name(path, self.src)
+
+    @functools.cached_property
+    def models(self) -> ModelIndex:
+        if not self._index_files:
+            return ModelIndex(())
+        return _build_model_index(self.root, self.src, self._digests)
+
+    def models_with(
+        self, module: str, tree: ast.Module, data: bytes, *, is_package: bool
+    ) -> ModelIndex:
+        """The index, with ``module``'s classes as ``data`` has them (it may be unsaved)."""
+        base = self.models
+        indexed_digest = self._digests.get(module)
+        if indexed_digest is None and not _may_define_models(data):
+            return base
+        if indexed_digest == digest(data):
+            return base
+        classes = tuple(extract_classes(tree, module, is_package=is_package))
+        indexed = tuple(raw for raw in base.classes.values() if raw.module == module)
+        if classes == indexed:
+            return base
+        key = (module, classes)
+        overlay = self._overlays.get(key)
+        if overlay is None:
+            others = [raw for raw in base.classes.values() if raw.module != module]
+            overlay = ModelIndex([*others, *classes], base.auth_user_model)
+            self._overlays = {key: overlay}
+        return overlay
+
+
+def _build_model_index(root: Path, src: Sequence[Path], digests: dict[str, str]) -> ModelIndex:
+    from errguard.discovery import discover
+
+    cache = FileCache(root, "models")
+    classes: list[RawClass] = []
+    auth_user_model = "auth.User"
+    for path in discover([root], Config(root=root)):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"AUTH_USER_MODEL" in data and (found := _AUTH_USER_MODEL.search(data)):
+            auth_user_model = found.group(1).decode()
+        if not _may_define_models(data):
+            continue
+        name = path.relative_to(root).as_posix()
+        module = module_name(path, src)
+        content = digests[module] = digest(data)
+        entry = cache.get(name, content, module)
+        if entry is None:
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            extracted = extract_classes(tree, module, is_package=path.name == "__init__.py")
+            entry = {"classes": [raw.to_json() for raw in extracted]}
+            cache.put(name, content, entry, module)
+        classes.extend(RawClass.from_json(raw) for raw in entry["classes"])
+    cache.save()
+    return ModelIndex(classes, auth_user_model)
+
+
+def _inside_excluded(path: Path, root: Path) -> bool:
+    """The file sits in a virtualenv or vendored tree below ``root`` (site-packages, .venv)."""
+    config = Config(root=root)
+    relative = path.resolve().relative_to(root)
+    directory = root
+    for part in relative.parts[:-1]:
+        directory = directory / part
+        if config.is_excluded(directory) or (directory / "pyvenv.cfg").exists():
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=32)
+def _project(root: Path, src: tuple[Path, ...]) -> Project:
+    return Project(root, src)
+
+
+@functools.lru_cache(maxsize=1024)
+def _root_for_directory(directory: Path, src: tuple[Path, ...]) -> Path:
+    """The nearest marked project root; the top of the package tree when there is none, or
+    when the file lives in a virtualenv or vendored tree inside that root."""
+    root = find_project_root(directory)
+    if root is None or _inside_excluded(directory / "_", root):
+        return import_root(directory / "_", src)
+    return root
+
+
+def project_for(path: Path, config: Config | None = None) -> Project:
+    """The project a file belongs to (memoised per root, so the index is built once)."""
+    src = tuple(config.src) if config is not None else ()
+    directory = Path(os.path.abspath(path)).parent
+    return _project(_root_for_directory(directory, src), src)
+
+
+def warm_projects(paths: Sequence[Path], config: Config) -> None:
+    """Build the model index of every project among ``paths`` now (before forking workers)."""
+    for project in {project_for(path, config) for path in paths}:
+        _ = project.models

@@ -1,0 +1,56 @@
+"""Attribute chains read from one variable: ``book.author.name`` -> ("author", "name").
+
+The N+1 analysis asks what a loop body does with its loop variable, and the model index asks
+what a model's properties and methods do with ``self``; both use this one collector.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from errguard.astutil import SCOPE_NODES
+
+
+@dataclass(frozen=True)
+class Access:
+    """``var.<path>``; ``called`` when the chain is called (``path[-1]`` is then a method)."""
+
+    node: ast.expr
+    path: tuple[str, ...]
+    called: bool
+
+
+def attribute_path(node: ast.expr) -> tuple[str | None, tuple[str, ...]]:
+    """(root name, attribute names) of a pure ``a.b.c`` chain; root None when not a name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    root = node.id if isinstance(node, ast.Name) else None
+    return root, tuple(reversed(parts))
+
+
+def collect_accesses(nodes: Iterable[ast.AST], names: frozenset[str]) -> Iterator[Access]:
+    """Every maximal attribute chain on one of ``names`` under ``nodes``, in source order.
+
+    Nested functions and lambdas are not entered: their bodies do not run where they stand.
+    """
+    stack: list[ast.AST] = list(reversed(list(nodes)))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SCOPE_NODES):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            root, path = attribute_path(node.func)
+            if root in names and path:
+                yield Access(node, path, called=True)
+                stack.extend(reversed([*node.args, *(k.value for k in node.keywords)]))
+                continue
+        if isinstance(node, ast.Attribute):
+            root, path = attribute_path(node)
+            if root in names:
+                yield Access(node, path, called=False)
+                continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))

@@ -1,0 +1,58 @@
+"""On-disk cache of per-file facts, keyed by file content, shared by the CLI, its workers and
+the flake8 plugin. JSON (not pickle): a cache file from elsewhere must never run code."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from errguard import __version__
+
+CACHE_DIRECTORY = ".errguard_cache"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class FileCache:
+    """``{relative path: {"digest": ..., **facts}}`` for one kind of facts in one project."""
+
+    def __init__(self, root: Path, kind: str) -> None:
+        self.path = root / CACHE_DIRECTORY / f"{kind}.json"
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        with contextlib.suppress(OSError, ValueError):
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+            if document.get("version") == __version__ and isinstance(document.get("files"), dict):
+                self.entries = document["files"]
+
+    def get(self, name: str, content_digest: str, key: str = "") -> dict[str, Any] | None:
+        entry = self.entries.get(name)
+        if entry and entry.get("digest") == content_digest and entry.get("key") == key:
+            return entry
+        return None
+
+    def put(self, name: str, content_digest: str, facts: dict[str, Any], key: str = "") -> None:
+        self.entries[name] = {"digest": content_digest, "key": key, **facts}
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write atomically; a read-only checkout just goes without a cache."""
+        if not self.dirty:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by errguard\n*\n", encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump({"version": __version__, "files": self.entries}, stream)
+            os.replace(temporary, self.path)
+            self.dirty = False

@@ -1,0 +1,309 @@
+"""What one module says about Django models, read from its syntax tree alone.
+
+The records here are unresolved (bases and relation targets are names as the module wrote
+them, made absolute through its imports) and JSON-friendly, so they can be cached per file
+content. ``errguard.project.index`` resolves them across modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from errguard.astutil import collect_imports, dotted_name, last_part, qualified_name
+from errguard.project.accesses import collect_accesses
+from errguard.project.modules import resolve_relative
+
+FORWARD_KINDS = {
+    "ForeignKey": "fk",
+    "ParentalKey": "fk",
+    "TreeForeignKey": "fk",
+    "OneToOneField": "o2o",
+    "ManyToManyField": "m2m",
+    "ParentalManyToManyField": "m2m",
+    "TreeManyToManyField": "m2m",
+    "TaggableManager": "m2m",
+    "GenericForeignKey": "gfk",
+    "GenericRelation": "generic",
+}
+# Queryset methods whose use inside a custom manager/queryset method changes what is loaded.
+LOADING_METHODS = frozenset(
+    {"select_related", "prefetch_related", "only", "defer", "values", "values_list"}
+)
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+_NOT_MODEL_FIELD_MODULES = ("forms", "serializers", "filters", "graphene", "schema")
+
+
+@dataclass(frozen=True)
+class RawField:
+    name: str
+    kind: str  # "field", "fk", "o2o", "m2m", "gfk" or "generic"
+    target: str | None = None  # an absolute class name, or a string label as written
+    null: bool = False
+    unique: bool = False
+    primary_key: bool = False
+    related_name: str | None = None
+
+
+@dataclass(frozen=True)
+class RawMember:
+    """A method or property and the ``self.<path>`` chains it reads."""
+
+    name: str
+    is_property: bool
+    accesses: tuple[tuple[tuple[str, ...], bool], ...]  # (path, called)
+
+
+@dataclass(frozen=True)
+class RawClass:
+    name: str
+    module: str
+    line: int
+    bases: tuple[str, ...]
+    fields: tuple[RawField, ...] = ()
+    managers: tuple[str, ...] = ()
+    members: tuple[RawMember, ...] = ()
+    abstract: bool = False
+    proxy: bool = False
+    ordered: bool = False
+    app_label: str | None = None
+    unique_together: tuple[tuple[str, ...], ...] = ()
+    # Methods defined here (for custom managers and querysets) and those that change loading.
+    methods: tuple[str, ...] = ()
+    loading_methods: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RawClass:
+        return cls(
+            name=data["name"],
+            module=data["module"],
+            line=data["line"],
+            bases=tuple(data["bases"]),
+            fields=tuple(RawField(**f) for f in data["fields"]),
+            managers=tuple(data["managers"]),
+            members=tuple(
+                RawMember(
+                    m["name"],
+                    m["is_property"],
+                    tuple((tuple(path), called) for path, called in m["accesses"]),
+                )
+                for m in data["members"]
+            ),
+            abstract=data["abstract"],
+            proxy=data["proxy"],
+            ordered=data["ordered"],
+            app_label=data["app_label"],
+            unique_together=tuple(tuple(group) for group in data["unique_together"]),
+            methods=tuple(data["methods"]),
+            loading_methods=tuple(data["loading_methods"]),
+        )
+
+
+def extract_classes(tree: ast.Module, module: str, *, is_package: bool) -> list[RawClass]:
+    """Every top-level class with bases: models, their abstract bases, managers, querysets."""
+    imports = {
+        local: resolve_relative(target, module, is_package=is_package)
+        for local, target in collect_imports(tree.body).items()
+    }
+    local_classes = {stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
+    return [
+        _extract_class(stmt, module, imports, local_classes)
+        for stmt in tree.body
+        if isinstance(stmt, ast.ClassDef) and stmt.bases
+    ]
+
+
+def _absolute(node: ast.AST, imports: Mapping[str, str], module: str, local: set[str]) -> str:
+    name = qualified_name(node, imports) or ""
+    if name in local:
+        return f"{module}.{name}"
+    return name
+
+
+def _extract_class(
+    node: ast.ClassDef, module: str, imports: Mapping[str, str], local: set[str]
+) -> RawClass:
+    fields, managers, members, methods, loading = [], [], [], [], []
+    meta: dict[str, Any] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            meta = _meta(stmt)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods.append(stmt.name)
+            if _calls_loading_method(stmt):
+                loading.append(stmt.name)
+            member = _member(stmt)
+            if member.accesses:
+                members.append(member)
+        else:
+            for name, value in _class_assignments(stmt):
+                found = _field(name, value, imports, module, local)
+                if found is not None:
+                    fields.append(found)
+                elif _is_manager(value, imports):
+                    managers.append(name)
+    return RawClass(
+        name=node.name,
+        module=module,
+        line=node.lineno,
+        bases=tuple(_absolute(base, imports, module, local) for base in node.bases),
+        fields=tuple(fields),
+        managers=tuple(managers),
+        members=tuple(members),
+        abstract=bool(meta.get("abstract")),
+        proxy=bool(meta.get("proxy")),
+        ordered=bool(meta.get("ordering")),
+        app_label=meta.get("app_label"),
+        unique_together=tuple(meta.get("unique_together", ())),
+        methods=tuple(methods),
+        loading_methods=tuple(loading),
+    )
+
+
+def _class_assignments(stmt: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name):
+            yield target.id, stmt.value
+    elif (
+        isinstance(stmt, ast.AnnAssign)
+        and stmt.value is not None
+        and isinstance(stmt.target, ast.Name)
+    ):
+        yield stmt.target.id, stmt.value
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _field(
+    name: str, value: ast.expr, imports: Mapping[str, str], module: str, local: set[str]
+) -> RawField | None:
+    if not isinstance(value, ast.Call):
+        return None
+    callee = qualified_name(value.func, imports)
+    short = last_part(callee)
+    if not callee or not (short in FORWARD_KINDS or short.endswith("Field")):
+        return None
+    if any(part in _NOT_MODEL_FIELD_MODULES for part in callee.split(".")[:-1]):
+        return None
+    kind = FORWARD_KINDS.get(short, "field")
+    null = _is_true(_keyword(value, "null"))
+    unique = _is_true(_keyword(value, "unique")) or kind == "o2o"
+    primary_key = _is_true(_keyword(value, "primary_key"))
+    if kind == "field":
+        return RawField(name, kind, unique=unique or primary_key, primary_key=primary_key)
+    target_node = value.args[0] if value.args else _keyword(value, "to")
+    related = _keyword(value, "related_name")
+    return RawField(
+        name,
+        kind,
+        target=_target(target_node, imports, module, local),
+        null=null or kind == "gfk",
+        unique=unique,
+        primary_key=primary_key,
+        related_name=related.value
+        if isinstance(related, ast.Constant) and isinstance(related.value, str)
+        else None,
+    )
+
+
+def _target(
+    node: ast.expr | None, imports: Mapping[str, str], module: str, local: set[str]
+) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    name = dotted_name(node)
+    if name is not None and last_part(name) == "AUTH_USER_MODEL":
+        return "settings.AUTH_USER_MODEL"
+    if isinstance(node, ast.Call) and last_part(dotted_name(node.func)) == "get_user_model":
+        return "settings.AUTH_USER_MODEL"
+    return _absolute(node, imports, module, local) or None
+
+
+def _is_manager(value: ast.expr, imports: Mapping[str, str]) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr == "as_manager":
+        return True
+    if isinstance(func, ast.Call):  # Manager.from_queryset(QS)()
+        return _is_manager(func, imports) or last_part(dotted_name(func.func)) == "from_queryset"
+    return last_part(qualified_name(func, imports)).endswith("Manager")
+
+
+def _meta(node: ast.ClassDef) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    groups: list[tuple[str, ...]] = []
+    for name, value in (pair for stmt in node.body for pair in _class_assignments(stmt)):
+        if name in ("abstract", "proxy"):
+            meta[name] = _is_true(value)
+        elif name == "app_label" and isinstance(value, ast.Constant):
+            meta[name] = value.value
+        elif name == "ordering":
+            meta[name] = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
+        elif name == "unique_together":
+            groups.extend(_unique_together(value))
+        elif name == "constraints" and isinstance(value, (ast.List, ast.Tuple)):
+            groups.extend(_unique_constraints(value.elts))
+    meta["unique_together"] = groups
+    return meta
+
+
+def _strings(node: ast.AST) -> tuple[str, ...] | None:
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return tuple(str(e.value) for e in node.elts if isinstance(e, ast.Constant))
+    return None
+
+
+def _unique_together(value: ast.expr) -> list[tuple[str, ...]]:
+    flat = _strings(value)
+    if flat is not None:
+        return [flat] if flat else []
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [group for e in value.elts if (group := _strings(e))]
+    return []
+
+
+def _unique_constraints(elements: list[ast.expr]) -> Iterator[tuple[str, ...]]:
+    for element in elements:
+        if not isinstance(element, ast.Call) or last_part(dotted_name(element.func)) != (
+            "UniqueConstraint"
+        ):
+            continue
+        if _keyword(element, "condition") is not None or element.args:
+            continue  # partial or expression constraints do not make a lookup unique
+        names = _strings(_keyword(element, "fields") or ast.List(elts=[]))
+        if names:
+            yield names
+
+
+def _calls_loading_method(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(node, ast.Attribute) and node.attr in LOADING_METHODS
+        for node in ast.walk(function)
+    )
+
+
+def _member(function: ast.FunctionDef | ast.AsyncFunctionDef) -> RawMember:
+    is_property = any(
+        last_part(dotted_name(d)) in _PROPERTY_DECORATORS for d in function.decorator_list
+    )
+    seen: dict[tuple[tuple[str, ...], bool], None] = {}
+    for access in collect_accesses(function.body, frozenset({"self"})):
+        seen[(access.path, access.called)] = None
+    return RawMember(function.name, is_property, tuple(seen))

@@ -1,0 +1,64 @@
+"""Where a project starts and what module name each of its files has, read from the file tree."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py", ".git")
+
+
+def find_project_root(path: Path) -> Path | None:
+    """The nearest directory holding a project marker, walking up from ``path``."""
+    start = path.resolve()
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return None
+
+
+def import_root(path: Path, src: Sequence[Path] = ()) -> Path:
+    """The directory imports of ``path`` are relative to.
+
+    A configured ``src`` root that contains the file wins (the longest); otherwise walk up while
+    directories are packages (hold an ``__init__.py``), as Python's own import system would see
+    a script run from that directory.
+    """
+    return _import_root(Path(os.path.abspath(path)).parent, tuple(src))
+
+
+@functools.lru_cache(maxsize=4096)
+def _import_root(directory: Path, src: tuple[Path, ...]) -> Path:
+    containing = [root for root in src if directory.is_relative_to(root)]
+    if containing:
+        return max(containing, key=lambda root: len(root.parts))
+    while (directory / "__init__.py").exists() and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
+def module_name(path: Path, src: Sequence[Path] = ()) -> str:
+    """Dotted module name of a file: ``shop/models/book.py`` -> ``shop.models.book``."""
+    absolute = Path(os.path.abspath(path))
+    relative = absolute.relative_to(import_root(absolute, src)).with_suffix("")
+    parts = list(relative.parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) or absolute.stem
+
+
+def resolve_relative(name: str, current_module: str, *, is_package: bool = False) -> str:
+    """Turn ``..models.Book`` seen in ``current_module`` into an absolute dotted name."""
+    level = len(name) - len(name.lstrip("."))
+    if level == 0:
+        return name
+    package = current_module.split(".")
+    if not is_package:
+        package = package[:-1]
+    if level > 1:
+        package = package[: len(package) - (level - 1)]
+    rest = name[level:]
+    return ".".join([*package, rest] if rest else package)

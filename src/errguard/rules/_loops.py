@@ -1,0 +1,135 @@
+"""How often a loop body runs, and which parts of it run at most once.
+
+A statement list that ends in ``return``/``break``/``raise`` leaves the loop: whatever it
+reads is read once, not once per row, so the N+1 rules skip it. A loop whose own body ends
+that way (with no ``continue``) runs its body once at most.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+
+from errguard.astutil import SCOPE_NODES
+
+_EXITS = (ast.Return, ast.Break, ast.Raise)
+_NESTED_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# range(n) with a literal n up to this is a small, fixed amount of work, not a data-sized loop.
+SMALL_RANGE = 20
+_PASS_THROUGH_CALLS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "iter"})
+_PASS_THROUGH_METHODS = frozenset({"items", "values", "keys", "get", "split", "splitlines"})
+
+
+def exits(stmts: Sequence[ast.stmt]) -> bool:
+    """The block always leaves the enclosing loop (or function)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, _EXITS):
+        return True
+    if isinstance(last, ast.If):
+        return exits(last.body) and exits(last.orelse)
+    return False
+
+
+def exit_depth(stmts: Sequence[ast.stmt], loops: int) -> int:
+    """How many enclosing loops a block leaves: all for return/raise, one for break, else 0."""
+    if not stmts:
+        return 0
+    last = stmts[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return loops
+    if isinstance(last, ast.Break):
+        return min(loops, 1)
+    if isinstance(last, ast.If):
+        return min(exit_depth(last.body, loops), exit_depth(last.orelse, loops))
+    return 0
+
+
+def _has_continue(stmts: Sequence[ast.stmt]) -> bool:
+    stack: list[ast.AST] = list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Continue):
+            return True
+        if not isinstance(node, (*SCOPE_NODES, *_NESTED_LOOPS)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def runs_once(body: Sequence[ast.stmt]) -> bool:
+    """The loop cannot run its body more than once."""
+    return exits(body) and not _has_continue(body)
+
+
+def repeated_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+    """The parts of a loop body that may run on every iteration.
+
+    Left out: branches that end by leaving the loop (their tests are kept), and, when the body
+    itself ends by leaving, everything after its last ``continue`` (the "first match" pattern
+    ``if not wanted(x): continue`` then ``return x.author`` reads ``author`` once).
+    """
+    if exits(body):
+        last_continue = max((i for i, s in enumerate(body) if _has_continue([s])), default=-1)
+        body = body[: last_continue + 1]
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield stmt.test
+            for branch in (stmt.body, stmt.orelse):
+                if not exits(branch):
+                    yield from repeated_nodes(branch)
+        elif not isinstance(stmt, _EXITS):
+            yield stmt
+
+
+def literal_bound(node: ast.expr) -> bool:
+    """A fixed, small collection written in the code: a literal, a constant, a small range."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Constant, ast.JoinedStr)):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id.isupper()
+    if isinstance(node, ast.Attribute):
+        return node.attr.isupper()
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id == "range":
+            return all(
+                isinstance(a, ast.Constant)
+                and isinstance(a.value, int)
+                and abs(a.value) <= SMALL_RANGE
+                for a in node.args
+            )
+        if node.func.id in _PASS_THROUGH_CALLS | {"zip"} and node.args:
+            return all(literal_bound(a) for a in node.args)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _PASS_THROUGH_METHODS
+    ):
+        return literal_bound(node.func.value)
+    return False
+
+
+def data_sized(node: ast.expr, unbounded: frozenset[str]) -> bool:
+    """An iterable whose length depends on data: built from one of the ``unbounded`` names.
+
+    Those are function arguments and locals derived from them or from querysets; an arbitrary
+    function's result is not assumed to be large.
+    """
+    if isinstance(node, ast.Name):
+        return node.id in unbounded
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        return data_sized(node.value, unbounded)
+    if isinstance(node, ast.Starred):
+        return data_sized(node.value, unbounded)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _PASS_THROUGH_CALLS | {"zip"}:
+            return any(data_sized(a, unbounded) for a in node.args)
+        if isinstance(func, ast.Name) and func.id == "range":
+            return any(data_sized(a, unbounded) for a in node.args)
+        if isinstance(func, ast.Attribute):
+            if func.attr in _PASS_THROUGH_METHODS:
+                return data_sized(func.value, unbounded)
+            if func.attr == "loads" and node.args:  # json.loads(request.body)
+                return data_sized(node.args[0], unbounded)
+    return False

@@ -1,0 +1,429 @@
+"""The N+1 analysis of one function, shared by EG101 (relation loads) and EG102 (queries).
+
+The function is walked once, in statement order, keeping what each local name holds (a
+queryset, an instance from a loop, a model class). At every loop over a queryset, what the body
+reads from the loop variable is checked against what the queryset loaded; inside every loop over
+data-sized input, every query the body runs is noted.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from errguard.astutil import SCOPE_NODES
+from errguard.project.accesses import attribute_path, collect_accesses
+from errguard.rules._loops import (
+    data_sized,
+    exit_depth,
+    literal_bound,
+    repeated_nodes,
+    runs_once,
+)
+from errguard.rules._querysets import (
+    Binding,
+    Instance,
+    ModelClass,
+    QuerySet,
+    Resolver,
+    merge_bindings,
+)
+from errguard.rules._relations import Load, interpret
+
+EXECUTING = frozenset(
+    {"get", "first", "last", "earliest", "latest", "count", "exists", "aggregate", "in_bulk"}
+)
+EVALUATING_CALLS = frozenset({"list", "len", "bool", "tuple", "sorted", "set"})
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class Loop:
+    node: ast.AST
+    iterable: ast.expr
+    queryset: QuerySet | None
+    targets: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RelationLoad:
+    """EG101: reading ``load.lookup`` from a loop variable runs a query on every iteration."""
+
+    node: ast.AST
+    load: Load
+    variable: str
+    loop: Loop
+    instance: Instance
+    via: str = ""  # a same-module function the loop variable was passed to
+
+    @property
+    def text(self) -> str:
+        return f"{self.variable}.{self.load.detail}"
+
+
+@dataclass(frozen=True)
+class QueryInLoop:
+    """EG102: a query the loop body runs on every iteration."""
+
+    node: ast.AST
+    method: str
+    queryset: QuerySet
+    loop: Loop
+    invariant: bool
+
+
+@dataclass
+class _Scope:
+    env: dict[str, Binding]
+    unbounded: frozenset[str]
+    loops: tuple[Loop, ...] = ()  # enclosing loops over data-sized input, innermost last
+
+    def copy(self) -> _Scope:
+        return _Scope(dict(self.env), self.unbounded, self.loops)
+
+
+@dataclass
+class FunctionAnalysis:
+    resolver: Resolver
+    # Same-module functions by name, and the enclosing class's methods as "self.<name>".
+    functions: Mapping[str, Function]
+    loads: list[RelationLoad] = field(default_factory=list)
+    queries: list[QueryInLoop] = field(default_factory=list)
+    _seen: set[tuple[int, str]] = field(default_factory=set)
+
+    def run(
+        self, body: Sequence[ast.stmt], params: Iterable[str], env: Mapping[str, Binding]
+    ) -> None:
+        unbounded = frozenset(p for p in params if p not in ("self", "cls"))
+        self._block(body, _Scope(dict(env), unbounded))
+
+    # -- statements ----------------------------------------------------------------------
+    def _block(self, stmts: Iterable[ast.stmt], scope: _Scope) -> _Scope:
+        for stmt in stmts:
+            scope = self._statement(stmt, scope)
+        return scope
+
+    def _statement(self, stmt: ast.stmt, scope: _Scope) -> _Scope:
+        if isinstance(stmt, SCOPE_NODES):
+            return scope
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._expressions(stmt.iter, scope)
+            return self._for(stmt, scope)
+        if isinstance(stmt, ast.While):
+            self._expressions(stmt.test, scope)
+            return _merge(scope, self._block(stmt.body, scope.copy()))
+        if isinstance(stmt, ast.If):
+            self._expressions(stmt.test, scope)
+            return _merge(self._branch(stmt.body, scope), self._branch(stmt.orelse, scope))
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self._expressions(item.context_expr, scope)
+            return self._block(stmt.body, scope)
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            return self._try(stmt, scope)
+        if isinstance(stmt, ast.Match):
+            self._expressions(stmt.subject, scope)
+            merged = scope
+            for case in stmt.cases:
+                merged = _merge(merged, self._block(case.body, scope.copy()))
+            return merged
+        if isinstance(stmt, (ast.Return, ast.Raise)) and scope.loops:
+            self._expressions(stmt, _Scope(scope.env, scope.unbounded))  # runs once
+            return scope
+        self._expressions(stmt, scope)
+        return self._assign(stmt, scope)
+
+    def _branch(self, stmts: Sequence[ast.stmt], scope: _Scope) -> _Scope:
+        """A branch that leaves some loops runs once per iteration of the loops outside them."""
+        inner = scope.copy()
+        leaves = exit_depth(stmts, len(scope.loops))
+        if leaves:
+            inner.loops = scope.loops[: len(scope.loops) - leaves]
+        result = self._block(stmts, inner)
+        result.loops = scope.loops
+        return result
+
+    def _try(self, stmt: ast.stmt, scope: _Scope) -> _Scope:
+        after = self._block(getattr(stmt, "body", []), scope.copy())
+        merged = self._block(getattr(stmt, "orelse", []), after)
+        for handler in getattr(stmt, "handlers", []):
+            merged = _merge(merged, self._block(handler.body, _merge(scope, after)))
+        return self._block(getattr(stmt, "finalbody", []), merged)
+
+    def _assign(self, stmt: ast.stmt, scope: _Scope) -> _Scope:
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        else:
+            return scope
+        binding = self._binding(value, scope)
+        sized = isinstance(binding, QuerySet) or data_sized(value, scope.unbounded)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                scope.env[target.id] = binding
+                changed = {target.id}
+                scope.unbounded = scope.unbounded | changed if sized else scope.unbounded - changed
+        return scope
+
+    def _binding(self, value: ast.expr, scope: _Scope) -> Binding:
+        queryset = self.resolver.queryset(value, scope.env)
+        if queryset is not None:
+            return queryset
+        if isinstance(value, ast.Call) and _called_name(value) == "get_user_model":
+            return self.resolver.user_model()
+        model = self.resolver.model_class(value, scope.env)
+        return ModelClass(model) if model is not None else None
+
+    # -- loops ---------------------------------------------------------------------------
+    def _for(self, stmt: ast.For | ast.AsyncFor, scope: _Scope) -> _Scope:
+        queryset = self.resolver.queryset(stmt.iter, scope.env)
+        loop = Loop(stmt, stmt.iter, queryset, _target_names(stmt.target))
+        self._iteration_query(stmt.iter, queryset, scope)
+        once = runs_once(stmt.body)
+        body_scope = self._enter(loop, stmt.target, scope, once=once)
+        if not once:
+            self._relations(loop, body_scope, list(repeated_nodes(stmt.body)))
+        after = self._block(stmt.body, body_scope)
+        return _merge(scope, self._block(stmt.orelse, _merge(scope, after)))
+
+    def _enter(self, loop: Loop, target: ast.expr, scope: _Scope, *, once: bool) -> _Scope:
+        """The scope of a loop body: the loop variable bound, the loop noted if data-sized."""
+        queryset = loop.queryset
+        sized = (queryset is not None and queryset.bound not in (0, 1)) or (
+            not literal_bound(loop.iterable) and data_sized(loop.iterable, scope.unbounded)
+        )
+        body = scope.copy()
+        for name in loop.targets:
+            body.env[name] = None
+        row = _row_name(target)
+        if (
+            row
+            and queryset is not None
+            and queryset.rows == "instances"
+            and not queryset.loaded.opaque
+        ):
+            body.env[row] = Instance(queryset.model, queryset.loaded, queryset, (), row)
+        if sized:
+            body.unbounded = body.unbounded | loop.targets
+            if not once:
+                body.loops = (*scope.loops, loop)
+        return body
+
+    def _comprehension(self, node: ast.expr, scope: _Scope) -> None:
+        assert isinstance(node, _COMPREHENSIONS)
+        results: list[ast.expr] = (
+            [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        )
+        current = scope
+        for index, generator in enumerate(node.generators):
+            self._expressions(generator.iter, current)
+            queryset = self.resolver.queryset(generator.iter, current.env)
+            self._iteration_query(generator.iter, queryset, current)
+            loop = Loop(node, generator.iter, queryset, _target_names(generator.target))
+            current = self._enter(loop, generator.target, current, once=False)
+            later = node.generators[index + 1 :]
+            body: list[ast.AST] = [*generator.ifs, *(g.iter for g in later)]
+            body += [condition for g in later for condition in g.ifs]
+            self._relations(loop, current, [*body, *results])
+            for condition in generator.ifs:
+                self._expressions(condition, current)
+        for result in results:
+            self._expressions(result, current)
+
+    # -- queries run per iteration (EG102) -------------------------------------------------
+    def _expressions(self, root: ast.AST, scope: _Scope) -> None:
+        """Handle comprehensions under ``root`` and note queries run inside data loops."""
+        stack: list[ast.AST] = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, SCOPE_NODES):
+                continue
+            if isinstance(node, _COMPREHENSIONS):
+                self._comprehension(node, scope)
+                continue
+            if isinstance(node, ast.Call) and scope.loops:
+                self._query(node, scope)
+            stack.extend(ast.iter_child_nodes(node))
+
+    def _query(self, call: ast.Call, scope: _Scope) -> None:
+        func = call.func
+        queryset, method = None, ""
+        if isinstance(func, ast.Attribute) and func.attr in EXECUTING:
+            queryset, method = self.resolver.queryset(func.value, scope.env), func.attr
+        elif isinstance(func, ast.Name) and func.id in EVALUATING_CALLS and call.args:
+            queryset, method = self.resolver.queryset(call.args[0], scope.env), "evaluation"
+        if queryset is not None and queryset.outer is None:
+            self._note_query(call, method, queryset, scope)
+
+    def _iteration_query(
+        self, iterable: ast.expr, queryset: QuerySet | None, scope: _Scope
+    ) -> None:
+        """Iterating a model manager's queryset inside a data loop queries per iteration.
+
+        (A related manager of a loop variable is EG101's business.)
+        """
+        if scope.loops and queryset is not None and queryset.outer is None:
+            self._note_query(iterable, "iteration", queryset, scope)
+
+    def _note_query(self, node: ast.AST, method: str, queryset: QuerySet, scope: _Scope) -> None:
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        changing = {name for loop in scope.loops for name in loop.targets}
+        changing |= {name for name, binding in scope.env.items() if binding is None}
+        self.queries.append(
+            QueryInLoop(node, method, queryset, scope.loops[-1], not used & changing)
+        )
+
+    # -- relations read from loop variables (EG101) -----------------------------------------
+    def _relations(self, loop: Loop, scope: _Scope, body: Sequence[ast.AST]) -> None:
+        instances = {
+            name: binding
+            for name in loop.targets
+            if isinstance(binding := scope.env.get(name), Instance)
+        }
+        if not instances:
+            return
+        aliases, assigned = _aliases_and_assignments(body, instances)
+        names = frozenset(instances) | frozenset(aliases)
+        for access in collect_accesses(body, names):
+            target = access.node.func if isinstance(access.node, ast.Call) else access.node
+            path = access.path
+            if isinstance(target, ast.Attribute) and not isinstance(target.ctx, ast.Load):
+                path = path[:-1]  # ``book.author.name = x`` reads book.author
+            root = attribute_path(target)[0] or ""
+            variable, prefix = aliases.get(root, (root, ()))
+            self._report(
+                loop,
+                access.node,
+                variable,
+                instances[variable],
+                path=(*prefix, *path),
+                called=access.called,
+                assigned=assigned,
+            )
+        self._calls_with_instance(loop, body, instances)
+
+    def _report(
+        self,
+        loop: Loop,
+        node: ast.AST,
+        variable: str,
+        instance: Instance,
+        *,
+        path: tuple[str, ...],
+        called: bool,
+        assigned: frozenset[str],
+        via: str = "",
+    ) -> None:
+        if not path:
+            return
+        load = interpret(self.resolver.models, instance, path, called, assigned)
+        if load is None or (id(loop.node), load.lookup) in self._seen:
+            return
+        self._seen.add((id(loop.node), load.lookup))
+        self.loads.append(RelationLoad(node, load, variable, loop, instance, via))
+
+    def _calls_with_instance(
+        self, loop: Loop, body: Sequence[ast.AST], instances: Mapping[str, Instance]
+    ) -> None:
+        """One level into same-module functions called with the loop variable."""
+        for node in _walk(body):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _callee_name(node)
+            callee = self.functions.get(name) if name else None
+            if callee is None:
+                continue
+            for parameter, argument in _bound_arguments(callee, node):
+                if not (isinstance(argument, ast.Name) and argument.id in instances):
+                    continue
+                instance = instances[argument.id]
+                for access in collect_accesses(callee.body, frozenset({parameter})):
+                    via = f"{name}()"
+                    self._report(
+                        loop,
+                        node,
+                        argument.id,
+                        instance,
+                        path=access.path,
+                        called=access.called,
+                        assigned=frozenset(),
+                        via=via,
+                    )
+
+
+def _merge(a: _Scope, b: _Scope) -> _Scope:
+    env = {name: merge_bindings(a.env.get(name), b.env.get(name)) for name in {*a.env, *b.env}}
+    return _Scope(env, a.unbounded | b.unbounded, a.loops)
+
+
+def _target_names(target: ast.expr) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+
+
+def _row_name(target: ast.expr) -> str | None:
+    """The name bound to each row: ``for book in qs`` or ``for i, book in enumerate(qs)``."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        second = target.elts[1]
+        return second.id if isinstance(second, ast.Name) else None
+    return None
+
+
+def _walk(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, SCOPE_NODES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _aliases_and_assignments(
+    body: Sequence[ast.AST], instances: Mapping[str, Instance]
+) -> tuple[dict[str, tuple[str, tuple[str, ...]]], frozenset[str]]:
+    """``author = book.author`` aliases, and relations set on the instance (``book.author = x``)."""
+    aliases: dict[str, tuple[str, tuple[str, ...]]] = {}
+    assigned: set[str] = set()
+    for node in _walk(body):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Attribute):
+                root, path = attribute_path(target)
+                if root in instances and len(path) == 1:
+                    assigned.add(path[0])
+            elif isinstance(target, ast.Name) and isinstance(node.value, ast.Attribute):
+                value_root, value_path = attribute_path(node.value)
+                known = value_root is not None and value_root in instances
+                if known and value_root is not None and target.id not in instances:
+                    aliases[target.id] = (value_root, value_path)
+    return aliases, frozenset(assigned)
+
+
+def _called_name(call: ast.Call) -> str:
+    root, path = attribute_path(call.func)
+    return path[-1] if path else root or ""
+
+
+def _callee_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    root, path = attribute_path(call.func)
+    if root == "self" and len(path) == 1:
+        return f"self.{path[0]}"
+    return None
+
+
+def _bound_arguments(function: Function, call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
+    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if parameters and parameters[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
+        parameters = parameters[1:]
+    yield from zip(parameters, call.args, strict=False)
+    keyword_names = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
+    for keyword in call.keywords:
+        if keyword.arg in keyword_names:
+            yield keyword.arg, keyword.value

@@ -1,0 +1,138 @@
+"""Runs the N+1 analysis once per function for both EG101 and EG102, and skips what cannot hit.
+
+Only functions whose text names a model (a class from the index, a module holding models, a
+``get_user_model()`` result, or a same-module helper that does) can iterate a queryset, so the
+others are never analysed.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from collections.abc import Mapping
+
+from errguard.astutil import SCOPE_NODES
+from errguard.detect.context import FileContext
+from errguard.rules._nplusone import Function, FunctionAnalysis
+from errguard.rules._querysets import Binding, Resolver
+
+_CACHE_KEY = "nplusone"
+AnalysedNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _FileFacts:
+    """Per-file facts shared by every function's analysis."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        tree = ctx.tree
+        self.functions: dict[str, Function] = {
+            stmt.name: stmt
+            for stmt in tree.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        self.methods: dict[int, dict[str, Function]] = {}
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ClassDef):
+                siblings = {
+                    f"self.{item.name}": item
+                    for item in stmt.body
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                }
+                for item in siblings.values():
+                    self.methods[id(item)] = siblings
+        helpers = {n: f for n, f in self.functions.items() if isinstance(f, ast.FunctionDef)}
+        self.resolver = Resolver(ctx, helpers)
+        self.globals: dict[str, Binding] = {}
+        self.names = self._model_names()
+
+    @functools.cached_property
+    def line_offsets(self) -> list[int]:
+        return [0, *(m.end() for m in re.finditer(rb"\n", self.ctx.source.data))]
+
+    def _model_names(self) -> tuple[bytes, ...]:
+        models = self.ctx.models
+        names = {
+            local
+            for local, target in self.ctx.imports.items()
+            if target in models.model_modules or models.get(target) is not None
+        }
+        names |= {
+            stmt.name
+            for stmt in self.ctx.tree.body
+            if isinstance(stmt, ast.ClassDef) and models.get(f"{self.ctx.module}.{stmt.name}")
+        }
+        user = self.resolver.user_model()
+        for stmt in self.ctx.tree.body:
+            if user is not None and isinstance(stmt, ast.Assign) and _is_user_model(stmt.value):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        self.globals[target.id] = user
+                        names.add(target.id)
+        encoded = tuple(name.encode() for name in names)
+        # A helper that names a model may return a queryset: calling it counts as naming one.
+        helpers = [name for name, f in self.functions.items() if self._mentions(f, encoded)]
+        return encoded + tuple(name.encode() for name in helpers)
+
+    def mentions_models(self, node: AnalysedNode) -> bool:
+        if isinstance(node, ast.Module):
+            return bool(self.names) and _has_loop(node)
+        return self._mentions(node, self.names)
+
+    def _mentions(self, node: ast.stmt, names: tuple[bytes, ...]) -> bool:
+        if not names:
+            return False
+        offsets = self.line_offsets
+        start = offsets[node.lineno - 1]
+        end_line = node.end_lineno or node.lineno
+        end = offsets[end_line] if end_line < len(offsets) else None
+        data = self.ctx.source.data
+        return any(data.find(name, start, end) != -1 for name in names)
+
+
+def _is_user_model(value: ast.expr) -> bool:
+    """``get_user_model()`` (or ``auth.get_user_model()``)."""
+    if not isinstance(value, ast.Call):
+        return False
+    return getattr(value.func, "id", getattr(value.func, "attr", "")) == "get_user_model"
+
+
+def _has_loop(module: ast.Module) -> bool:
+    """Module-level code with a loop or comprehension (a script, not only definitions)."""
+    loops = (ast.For, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    return any(
+        isinstance(node, loops)
+        for stmt in module.body
+        if not isinstance(stmt, SCOPE_NODES)
+        for node in ast.walk(stmt)
+    )
+
+
+def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | None:
+    """The (cached) analysis of a function, or of a module's top-level code."""
+    cache = ctx.cache.setdefault(_CACHE_KEY, {})
+    assert isinstance(cache, dict)
+    if id(node) in cache:
+        found = cache[id(node)]
+        return found if isinstance(found, FunctionAnalysis) else None
+    facts = cache.get("facts")
+    if facts is None:
+        facts = cache["facts"] = _FileFacts(ctx)
+    assert isinstance(facts, _FileFacts)
+    analysis = None
+    if facts.mentions_models(node):
+        functions: Mapping[str, Function] = {**facts.functions, **facts.methods.get(id(node), {})}
+        analysis = FunctionAnalysis(facts.resolver, functions)
+        if isinstance(node, ast.Module):
+            body = [stmt for stmt in node.body if not isinstance(stmt, SCOPE_NODES)]
+            analysis.run(body, (), facts.globals)
+        else:
+            arguments = node.args
+            params = [
+                a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+            ]
+            params += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
+            analysis.run(node.body, params, facts.globals)
+    cache[id(node)] = analysis
+    return analysis

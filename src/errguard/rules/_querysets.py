@@ -1,0 +1,346 @@
+"""Querysets inside one function: which model, what is already loaded, where a fix could go.
+
+``Book.objects.filter(...).select_related("author")`` becomes a :class:`QuerySet` of Book with
+``author`` loaded. Expressions are followed through chain methods, local variables, same-module
+helper functions and related managers of instances (``author.books.all()``). Anything that
+cannot be seen exactly (a dynamic ``select_related(*fields)``, an unknown custom method that
+changes loading) makes the state *opaque*, and opaque querysets are never reported on.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeAlias
+
+from errguard.astutil import last_part, qualified_name
+from errguard.project.index import ModelIndex, ModelInfo
+
+if TYPE_CHECKING:
+    from errguard.detect.context import FileContext
+
+# Methods that return a queryset of the same model and leave loading alone.
+PLAIN_CHAIN = frozenset(
+    {
+        "all",
+        "filter",
+        "exclude",
+        "order_by",
+        "distinct",
+        "reverse",
+        "using",
+        "annotate",
+        "alias",
+        "extra",
+        "complex_filter",
+        "select_for_update",
+        "iterator",
+        "none",
+    }
+)
+SINGLE_RESULT = frozenset({"get", "first", "last", "earliest", "latest"})
+NOT_INSTANCES = {"values": "dicts", "values_list": "tuples", "dates": "dates", "datetimes": "dates"}
+# Chains a select_related/prefetch_related cannot be safely added to.
+_UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
+LIST_BUILDERS = frozenset({"list", "tuple", "sorted", "reversed", "set"})
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a queryset, and every instance it yields, already holds in memory."""
+
+    select: frozenset[str] = frozenset()
+    select_all: bool = False
+    prefetch: frozenset[str] = frozenset()
+    to_attrs: frozenset[str] = frozenset()
+    only: frozenset[str] | None = None
+    deferred: frozenset[str] = frozenset()
+    annotations: frozenset[str] = frozenset()
+    opaque: bool = False
+
+    def has(self, path: str) -> bool:
+        return path in self.select or path in self.prefetch
+
+    def below(self, name: str) -> Loaded:
+        """The state of the related object reached through ``name``."""
+        prefix = f"{name}__"
+        return Loaded(
+            select=frozenset(p[len(prefix) :] for p in self.select if p.startswith(prefix)),
+            select_all=self.select_all,
+            prefetch=frozenset(p[len(prefix) :] for p in self.prefetch if p.startswith(prefix)),
+            opaque=self.opaque,
+        )
+
+
+def with_prefixes(paths: frozenset[str]) -> frozenset[str]:
+    """``a__b`` loads ``a`` too."""
+    parts = {"__".join(p.split("__")[: i + 1]) for p in paths for i in range(p.count("__") + 1)}
+    return frozenset(parts)
+
+
+@dataclass(frozen=True)
+class FixAnchor:
+    """The expression a fix may edit: built in this function, on a straight path to the loop."""
+
+    node: ast.expr
+    methods: frozenset[str]  # chain methods seen, to judge what may be added
+    only: frozenset[str] | None
+    deferred: frozenset[str]
+    select_all: bool
+
+
+@dataclass(frozen=True)
+class QuerySet:
+    model: ModelInfo
+    loaded: Loaded
+    origin: ast.expr
+    rows: str = "instances"
+    bound: int | None = None
+    anchor: FixAnchor | None = None
+    # Reached through a relation of an outer loop's instance: fixes go on the outer queryset.
+    prefix: str = ""
+    outer: QuerySet | None = None
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A model instance whose loaded state is known (a loop variable, or an alias of one)."""
+
+    model: ModelInfo
+    loaded: Loaded
+    source: QuerySet  # the queryset the instance came from
+    path: tuple[str, ...] = ()  # relations followed from the loop variable to reach it
+    variable: str = ""
+
+
+@dataclass(frozen=True)
+class ModelClass:
+    model: ModelInfo
+
+
+Binding: TypeAlias = "QuerySet | Instance | ModelClass | None"
+
+
+class Resolver:
+    """Turns expressions of one function into querysets, instances and model classes."""
+
+    def __init__(self, ctx: FileContext, helpers: Mapping[str, ast.FunctionDef]) -> None:
+        self.ctx = ctx
+        self.models: ModelIndex = ctx.models
+        self.helpers = helpers
+        self._helper_memo: dict[str, QuerySet | None] = {}
+
+    def user_model(self) -> ModelClass | None:
+        """What ``get_user_model()`` returns, as far as the index knows."""
+        user = self.models.by_label(self.models.auth_user_model)
+        return ModelClass(user) if user is not None else None
+
+    def model_class(self, node: ast.expr, env: Mapping[str, Binding]) -> ModelInfo | None:
+        if isinstance(node, ast.Name):
+            bound = env.get(node.id)
+            if isinstance(bound, ModelClass):
+                return bound.model
+            if node.id in env:
+                return None
+            local = self.models.get(f"{self.ctx.module}.{node.id}")
+            if local is not None:
+                return local
+        name = qualified_name(node, self.ctx.imports)
+        return self.models.get(name) if name and "." in name else None
+
+    def queryset(self, node: ast.expr, env: Mapping[str, Binding]) -> QuerySet | None:
+        """The queryset (or list of instances) ``node`` evaluates to, if known."""
+        if isinstance(node, ast.Name):
+            bound = env.get(node.id)
+            return bound if isinstance(bound, QuerySet) else None
+        if isinstance(node, ast.Subscript):
+            return self._slice(node, env)
+        if isinstance(node, ast.Attribute):
+            return self._manager(node, env)
+        if isinstance(node, ast.Call):
+            return self._call(node, env)
+        return None
+
+    def _manager(self, node: ast.Attribute, env: Mapping[str, Binding]) -> QuerySet | None:
+        model = self.model_class(node.value, env)
+        if model is not None and model.is_manager(node.attr):
+            anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
+            return QuerySet(model, Loaded(), node, anchor=anchor)
+        if isinstance(node.value, ast.Name):
+            owner = env.get(node.value.id)
+            if isinstance(owner, Instance):
+                return self._related_manager(owner, node)
+        return None
+
+    def _related_manager(self, owner: Instance, node: ast.Attribute) -> QuerySet | None:
+        relation = owner.model.relations.get(node.attr)
+        if relation is None or relation.single or relation.target is None:
+            return None
+        target = self.models.models.get(relation.target)
+        if target is None:
+            return None
+        prefix = "__".join((*owner.path, node.attr))
+        return QuerySet(
+            target,
+            owner.loaded.below(node.attr),
+            node,
+            prefix=f"{prefix}__",
+            outer=owner.source,
+        )
+
+    def _slice(self, node: ast.Subscript, env: Mapping[str, Binding]) -> QuerySet | None:
+        base = self.queryset(node.value, env)
+        if base is None or not isinstance(node.slice, ast.Slice):
+            return None
+        upper = node.slice.upper
+        bound = (
+            upper.value
+            if isinstance(upper, ast.Constant) and isinstance(upper.value, int)
+            else None
+        )
+        return replace(base, origin=node, bound=bound)
+
+    def _call(self, node: ast.Call, env: Mapping[str, Binding]) -> QuerySet | None:
+        func = node.func
+        if isinstance(func, ast.Name):
+            if func.id in LIST_BUILDERS and node.args:
+                inner = self.queryset(node.args[0], env)
+                return replace(inner, origin=node) if inner is not None else None
+            if func.id in self.helpers:
+                return self._helper(func.id)
+            return None
+        if not isinstance(func, ast.Attribute):
+            return None
+        base = self.queryset(func.value, env)
+        if base is None:
+            return None
+        return self._chain(base, func.attr, node)
+
+    def _chain(self, base: QuerySet, method: str, node: ast.Call) -> QuerySet | None:
+        loaded, anchor = base.loaded, base.anchor
+        if anchor is not None:
+            # A fix appends to the chain, so it must end before iterator(), which returns no
+            # queryset.
+            end = anchor.node if method == "iterator" else node
+            anchor = replace(anchor, node=end, methods=anchor.methods | {method})
+        if method in NOT_INSTANCES:
+            return replace(base, origin=node, rows=NOT_INSTANCES[method], anchor=anchor)
+        if method == "select_related":
+            loaded = self._select_related(loaded, node)
+        elif method == "prefetch_related":
+            loaded = self._prefetch_related(loaded, node)
+        elif method in ("only", "defer"):
+            loaded = self._deferral(loaded, method, node)
+        elif method == "annotate":
+            names = frozenset(k.arg for k in node.keywords if k.arg)
+            loaded = replace(loaded, annotations=loaded.annotations | names)
+        elif method not in PLAIN_CHAIN:
+            if method in SINGLE_RESULT or method not in self.models.known_methods:
+                return None  # a single object, a scalar, or a third-party method we cannot read
+            if method in self.models.loading_methods:
+                loaded = replace(loaded, opaque=True)
+        if anchor is not None and method in ("select_related", "only", "defer"):
+            anchor = replace(
+                anchor, only=loaded.only, deferred=loaded.deferred, select_all=loaded.select_all
+            )
+        return replace(base, loaded=loaded, origin=node, anchor=anchor)
+
+    @staticmethod
+    def _strings(node: ast.Call) -> list[str] | None:
+        values = []
+        for argument in node.args:
+            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+                return None
+            values.append(argument.value)
+        return values
+
+    def _select_related(self, loaded: Loaded, node: ast.Call) -> Loaded:
+        paths = self._strings(node)
+        if paths is None or node.keywords:
+            return replace(loaded, opaque=True)
+        if not paths:
+            return replace(loaded, select_all=True)
+        return replace(loaded, select=loaded.select | with_prefixes(frozenset(paths)))
+
+    def _prefetch_related(self, loaded: Loaded, node: ast.Call) -> Loaded:
+        paths: set[str] = set()
+        to_attrs: set[str] = set(loaded.to_attrs)
+        for argument in node.args:
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                paths.add(argument.value)
+            elif (
+                isinstance(argument, ast.Call)
+                and last_part(qualified_name(argument.func, self.ctx.imports)) == "Prefetch"
+            ):
+                lookup = argument.args[0] if argument.args else None
+                to_attr = next((k.value for k in argument.keywords if k.arg == "to_attr"), None)
+                if not (isinstance(lookup, ast.Constant) and isinstance(lookup.value, str)):
+                    return replace(loaded, opaque=True)
+                if isinstance(to_attr, ast.Constant) and isinstance(to_attr.value, str):
+                    to_attrs.add(to_attr.value)
+                else:
+                    paths.add(lookup.value)
+            else:
+                return replace(loaded, opaque=True)
+        return replace(
+            loaded,
+            prefetch=loaded.prefetch | with_prefixes(frozenset(paths)),
+            to_attrs=frozenset(to_attrs),
+        )
+
+    def _deferral(self, loaded: Loaded, method: str, node: ast.Call) -> Loaded:
+        names = self._strings(node)
+        if names is None:
+            return replace(loaded, opaque=True)
+        top = frozenset(name.split("__")[0] for name in names)
+        if method == "only":
+            return replace(loaded, only=top)
+        return replace(loaded, deferred=loaded.deferred | top)
+
+    def _helper(self, name: str) -> QuerySet | None:
+        """A same-module function whose every ``return`` gives a queryset of one model."""
+        if name in self._helper_memo:
+            return self._helper_memo[name]
+        self._helper_memo[name] = None  # recursion guard
+        function = self.helpers[name]
+        results = [
+            self.queryset(node.value, {})
+            for node in ast.walk(function)
+            if isinstance(node, ast.Return) and node.value is not None
+        ]
+        found = None
+        if results and all(r is not None for r in results):
+            first = results[0]
+            assert first is not None
+            if all(r is not None and r.model.key == first.model.key for r in results):
+                loaded = first.loaded
+                for other in results[1:]:
+                    assert other is not None
+                    loaded = _union(loaded, other.loaded)
+                found = replace(first, loaded=loaded, anchor=None)
+        self._helper_memo[name] = found
+        return found
+
+
+def _union(a: Loaded, b: Loaded) -> Loaded:
+    """What is loaded on some path: merging branches this way can only hide findings."""
+    return Loaded(
+        select=a.select | b.select,
+        select_all=a.select_all or b.select_all,
+        prefetch=a.prefetch | b.prefetch,
+        to_attrs=a.to_attrs | b.to_attrs,
+        only=None if a.only is None or b.only is None else a.only | b.only,
+        deferred=a.deferred & b.deferred,
+        annotations=a.annotations | b.annotations,
+        opaque=a.opaque or b.opaque,
+    )
+
+
+def merge_bindings(a: Binding, b: Binding) -> Binding:
+    """The binding after two branches: same kind and model merge, anything else is unknown."""
+    if a == b:
+        return a
+    if isinstance(a, QuerySet) and isinstance(b, QuerySet) and a.model.key == b.model.key:
+        return replace(a, loaded=_union(a.loaded, b.loaded), anchor=None)
+    return None

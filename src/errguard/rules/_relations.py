@@ -1,0 +1,193 @@
+"""Does reading ``instance.a.b.c`` run a query? Judged against what the queryset loaded.
+
+Forward FK / one-to-one attributes load their object unless ``select_related`` (or a
+``prefetch_related``) brought it; ``obj.<fk>_id`` never loads. Reverse FK and many-to-many
+managers query when evaluated, unless prefetched and evaluated in a way the prefetch cache
+serves (``all()``, iteration, ``count()``, ``exists()``); ``filter()`` and friends always query.
+Deferred fields load on access. Model properties and methods are followed one level deep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from errguard.project.index import ModelIndex, ModelInfo, Relation
+from errguard.project.models import RawMember
+from errguard.rules._querysets import Instance, Loaded
+
+# Related-manager methods that run a query (writes like add()/create() are another matter).
+MANAGER_QUERIES = frozenset(
+    {
+        "all",
+        "count",
+        "exists",
+        "first",
+        "last",
+        "filter",
+        "exclude",
+        "get",
+        "order_by",
+        "values",
+        "values_list",
+        "aggregate",
+        "annotate",
+        "latest",
+        "earliest",
+        "in_bulk",
+        "distinct",
+        "iterator",
+    }
+)
+# What a prefetch cache answers without a query; first()/last() too when the model is ordered.
+PREFETCH_CACHED = frozenset({"all", "count", "exists"})
+
+
+@dataclass(frozen=True)
+class Load:
+    kind: str  # select, prefetch, bypass, deferred, pk
+    owner: ModelInfo
+    relation: Relation | None
+    lookup: str  # relative to the instance read from
+    detail: str  # the read, as written after the variable: "author", "reviews.count()"
+    method: str = ""
+    member: str = ""  # what a model property/method reads, when reached through one
+
+
+def interpret(
+    models: ModelIndex,
+    instance: Instance,
+    path: tuple[str, ...],
+    called: bool,
+    assigned: frozenset[str] = frozenset(),
+    *,
+    members: bool = True,
+) -> Load | None:
+    """The query that reading ``instance.<path>`` runs, or None when it runs none."""
+    model, loaded = instance.model, instance.loaded
+    for index, name in enumerate(path):
+        last = index == len(path) - 1
+        if loaded.opaque or _not_a_load(model, loaded, name):
+            return None
+        relation = model.relations.get(name)
+        walked = path[:index]
+        if relation is None:
+            member = model.members.get(name) if members else None
+            if member is not None and (member.is_property or (last and called)):
+                here = Instance(model, loaded, instance.source, instance.path, instance.variable)
+                return _through_member(models, here, path=path, index=index, member=member)
+            if _deferred(model, loaded, name):
+                return Load("deferred", model, None, _lookup(walked, name), _detail(path, index))
+            return None
+        if relation.single:
+            if _is_loaded(loaded, relation) or (not walked and name in assigned):
+                target = models.models.get(relation.target or "")
+                if target is None:
+                    return None
+                model, loaded = target, loaded.below(name)
+                continue
+            following = "" if last else path[index + 1]
+            kind = "select" if relation.selectable else "prefetch"
+            if following in ("pk", "id") and relation.kind in ("fk", "o2o"):
+                kind = "pk"
+            lookup = _lookup(walked, name)
+            if kind == "select":  # one select_related covers the whole chain read here
+                lookup = "__".join(
+                    (lookup, *_selectable_chain(models, relation, path[index + 1 :]))
+                )
+            return Load(kind, model, relation, lookup, _detail(path, index))
+        return _manager_call(models, model, loaded, relation, path=path, index=index, called=called)
+    return None
+
+
+def _manager_call(
+    models: ModelIndex,
+    model: ModelInfo,
+    loaded: Loaded,
+    relation: Relation,
+    *,
+    path: tuple[str, ...],
+    index: int,
+    called: bool,
+) -> Load | None:
+    """``obj.<manager>.<method>()``: the manager alone (passed on) is not evaluated here."""
+    if index + 2 != len(path) or not called:
+        return None
+    method = path[index + 1]
+    if method not in MANAGER_QUERIES:
+        return None
+    lookup = _lookup(path[:index], relation.name)
+    detail = f"{_detail(path, index)}.{method}()"
+    if loaded.has(relation.name):
+        target = models.models.get(relation.target or "")
+        ordered = target is not None and target.ordered
+        if method in PREFETCH_CACHED or (method in ("first", "last") and ordered):
+            return None
+        return Load("bypass", model, relation, lookup, detail, method)
+    return Load("prefetch", model, relation, lookup, detail, method)
+
+
+def _through_member(
+    models: ModelIndex,
+    here: Instance,
+    *,
+    path: tuple[str, ...],
+    index: int,
+    member: RawMember,
+) -> Load | None:
+    for member_path, member_called in member.accesses:
+        found = interpret(models, here, member_path, member_called, members=False)
+        if found is not None:
+            suffix = "" if member.is_property else "()"
+            return Load(
+                found.kind,
+                found.owner,
+                found.relation,
+                _lookup(path[:index], found.lookup),
+                f"{_detail(path, index)}{suffix}",
+                found.method,
+                member=f"self.{found.detail}",
+            )
+    return None
+
+
+def _selectable_chain(models: ModelIndex, relation: Relation, rest: tuple[str, ...]) -> list[str]:
+    """The further single-valued relations ``rest`` reads through, for one select_related."""
+    chain: list[str] = []
+    for name in rest:
+        target = models.models.get(relation.target or "")
+        following = target.relations.get(name) if target is not None else None
+        if following is None or not following.selectable:
+            break
+        chain.append(name)
+        relation = following
+    return chain
+
+
+def _lookup(walked: tuple[str, ...], name: str) -> str:
+    return "__".join((*walked, name))
+
+
+def _detail(path: tuple[str, ...], index: int) -> str:
+    return ".".join(path[: index + 1])
+
+
+def _not_a_load(model: ModelInfo, loaded: Loaded, name: str) -> bool:
+    return (
+        name == "pk"
+        or model.attname_of(name) is not None
+        or name in loaded.annotations
+        or name in loaded.to_attrs
+    )
+
+
+def _is_loaded(loaded: Loaded, relation: Relation) -> bool:
+    if loaded.has(relation.name):
+        return True
+    return loaded.select_all and relation.kind in ("fk", "o2o") and not relation.null
+
+
+def _deferred(model: ModelInfo, loaded: Loaded, name: str) -> bool:
+    raw = model.fields.get(name)
+    if raw is None or raw.kind != "field" or raw.primary_key or name == "id":
+        return False
+    return (loaded.only is not None and name not in loaded.only) or name in loaded.deferred

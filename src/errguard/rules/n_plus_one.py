@@ -1,0 +1,473 @@
+from __future__ import annotations
+
+import ast
+
+from errguard.detect.context import FileContext
+from errguard.models import Applicability, Invalid, Valid
+from errguard.registry import Rule
+from errguard.rules._example_models import SHOP
+from errguard.rules._nplusone import RelationLoad
+from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
+from errguard.rules._querysets import QuerySet
+
+_UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
+
+
+class NPlusOne(Rule):
+    """Related object or deferred field loaded once per iteration of a loop over a queryset.
+
+    ## What it does
+    Inside a loop (`for`, `async for`, comprehensions, generator expressions) over a queryset,
+    flags each read of the loop variable that runs a query of its own: a forward foreign key or
+    one-to-one (`book.author.name`), a reverse one-to-one, a reverse foreign key or many-to-many
+    manager evaluated with `.all()`, `.count()`, `.exists()`, `.first()`, `.filter()`, ...,
+    a field deferred by `.only()`/`.defer()`, and the second hop of a chain when only the first
+    was loaded (`book.author.publisher`). It follows the read one level into model properties
+    and methods (from the project's model index) and into same-module functions the loop
+    variable is passed to.
+
+    The model index is read from your source: which attributes are relations, their
+    `related_name`s and default reverse accessors (`review_set`), nullability, managers.
+
+    Not flagged: `book.author_id` (the raw column), ordinary fields, rows of `values()` and
+    `values_list()`, relations already loaded by `select_related` (including `select_related()`
+    with no arguments, which follows every non-null foreign key) or `prefetch_related` and served
+    from the prefetch cache (`.all()`, iteration, `.count()`, `.exists()`), `Prefetch(...,
+    to_attr=...)` lists, annotations, a relation the loop assigns itself, reads in a branch that
+    leaves the loop (`return book.author`), loops that run their body once, and any object whose
+    origin errguard cannot see (a function argument, a queryset built with dynamic arguments).
+
+    ## Why is this bad?
+    Each iteration runs one more query: a page of 50 orders that shows each customer's name runs
+    51 queries. It is invisible with the ten rows of a development database and takes the site
+    down with real data.
+
+    ## Example
+    ```python
+    for book in Book.objects.filter(published=True):
+        print(book.title, book.author.name)
+    ```
+
+    ## Use instead
+    ```python
+    for book in Book.objects.filter(published=True).select_related("author"):
+        print(book.title, book.author.name)
+    ```
+
+    ## Fix safety
+    The fix adds `.select_related("<lookup>")` (forward foreign keys and one-to-ones) or
+    `.prefetch_related("<lookup>")` (reverse foreign keys, many-to-many, and anything reached
+    through a prefetch), extending an existing call of the same method when the chain has one.
+    It is safe: loading related objects early changes the number of queries, not the results.
+    It is offered only when the queryset is built in the same function, on a straight path to
+    the loop, and when adding the call cannot fail or change meaning: not after `values()`,
+    `union()` or `raw()`; not for a field `.only()` excludes or `.defer()` defers (Django
+    refuses that combination); not `prefetch_related` on `.iterator()`; not when
+    `select_related()` without arguments is already there (adding a lookup would narrow it).
+    Filtered prefetches, deferred fields and `.pk` reads are reported without a fix.
+    """
+
+    uses_models = True
+    code = "EG101"
+    message = (
+        "N+1: {access} ({relation}) {effect} once per iteration of the loop over {loop} "
+        "at line {line}; {advice}"
+    )
+    fix = Applicability.SAFE
+    fix_title = 'Add .{method}("{lookup}") to the queryset'
+
+    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def _check(self, node: AnalysedNode, ctx: FileContext) -> None:
+        analysis = analysis_for(ctx, node)
+        for found in analysis.loads if analysis else ():
+            top, lookup = _top_queryset(found.instance.source, found.load.lookup)
+            method = _method(found, top)
+            self.report(
+                ctx,
+                found.node,
+                access=_access_text(found),
+                relation=_relation_text(found),
+                effect="runs a query" if found.load.method else "is loaded",
+                loop=ctx.segment(found.loop.iterable),
+                line=getattr(found.loop.node, "lineno", 0),
+                advice=_advice(found, method, lookup),
+                fix=_fixable(found, top, method, lookup),
+                fix_data={"span": ctx.span(_anchor(top)), "method": method, "lookup": lookup},
+            )
+
+    VALID = (
+        Valid(
+            """
+            from shop.models import Book
+
+            def titles_by_author():
+                return [(book.title, book.author_id) for book in Book.objects.all()]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def names():
+                for row in Book.objects.values("title", "author__name"):
+                    print(row["title"], row["author__name"])
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def names():
+                books = Book.objects.select_related("author__publisher")
+                return [book.author.publisher.name for book in books]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def names():
+                # select_related() with no arguments follows every non-null foreign key.
+                return [book.author.name for book in Book.objects.select_related()]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.db.models import Count, Prefetch
+            from shop.models import Author, Book
+
+            def report():
+                authors = Author.objects.prefetch_related(
+                    "books__tags", Prefetch("edited", queryset=Book.objects.all(), to_attr="edits")
+                ).annotate(n=Count("books"))
+                for author in authors:
+                    print(author.n, author.books.count(), len(author.edits))
+                    for book in author.books.all():
+                        print([tag.name for tag in book.tags.all()])
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def first_expensive(limit):
+                for book in Book.objects.all():
+                    if book.price > limit:
+                        return book.author.name
+                return None
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Author, Book
+
+            def with_cached_authors():
+                authors = Author.objects.in_bulk()
+                for book in Book.objects.all():
+                    book.author = authors[book.author_id]
+                    print(book.author.name)
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            def render(books):
+                # Where books came from, and what it loaded, is not visible here.
+                return [book.author.name for book in books]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def newest_author():
+                for book in Book.objects.order_by("-id"):
+                    return book.author
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def titles(fields):
+                return [book.author.name for book in Book.objects.select_related(*fields)]
+            """,
+            files=SHOP,
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def list_books():
+                for book in Book.objects.all():
+                    print(book.title, book.author.name)
+            """,
+            files=SHOP,
+            line=5,
+            column=27,
+            message="N+1: book.author (Book.author → Author) is loaded once per iteration of the "
+            'loop over Book.objects.all() at line 4; add .select_related("author")',
+            fixed="""
+            from shop.models import Book
+
+            def list_books():
+                for book in Book.objects.select_related("author"):
+                    print(book.title, book.author.name)
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def expensive():
+                books = Book.objects.filter(price__gt=10)[:50]
+                return {book.title: book.author.publisher.name for book in books}
+            """,
+            files=SHOP,
+            fixed="""
+            from shop.models import Book
+
+            def expensive():
+                books = Book.objects.filter(price__gt=10).select_related("author__publisher")[:50]
+                return {book.title: book.author.publisher.name for book in books}
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def publishers():
+                books = Book.objects.select_related("author").order_by("title")
+                for book in books:
+                    author = book.author
+                    print(author.name, author.publisher.name)
+            """,
+            files=SHOP,
+            line=7,
+            fixed="""
+            from shop.models import Book
+
+            def publishers():
+                books = Book.objects.select_related("author", "author__publisher").order_by("title")
+                for book in books:
+                    author = book.author
+                    print(author.name, author.publisher.name)
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def counts():
+                authors = Author.objects.all()
+                return {author.name: author.books.count() for author in authors}
+            """,
+            files=SHOP,
+            message="N+1: author.books.count() (Author.books → Book) runs a query once per "
+            "iteration of the loop over authors at line 5; add "
+            '.prefetch_related("books")',
+            fixed="""
+            from shop.models import Author
+
+            def counts():
+                authors = Author.objects.prefetch_related("books")
+                return {author.name: author.books.count() for author in authors}
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            async def reviews():
+                async for book in Book.objects.filter(price=0):
+                    for review in book.review_set.all():
+                        print(review.stars)
+            """,
+            files=SHOP,
+            fixed="""
+            from shop.models import Book
+
+            async def reviews():
+                async for book in Book.objects.filter(price=0).prefetch_related("review_set"):
+                    for review in book.review_set.all():
+                        print(review.stars)
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def catalogue():
+                for author in Author.objects.all():
+                    for book in author.books.all():
+                        print(book.editor.name)
+            """,
+            files=SHOP,
+            count=2,
+            fixed="""
+            from shop.models import Author
+
+            def catalogue():
+                for author in Author.objects.prefetch_related("books", "books__editor"):
+                    for book in author.books.all():
+                        print(book.editor.name)
+            """,
+        ),
+        Invalid(
+            """
+            from shop import models
+
+            def labels():
+                books = models.Book.objects.all()
+                return [(b.author_name, b.tag_names()) for b in books]
+            """,
+            files=SHOP,
+            count=2,
+            fixed="""
+            from shop import models
+
+            def labels():
+                books = models.Book.objects.select_related("author").prefetch_related("tags")
+                return [(b.author_name, b.tag_names()) for b in books]
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def describe(book):
+                return f"{book.title} by {book.author.name}"
+
+            def catalogue():
+                return "\\n".join(describe(book) for book in Book.objects.all())
+            """,
+            files=SHOP,
+            line=7,
+            fixed="""
+            from shop.models import Book
+
+            def describe(book):
+                return f"{book.title} by {book.author.name}"
+
+            def catalogue():
+                return "\\n".join(describe(book) for book in Book.objects.select_related("author"))
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def prices():
+                return [book.price for book in Book.objects.only("title")]
+            """,
+            files=SHOP,
+            message="N+1: book.price (deferred field Book.price) is loaded once per iteration "
+            'of the loop over Book.objects.only("title") at line 4; it is deferred by '
+            ".only()/.defer(): load it with the queryset",
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def cheap_books():
+                for author in Author.objects.prefetch_related("books"):
+                    print(list(author.books.filter(price__lt=5)))
+            """,
+            files=SHOP,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def editors():
+                return [book.editor.pk for book in Book.objects.select_related()]
+            """,
+            files=SHOP,
+            message="N+1: book.editor (Book.editor → Author) is loaded once per iteration of the "
+            "loop over Book.objects.select_related() at line 4; use book.editor_id instead",
+        ),
+    )
+
+
+def _top_queryset(source: QuerySet, lookup: str) -> tuple[QuerySet, str]:
+    """The outermost queryset the read is loaded through, and the lookup relative to it."""
+    while source.outer is not None:
+        lookup = f"{source.prefix}{lookup}"
+        source = source.outer
+    return source, lookup
+
+
+def _method(found: RelationLoad, top: QuerySet) -> str:
+    nested = top is not found.instance.source
+    return (
+        "select_related"
+        if found.load.kind in ("select", "pk") and not nested
+        else ("prefetch_related")
+    )
+
+
+def _access_text(found: RelationLoad) -> str:
+    text = found.text
+    if found.load.member:
+        text = f"{text}, which reads {found.load.member}"
+    if found.via:
+        text = f"{text} in {found.via}"
+    return text
+
+
+def _relation_text(found: RelationLoad) -> str:
+    load = found.load
+    if load.relation is None:
+        return f"deferred field {load.owner.name}.{load.detail.rsplit('.', 1)[-1]}"
+    target = load.relation.target or "?"
+    return f"{load.owner.name}.{load.relation.name} → {target.rsplit('.', 1)[-1]}"
+
+
+def _advice(found: RelationLoad, method: str, lookup: str) -> str:
+    kind = found.load.kind
+    if kind == "deferred":
+        return "it is deferred by .only()/.defer(): load it with the queryset"
+    if kind == "pk":
+        name = found.load.relation.name if found.load.relation else ""
+        return f"use {found.variable}.{name}_id instead"
+    if kind == "bypass":
+        return (
+            f'.{found.load.method}() bypasses the prefetch of "{lookup}": use the prefetched '
+            f'objects, or Prefetch("{lookup}", queryset=..., to_attr=...)'
+        )
+    return f'add .{method}("{lookup}")'
+
+
+def _anchor(top: QuerySet) -> ast.AST:
+    return top.anchor.node if top.anchor is not None else top.origin
+
+
+def _fixable(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool:
+    anchor = top.anchor
+    if found.load.kind not in ("select", "prefetch") or anchor is None or top.rows != "instances":
+        return False
+    if anchor.methods & _UNFIXABLE:
+        return False
+    if method == "prefetch_related":
+        return "iterator" not in anchor.methods
+    first = lookup.split("__", 1)[0]
+    excluded = (anchor.only is not None and first not in anchor.only) or first in anchor.deferred
+    return not anchor.select_all and not excluded

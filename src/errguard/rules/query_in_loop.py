@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import ast
+
+from errguard.detect.context import FileContext
+from errguard.models import Invalid, Valid
+from errguard.registry import Rule
+from errguard.rules._example_models import SHOP
+from errguard.rules._nplusone import QueryInLoop as Finding
+from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
+
+_ADVICE = {
+    "get": "fetch them all in one query before the loop ({model}.objects.in_bulk(...) or "
+    ".filter(<field>__in=...))",
+    "exists": "fetch the matching keys once (.values_list(..., flat=True)) or annotate an "
+    "Exists(...) subquery",
+    "count": "count them in one query (.annotate(Count(...)) on the outer queryset, or "
+    ".values(...).annotate(Count(...)))",
+    "aggregate": "aggregate in one query with .values(...).annotate(...)",
+    "in_bulk": "call in_bulk() once, for all the keys, before the loop",
+}
+_FETCH = "fetch all the rows in one query (.filter(<field>__in=...)) and group them in Python"
+
+
+class QueryInLoop(Rule):
+    """A query executed once per iteration of a loop over data.
+
+    ## What it does
+    Flags a query run inside a loop whose length depends on data: `Model.objects.get(...)`,
+    `.filter(...).exists()`, `.count()`, `.first()`, `.last()`, `.aggregate()`, or a queryset
+    evaluated by iteration, `list()`, `len()` or `bool()`. Data-sized loops are loops over a
+    queryset, a list built from one, a function argument, or values derived from those
+    (`payload["items"]`, `request.data.get("lines")`).
+
+    Not flagged: loops over literal tuples, lists and dicts, `range()` of a small literal,
+    module constants (`for code in CURRENCIES`), loops that run their body once, queries in a
+    branch that leaves the loop, `while` loops, and queries through a loop variable's own
+    relations (`author.books.count()`), which are reported by EG101 with a fix.
+
+    ## Why is this bad?
+    The number of queries grows with the data: one per row of the outer loop. A bulk query
+    (`in_bulk`, `filter(x__in=...)`, an annotation, an `Exists` subquery) does the same work in
+    one round trip.
+
+    ## Example
+    ```python
+    def order_lines(payload):
+        return [Product.objects.get(sku=line["sku"]) for line in payload["lines"]]
+    ```
+
+    ## Use instead
+    ```python
+    def order_lines(payload):
+        skus = [line["sku"] for line in payload["lines"]]
+        products = Product.objects.in_bulk(skus, field_name="sku")
+        return [products[sku] for sku in skus]
+    ```
+
+    ## Fix safety
+    There is no automatic fix: turning per-row queries into a bulk query changes how missing
+    rows and ordering behave, which only a person can decide. The message suggests the bulk
+    form that fits the query.
+    """
+
+    uses_models = True
+    code = "EG102"
+    message = (
+        "query in loop: {query} runs once per iteration of the loop over {loop} at line {line}; "
+        "{advice}"
+    )
+
+    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def _check(self, node: AnalysedNode, ctx: FileContext) -> None:
+        analysis = analysis_for(ctx, node)
+        for found in analysis.queries if analysis else ():
+            self.report(
+                ctx,
+                found.node,
+                query=ctx.segment(found.node),
+                loop=ctx.segment(found.loop.iterable),
+                line=getattr(found.loop.node, "lineno", 0),
+                advice=_advice(found),
+            )
+
+    VALID = (
+        Valid(
+            """
+            from shop.models import Book
+
+            def counts():
+                return {t: Book.objects.filter(title=t).count() for t in ("a", "b", "c")}
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def fetch_with_retry(pk):
+                for attempt in range(3):
+                    try:
+                        return Book.objects.get(pk=pk)
+                    except Book.DoesNotExist:
+                        continue
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Author
+
+            def counts():
+                # Through the loop variable's relation: EG101 reports it, with a fix.
+                return [author.books.count() for author in Author.objects.all()]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def first_in_stock(skus):
+                for sku in skus:
+                    if sku.startswith("X"):
+                        return Book.objects.get(title=sku)
+                return None
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            CURRENCIES = ("EUR", "USD")
+
+            def totals():
+                return {code: Book.objects.filter(title=code).count() for code in CURRENCIES}
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def batches():
+                while Book.objects.filter(price=0).exists():
+                    Book.objects.filter(pk__in=Book.objects.filter(price=0)[:100]).delete()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def titles(ids):
+                books = Book.objects.in_bulk(ids)
+                return [books[pk].title for pk in ids if pk in books]
+            """,
+            files=SHOP,
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def order_lines(payload):
+                return [Book.objects.get(pk=line["id"]) for line in payload["lines"]]
+            """,
+            files=SHOP,
+            line=4,
+            column=13,
+            message='query in loop: Book.objects.get(pk=line["id"]) runs once per iteration of '
+            'the loop over payload["lines"] at line 4; fetch them all in one query before the '
+            "loop (Book.objects.in_bulk(...) or .filter(<field>__in=...))",
+        ),
+        Invalid(
+            """
+            from shop.models import Book, Review
+
+            def ratings():
+                result = {}
+                for book in Book.objects.all():
+                    result[book.pk] = Review.objects.filter(book=book).count()
+                return result
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Author, Book
+
+            def by_author():
+                for author in Author.objects.all():
+                    for book in Book.objects.filter(author=author):
+                        print(author.name, book.title)
+            """,
+            files=SHOP,
+            line=5,
+        ),
+        Invalid(
+            """
+            from shop.models import Book, Tag
+
+            def tag_books(book_ids):
+                for book_id in book_ids:
+                    default = Tag.objects.get(name="new")
+                    Book.objects.get(pk=book_id).tags.add(default)
+            """,
+            files=SHOP,
+            count=2,
+            message='query in loop: Tag.objects.get(name="new") runs once per iteration of the '
+            "loop over book_ids at line 4; it does not change between iterations: run it once "
+            "before the loop",
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def missing(titles):
+                return [t for t in titles if not Book.objects.filter(title=t).exists()]
+            """,
+            files=SHOP,
+        ),
+    )
+
+
+def _advice(found: Finding) -> str:
+    if found.invariant:
+        return "it does not change between iterations: run it once before the loop"
+    template = _ADVICE.get(found.method)
+    if template is None and found.method in ("first", "last", "earliest", "latest"):
+        template = "fetch them in one query (.filter(<field>__in=...) or a Subquery annotation)"
+    return (template or _FETCH).format(model=found.queryset.model.name)
