@@ -203,6 +203,7 @@ class FunctionAnalysis:
             row
             and queryset is not None
             and queryset.rows == "instances"
+            and queryset.bound not in (0, 1)  # [:1] yields one row: nothing is repeated
             and not queryset.loaded.opaque
         ):
             body.env[row] = Instance(queryset.model, queryset.loaded, queryset, (), row)

@@ -1,0 +1,67 @@
+"""Run every ``case_*`` function of gtapp.cases on SQLite at one data size; print JSON.
+
+Usage: python runner.py <directory holding gtapp> <size>
+Output: {"case_name": {"queries": <int>, "result": <JSON value>}, ...}
+"""
+
+import importlib
+import json
+import sys
+
+import django
+from django.conf import settings
+
+sys.path.insert(0, sys.argv[1])
+settings.configure(
+    INSTALLED_APPS=["gtapp"],
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+    USE_TZ=True,
+)
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def create_tables():
+    with connection.schema_editor() as editor:
+        for model in apps.get_app_config("gtapp").get_models():
+            editor.create_model(model)
+
+
+def seed(size):
+    from gtapp.models import Author, Book, Profile, Publisher, Review, Tag
+
+    tags = [Tag.objects.create(name=f"tag{i}") for i in range(3)]
+    for index in range(size):
+        publisher = Publisher.objects.create(name=f"publisher{index}")
+        author = Author.objects.create(name=f"author{index}", publisher=publisher)
+        Profile.objects.create(author=author, bio=f"bio{index}")
+        for number in range(2):
+            book = Book.objects.create(
+                title=f"book{index}-{number}",
+                price=index + number,
+                author=author,
+                editor=author if number else None,
+            )
+            book.tags.set(tags[: number + 1])
+            for stars in range(2):
+                Review.objects.create(book=book, stars=stars + number)
+
+
+def main():
+    create_tables()
+    seed(int(sys.argv[2]))
+    cases = importlib.import_module("gtapp.cases")
+    results = {}
+    for name in sorted(dir(cases)):
+        if name.startswith("case_"):
+            with CaptureQueriesContext(connection) as captured:
+                value = getattr(cases, name)()
+            results[name] = {"queries": len(captured), "result": value}
+    json.dump(results, sys.stdout, sort_keys=True)
+
+
+main()
