@@ -39,10 +39,7 @@ def rule_markdown(rule: type[Rule]) -> str:
     ]
     examples: list[Valid | Invalid] = [*rule.INVALID, *rule.VALID]
     files = {
-        name: text
-        for example in examples
-        for name, text in example.files.items()
-        if text.strip()
+        name: text for example in examples for name, text in example.files.items() if text.strip()
     }
     if files:
         parts.append("## Modules the examples import\n")

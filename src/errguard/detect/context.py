@@ -46,6 +46,18 @@ class FileContext:
     def is_package(self) -> bool:
         return self.source.path.name == "__init__.py"
 
+    def defined_in_project(self, qualified: str) -> bool:
+        """Whether a dotted name (a class, a function) lives in a module of this project."""
+        from errguard.project.modules import import_root
+
+        base = import_root(self.source.path, self.project.src)
+        parts = qualified.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = base.joinpath(*parts[:end])
+            if module.with_suffix(".py").is_file() or (module / "__init__.py").is_file():
+                return True
+        return False
+
     @cached_property
     def imports(self) -> Mapping[str, str]:
         """Local name -> absolute qualified name for imports that run at module level."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from errguard.config import Config
-from errguard.project.cache import FileCache, digest
+from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
 from errguard.project.models import RawClass, extract_classes
 from errguard.project.modules import find_project_root, import_root, module_name
@@ -76,10 +76,17 @@ class Project:
         return overlay
 
 
+@functools.cache
+def _extractor_fingerprint() -> str:
+    from errguard.project import accesses, models
+
+    return code_fingerprint(accesses, models)
+
+
 def _build_model_index(root: Path, src: Sequence[Path], digests: dict[str, str]) -> ModelIndex:
     from errguard.discovery import discover
 
-    cache = FileCache(root, "models")
+    cache = FileCache(root, "models", _extractor_fingerprint())
     classes: list[RawClass] = []
     auth_user_model = "auth.User"
     for path in discover([root], Config(root=root)):

@@ -54,3 +54,39 @@ def collect_accesses(nodes: Iterable[ast.AST], names: frozenset[str]) -> Iterato
                 yield Access(node, path, called=False)
                 continue
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+# Methods that write to the database. A loop calling code that writes on every row does
+# per-row work anyway; a relation that code also reads is not the fix a reviewer would make.
+WRITE_METHODS = frozenset(
+    {
+        "save",
+        "delete",
+        "update",
+        "create",
+        "bulk_create",
+        "bulk_update",
+        "get_or_create",
+        "update_or_create",
+        "add",
+        "remove",
+        "set",
+        "clear",
+    }
+)
+
+
+def does_database_work(nodes: Iterable[ast.AST]) -> bool:
+    """Whether code writes (``self.save()``, ``qs.update()``) or queries a manager
+    (``Model.objects...``) itself: calling it on every row is per-row work already."""
+    for root in nodes:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                return True
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITE_METHODS
+            ):
+                return True
+    return False

@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from errguard import __version__
@@ -20,16 +21,23 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def code_fingerprint(*modules: ModuleType) -> str:
+    """A digest of the source of the modules that compute cached facts."""
+    return digest(b"".join(Path(m.__file__ or "").read_bytes() for m in modules))
+
+
 class FileCache:
     """``{relative path: {"digest": ..., **facts}}`` for one kind of facts in one project."""
 
-    def __init__(self, root: Path, kind: str) -> None:
+    def __init__(self, root: Path, kind: str, schema: str) -> None:
+        """``schema`` changes whenever the code producing the facts changes."""
         self.path = root / CACHE_DIRECTORY / f"{kind}.json"
+        self.version = f"{__version__}:{schema}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
         with contextlib.suppress(OSError, ValueError):
             document = json.loads(self.path.read_text(encoding="utf-8"))
-            if document.get("version") == __version__ and isinstance(document.get("files"), dict):
+            if document.get("version") == self.version and isinstance(document.get("files"), dict):
                 self.entries = document["files"]
 
     def get(self, name: str, content_digest: str, key: str = "") -> dict[str, Any] | None:
@@ -53,6 +61,6 @@ class FileCache:
                 ignore.write_text("# created by errguard\n*\n", encoding="utf-8")
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"version": __version__, "files": self.entries}, stream)
+                json.dump({"version": self.version, "files": self.entries}, stream)
             os.replace(temporary, self.path)
             self.dirty = False

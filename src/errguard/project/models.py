@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from errguard.astutil import collect_imports, dotted_name, last_part, qualified_name
-from errguard.project.accesses import collect_accesses
+from errguard.project.accesses import collect_accesses, does_database_work
 from errguard.project.modules import resolve_relative
 
 FORWARD_KINDS = {
@@ -304,6 +304,7 @@ def _member(function: ast.FunctionDef | ast.AsyncFunctionDef) -> RawMember:
         last_part(dotted_name(d)) in _PROPERTY_DECORATORS for d in function.decorator_list
     )
     seen: dict[tuple[tuple[str, ...], bool], None] = {}
-    for access in collect_accesses(function.body, frozenset({"self"})):
-        seen[(access.path, access.called)] = None
+    if not does_database_work(function.body):
+        for access in collect_accesses(function.body, frozenset({"self"})):
+            seen[(access.path, access.called)] = None
     return RawMember(function.name, is_property, tuple(seen))

@@ -8,6 +8,7 @@ analysed separately and merged by union, so a name counts as leaking when *some*
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -52,13 +53,37 @@ _LEAK_ATTRIBUTES = frozenset({"args", "message", "strerror", "__str__", "__repr_
 _CONTAINER_WRITERS = frozenset({"append", "extend", "insert", "update", "setdefault", "add"})
 
 
-def is_user_facing(handler_type: ast.expr | None) -> bool:
-    """All classes the handler catches carry messages meant for clients."""
+def is_user_facing(
+    handler_type: ast.expr | None,
+    imports: Mapping[str, str],
+    in_project: Callable[[str], bool],
+) -> bool:
+    """Every class the handler catches carries messages meant for clients.
+
+    Besides the well-known ones (validation errors, HTTP exceptions, ``DoesNotExist``), that is
+    the project's own exceptions: ``raise PluginLimitReached("This placeholder is full")`` is
+    written for the user, unlike the text of a ``KeyError`` or an ``IntegrityError``.
+    """
     if handler_type is None:
         return False
     nodes = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
-    names = [last_part(dotted_name(node)) for node in nodes]
-    return all(name in _USER_FACING or name.endswith("ValidationError") for name in names)
+    return all(_user_facing_class(node, imports, in_project) for node in nodes)
+
+
+def _user_facing_class(
+    node: ast.expr, imports: Mapping[str, str], in_project: Callable[[str], bool]
+) -> bool:
+    name = dotted_name(node)
+    short = last_part(name)
+    if short in _USER_FACING or short.endswith("ValidationError"):
+        return True
+    if name is None:
+        return False
+    head = name.split(".", 1)[0]
+    if head not in imports:
+        # Not imported: a builtin, or a class defined in this very module.
+        return "." not in name and not hasattr(builtins, name)
+    return in_project(qualified_name(node, imports) or "")
 
 
 @dataclass(frozen=True)
@@ -88,9 +113,15 @@ class LeakTracker:
     """
 
     def __init__(
-        self, imports: Mapping[str, str], sink_arguments: SinkArguments, *, traceback_text: bool
+        self,
+        imports: Mapping[str, str],
+        sink_arguments: SinkArguments,
+        *,
+        in_project: Callable[[str], bool],
+        traceback_text: bool,
     ) -> None:
         self.imports = imports
+        self.in_project = in_project
         self.sink_arguments = sink_arguments
         # Whether the file can produce traceback text (``format_exc``) outside any handler.
         self.traceback_text = traceback_text
@@ -156,7 +187,7 @@ class LeakTracker:
         for handler in getattr(stmt, "handlers", []):
             entry = state | after_body
             if handler.name:
-                leaking = not is_user_facing(handler.type)
+                leaking = not is_user_facing(handler.type, self.imports, self.in_project)
                 entry = entry.bind(handler.name, exception=leaking)
             exit_state = self._block(handler.body, entry)
             if handler.name:

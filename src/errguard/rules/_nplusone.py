@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from errguard.astutil import SCOPE_NODES
-from errguard.project.accesses import attribute_path, collect_accesses
+from errguard.project.accesses import attribute_path, collect_accesses, does_database_work
 from errguard.rules._loops import (
     data_sized,
     exit_depth,
@@ -45,6 +45,7 @@ class Loop:
     iterable: ast.expr
     queryset: QuerySet | None
     targets: frozenset[str]
+    assigned: frozenset[str] = frozenset()  # names (re)bound on every iteration, targets too
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ class FunctionAnalysis:
     # -- loops ---------------------------------------------------------------------------
     def _for(self, stmt: ast.For | ast.AsyncFor, scope: _Scope) -> _Scope:
         queryset = self.resolver.queryset(stmt.iter, scope.env)
-        loop = Loop(stmt, stmt.iter, queryset, _target_names(stmt.target))
+        targets = _target_names(stmt.target)
+        loop = Loop(stmt, stmt.iter, queryset, targets, targets | _bound_names(stmt.body))
         self._iteration_query(stmt.iter, queryset, scope)
         once = runs_once(stmt.body)
         body_scope = self._enter(loop, stmt.target, scope, once=once)
@@ -223,7 +225,8 @@ class FunctionAnalysis:
             self._expressions(generator.iter, current)
             queryset = self.resolver.queryset(generator.iter, current.env)
             self._iteration_query(generator.iter, queryset, current)
-            loop = Loop(node, generator.iter, queryset, _target_names(generator.target))
+            targets = _target_names(generator.target)
+            loop = Loop(node, generator.iter, queryset, targets, targets)
             current = self._enter(loop, generator.target, current, once=False)
             later = node.generators[index + 1 :]
             body: list[ast.AST] = [*generator.ifs, *(g.iter for g in later)]
@@ -255,8 +258,10 @@ class FunctionAnalysis:
         if isinstance(func, ast.Attribute) and func.attr in EXECUTING:
             queryset, method = self.resolver.queryset(func.value, scope.env), func.attr
         elif isinstance(func, ast.Name) and func.id in EVALUATING_CALLS and call.args:
+            if _cached(call.args[0], scope):
+                return
             queryset, method = self.resolver.queryset(call.args[0], scope.env), "evaluation"
-        if queryset is not None and queryset.outer is None:
+        if queryset is not None and queryset.outer is None and not queryset.materialized:
             self._note_query(call, method, queryset, scope)
 
     def _iteration_query(
@@ -266,12 +271,14 @@ class FunctionAnalysis:
 
         (A related manager of a loop variable is EG101's business.)
         """
-        if scope.loops and queryset is not None and queryset.outer is None:
+        if not scope.loops or queryset is None or _cached(iterable, scope):
+            return
+        if queryset.outer is None and not queryset.materialized:
             self._note_query(iterable, "iteration", queryset, scope)
 
     def _note_query(self, node: ast.AST, method: str, queryset: QuerySet, scope: _Scope) -> None:
         used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        changing = {name for loop in scope.loops for name in loop.targets}
+        changing = {name for loop in scope.loops for name in loop.assigned}
         changing |= {name for name, binding in scope.env.items() if binding is None}
         self.queries.append(
             QueryInLoop(node, method, queryset, scope.loops[-1], not used & changing)
@@ -303,6 +310,7 @@ class FunctionAnalysis:
                 path=(*prefix, *path),
                 called=access.called,
                 assigned=assigned,
+                arguments=_passes_arguments(access.node),
             )
         self._calls_with_instance(loop, body, instances)
 
@@ -316,11 +324,14 @@ class FunctionAnalysis:
         path: tuple[str, ...],
         called: bool,
         assigned: frozenset[str],
+        arguments: bool = False,
         via: str = "",
     ) -> None:
         if not path:
             return
-        load = interpret(self.resolver.models, instance, path, called, assigned)
+        load = interpret(
+            self.resolver.models, instance, path, called, assigned, arguments=arguments
+        )
         if load is None or (id(loop.node), load.lookup) in self._seen:
             return
         self._seen.add((id(loop.node), load.lookup))
@@ -335,7 +346,7 @@ class FunctionAnalysis:
                 continue
             name = _callee_name(node)
             callee = self.functions.get(name) if name else None
-            if callee is None:
+            if callee is None or does_database_work(callee.body):
                 continue
             for parameter, argument in _bound_arguments(callee, node):
                 if not (isinstance(argument, ast.Name) and argument.id in instances):
@@ -351,8 +362,28 @@ class FunctionAnalysis:
                         path=access.path,
                         called=access.called,
                         assigned=frozenset(),
+                        arguments=_passes_arguments(access.node),
                         via=via,
                     )
+
+
+def _passes_arguments(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and bool(node.args or node.keywords)
+
+
+def _cached(node: ast.expr, scope: _Scope) -> bool:
+    """A queryset variable built before the loops: Django caches its rows after one evaluation."""
+    if not isinstance(node, ast.Name):
+        return False
+    return not any(node.id in loop.assigned for loop in scope.loops)
+
+
+def _bound_names(stmts: Sequence[ast.stmt]) -> frozenset[str]:
+    return frozenset(
+        node.id
+        for node in _walk(stmts)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del))
+    )
 
 
 def _merge(a: _Scope, b: _Scope) -> _Scope:

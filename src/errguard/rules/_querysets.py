@@ -97,6 +97,8 @@ class QuerySet:
     origin: ast.expr
     rows: str = "instances"
     bound: int | None = None
+    # A list already built from the queryset (list(), sorted()): evaluating it runs no query.
+    materialized: bool = False
     anchor: FixAnchor | None = None
     # Reached through a relation of an outer loop's instance: fixes go on the outer queryset.
     prefix: str = ""
@@ -206,7 +208,7 @@ class Resolver:
         if isinstance(func, ast.Name):
             if func.id in LIST_BUILDERS and node.args:
                 inner = self.queryset(node.args[0], env)
-                return replace(inner, origin=node) if inner is not None else None
+                return replace(inner, origin=node, materialized=True) if inner else None
             if func.id in self.helpers:
                 return self._helper(func.id)
             return None

@@ -61,8 +61,12 @@ def interpret(
     assigned: frozenset[str] = frozenset(),
     *,
     members: bool = True,
+    arguments: bool = False,
 ) -> Load | None:
-    """The query that reading ``instance.<path>`` runs, or None when it runs none."""
+    """The query that reading ``instance.<path>`` runs, or None when it runs none.
+
+    ``arguments``: the final call passes arguments.
+    """
     model, loaded = instance.model, instance.loaded
     for index, name in enumerate(path):
         last = index == len(path) - 1
@@ -72,7 +76,10 @@ def interpret(
         walked = path[:index]
         if relation is None:
             member = model.members.get(name) if members else None
-            if member is not None and (member.is_property or (last and called)):
+            # A property, or a method called without arguments (an accessor like
+            # ``tag_names()``); methods taking arguments are actions, not reads.
+            accessor = last and called and not arguments
+            if member is not None and (member.is_property or accessor):
                 here = Instance(model, loaded, instance.source, instance.path, instance.variable)
                 return _through_member(models, here, path=path, index=index, member=member)
             if _deferred(model, loaded, name):

@@ -79,8 +79,10 @@ class ExceptionLeak(Rule):
     are not flagged: that is Django's own convention for developer-only output. Handlers for
     exceptions whose text is written for users are not flagged either: Django's and DRF's
     `ValidationError` (any class named `*ValidationError`), `PermissionDenied`, `Http404`, DRF's
-    `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`. Their
-    user-facing attributes (`e.messages`, `e.message_dict`, `e.detail`) are never flagged.
+    `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`, and the
+    project's own exception classes (defined in the module or elsewhere in the project), whose
+    messages the project wrote, usually for its users (`raise CartFull("Your cart is full")`).
+    User-facing attributes (`e.messages`, `e.message_dict`, `e.detail`) are never flagged.
 
     ## Why is this bad?
     Exception messages are written for developers. They carry SQL fragments and table names
@@ -137,6 +139,7 @@ class ExceptionLeak(Rule):
         tracker = LeakTracker(
             imports,
             lambda call: sink_arguments(call, imports),
+            in_project=ctx.defined_in_project,
             traceback_text=_mentions_traceback(ctx),
         )
         for call, leak in tracker.sinks_with_leaks(function.body):
@@ -205,6 +208,22 @@ class ExceptionLeak(Rule):
                 message = "Something went wrong"
                 return JsonResponse({"error": message}, status=500)
             """
+        ),
+        Valid(
+            """
+            from django.http import HttpResponseBadRequest
+            from shop.errors import CartFull
+
+            class QuotaExceeded(Exception):
+                pass
+
+            def add_item(request):
+                try:
+                    add_to_cart(request)
+                except (CartFull, QuotaExceeded) as exc:
+                    return HttpResponseBadRequest(str(exc))
+            """,
+            files={"shop/__init__.py": "", "shop/errors.py": "class CartFull(Exception): ...\n"},
         ),
         Valid(
             """

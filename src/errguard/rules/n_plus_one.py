@@ -437,8 +437,10 @@ def _relation_text(found: RelationLoad) -> str:
     load = found.load
     if load.relation is None:
         return f"deferred field {load.owner.name}.{load.detail.rsplit('.', 1)[-1]}"
-    target = load.relation.target or "?"
-    return f"{load.owner.name}.{load.relation.name} → {target.rsplit('.', 1)[-1]}"
+    if load.relation.kind == "gfk":
+        return f"generic foreign key {load.owner.name}.{load.relation.name}"
+    target = (load.relation.target or "?").rsplit(".", 1)[-1]
+    return f"{load.owner.name}.{load.relation.name} → {target}"
 
 
 def _advice(found: RelationLoad, method: str, lookup: str) -> str:
