@@ -20,7 +20,7 @@ from tests.conftest import REPO, run_cli
 
 pytest.importorskip("django")
 
-GROUND_TRUTH = REPO / "tests" / "groundtruth" / "nplusone"
+GROUND_TRUTH = REPO / "tests" / "groundtruth"
 SMALL, LARGE = 2, 5
 
 
@@ -56,8 +56,9 @@ def function_sources(path):
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("groundtruth")
-    shutil.copytree(GROUND_TRUTH, directory, dirs_exist_ok=True)
+    copy = tmp_path_factory.mktemp("groundtruth")
+    shutil.copytree(GROUND_TRUTH, copy, dirs_exist_ok=True)
+    directory = copy / "nplusone"
     (directory / "pyproject.toml").write_text("[project]\nname = 'gtapp'\n")
     return directory
 

@@ -82,15 +82,19 @@ class FileContext:
         end_column = self.source.char_column(end_line, getattr(node, "end_col_offset", 0) or 0) + 1
         return line, column, end_line, end_column
 
-    def segment(self, node: ast.AST, limit: int = 60) -> str:
-        """A node's source as written, on one line and shortened, for messages."""
+    def source_of(self, node: ast.AST) -> str:
+        """A node's exact source text (several lines when it spans them)."""
         line, column, end_line, end_column = self.span(node)
         lines = self.source.lines[line - 1 : end_line]
         if not lines:
             return ""
         lines[-1] = lines[-1][: end_column - 1]
         lines[0] = lines[0][column - 1 :]
-        text = " ".join("".join(lines).split())
+        return "".join(lines)
+
+    def segment(self, node: ast.AST, limit: int = 60) -> str:
+        """A node's source as written, on one line and shortened, for messages."""
+        text = " ".join(self.source_of(node).split())
         return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
     def line_text(self, line: int) -> str:

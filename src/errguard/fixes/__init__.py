@@ -69,6 +69,13 @@ class FixContext:
                 return node
         return None
 
+    def statement_at(self, line: int, column: int) -> cst.BaseStatement | None:
+        """The statement starting at a 1-based position (an ``ast`` statement's start)."""
+        for node in self._by_start.get((line, column - 1), ()):
+            if isinstance(node, cst.BaseStatement):
+                return node
+        return None
+
     def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
         """The statement holding ``node`` (itself when it is one): its line sets the indentation."""
         current = node

@@ -45,6 +45,7 @@ class RawField:
     unique: bool = False
     primary_key: bool = False
     related_name: str | None = None
+    field_type: str = ""  # the field class's name: "IntegerField", "CharField", ...
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,9 @@ def _field(
     unique = _is_true(_keyword(value, "unique")) or kind == "o2o"
     primary_key = _is_true(_keyword(value, "primary_key"))
     if kind == "field":
-        return RawField(name, kind, unique=unique or primary_key, primary_key=primary_key)
+        return RawField(
+            name, kind, unique=unique or primary_key, primary_key=primary_key, field_type=short
+        )
     target_node = value.args[0] if value.args else _keyword(value, "to")
     related = _keyword(value, "related_name")
     return RawField(

@@ -62,3 +62,21 @@ def resolve_relative(name: str, current_module: str, *, is_package: bool = False
         package = package[: len(package) - (level - 1)]
     rest = name[level:]
     return ".".join([*package, rest] if rest else package)
+
+
+_TEST_FILES = frozenset({"tests.py", "testcases.py", "testing.py", "conftest.py"})
+_TEST_DIRECTORIES = frozenset({"tests", "test", "testing", "test_utils"})
+
+
+def runs_once_or_in_tests(path: Path, root: Path) -> bool:
+    """Test code and data migrations: neither serves concurrent requests nor real data sizes.
+
+    Tests loop over a handful of fixtures on purpose, and a migration runs once, in one
+    process, so the N+1 and race rules have nothing useful to say there.
+    """
+    name = path.name
+    if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in _TEST_FILES:
+        return True
+    absolute = Path(os.path.abspath(path))
+    inside = absolute.relative_to(root) if absolute.is_relative_to(root) else Path(name)
+    return any(part in _TEST_DIRECTORIES or part == "migrations" for part in inside.parts[:-1])

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import ast
 import functools
-import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from errguard.astutil import SCOPE_NODES
 from errguard.detect.context import FileContext
+from errguard.project.modules import runs_once_or_in_tests
 from errguard.rules._nplusone import Function, FunctionAnalysis
 from errguard.rules._querysets import Binding, Resolver
 
 _CACHE_KEY = "nplusone"
-_TEST_FILES = frozenset({"tests.py", "testcases.py", "testing.py", "conftest.py"})
-_TEST_DIRECTORIES = frozenset({"tests", "test", "testing", "test_utils"})
 AnalysedNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -95,16 +92,6 @@ class _FileFacts:
         return any(data.find(name, start, end) != -1 for name in names)
 
 
-def is_test_module(path: Path, root: Path) -> bool:
-    """Tests loop over a handful of fixtures on purpose; their query counts ship nowhere."""
-    name = path.name
-    if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in _TEST_FILES:
-        return True
-    absolute = Path(os.path.abspath(path))
-    inside = absolute.relative_to(root) if absolute.is_relative_to(root) else Path(name)
-    return any(part in _TEST_DIRECTORIES for part in inside.parts[:-1])
-
-
 def _is_user_model(value: ast.expr) -> bool:
     """``get_user_model()`` (or ``auth.get_user_model()``)."""
     if not isinstance(value, ast.Call):
@@ -135,7 +122,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
         facts = cache["facts"] = _FileFacts(ctx)
     assert isinstance(facts, _FileFacts)
     analysis = None
-    if not is_test_module(ctx.source.path, ctx.project.root) and facts.mentions_models(node):
+    if not runs_once_or_in_tests(ctx.source.path, ctx.project.root) and facts.mentions_models(node):
         functions: Mapping[str, Function] = {**facts.functions, **facts.methods.get(id(node), {})}
         analysis = FunctionAnalysis(facts.resolver, functions)
         if isinstance(node, ast.Module):

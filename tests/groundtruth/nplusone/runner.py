@@ -6,29 +6,16 @@ Output: {"case_name": {"queries": <int>, "result": <JSON value>}, ...}
 
 import importlib
 import json
+import os
 import sys
 
-import django
-from django.conf import settings
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from django_sandbox import setup  # noqa: E402
 
-sys.path.insert(0, sys.argv[1])
-settings.configure(
-    INSTALLED_APPS=["gtapp"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-    DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-    USE_TZ=True,
-)
-django.setup()
+setup(sys.argv[1], "gtapp")
 
-from django.apps import apps  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-
-def create_tables():
-    with connection.schema_editor() as editor:
-        for model in apps.get_app_config("gtapp").get_models():
-            editor.create_model(model)
 
 
 def seed(size):
@@ -52,7 +39,6 @@ def seed(size):
 
 
 def main():
-    create_tables()
     seed(int(sys.argv[2]))
     cases = importlib.import_module("gtapp.cases")
     results = {}

@@ -1,0 +1,397 @@
+from __future__ import annotations
+
+import ast
+
+from errguard.astutil import walk_scope
+from errguard.detect.context import FileContext
+from errguard.models import Applicability, Invalid, Valid
+from errguard.project.modules import runs_once_or_in_tests
+from errguard.registry import Rule
+from errguard.rules._example_models import SHOP
+from errguard.rules._lost_update import NUMERIC_FIELDS, OPERATORS, Change, changes
+
+_SIMPLE = (ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.Subscript)
+
+
+class LostUpdate(Rule):
+    """A model field changed from its own value and saved without a lock (lost update).
+
+    ## What it does
+    Flags a model instance loaded from the database (`M.objects.get(...)`, `.first()`,
+    `get_object_or_404(...)`, a loop over a queryset, `self` in a model method) whose field is
+    changed from its own value (`obj.count += 1`, `obj.balance = obj.balance - amount`) and then
+    saved with `obj.save()`, when the row was not loaded with `select_for_update()` and no `F()`
+    expression is used.
+
+    Not flagged: plain assignments (`obj.name = name`), `F("count") + 1`,
+    `queryset.update(count=F("count") + 1)`, rows loaded with `select_for_update()`, changes
+    that are not saved in the function, and `save(update_fields=[...])` that leaves the field out.
+
+    ## Why is this bad?
+    Between the read and the save, another request can save the same row. Its change is then
+    overwritten: two concurrent "add one" requests add one in total, two withdrawals debit the
+    balance once. Nothing fails; the numbers are just wrong.
+
+    ## Example
+    ```python
+    product = Product.objects.get(pk=pk)
+    product.stock -= quantity
+    product.save()
+    ```
+
+    ## Use instead
+    ```python
+    Product.objects.filter(pk=pk).update(stock=F("stock") - quantity)
+    ```
+    or, when the new value must be checked, lock the row:
+    ```python
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=pk)
+        product.stock -= quantity
+        product.save()
+    ```
+
+    ## Fix safety
+    The fix is **unsafe**: it rewrites the change as `obj.f = F("f") <op> <value>` (importing
+    `F` when needed) and, when the instance is used after `save()`, adds
+    `obj.refresh_from_db(fields=["f"])` after it. The database then computes the new value, so
+    concurrent updates add up. Behaviour changes in ways only you can judge: until refreshed,
+    `obj.f` holds an expression, not a number; signal handlers and `save()` overrides see the
+    expression; and any check on the new value (`if obj.stock < 0`) must move to the database
+    (a constraint or a filtered `update()`). It is offered for numeric fields only.
+    """
+
+    code = "EG202"
+    message = (
+        "lost update: {target} is changed from its own value and saved (line {save_line}) "
+        "without a lock, so a concurrent save of the same row in between is overwritten; "
+        'use F("{field}") (or .update()), or select_for_update() inside transaction.atomic()'
+    )
+    fix = Applicability.UNSAFE
+    fix_title = 'Compute {target} in the database with F("{field}")'
+    triggers = (b"save",)
+    uses_models = True
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._check(node, ctx)
+
+    def _check(self, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
+            return
+        for change in changes(function, ctx):
+            statement = change.statement
+            target = (
+                statement.target if isinstance(statement, ast.AugAssign) else statement.targets[0]
+            )
+            fix_data = _fix_data(change, function, ctx)
+            self.report(
+                ctx,
+                target,
+                target=ctx.segment(target),
+                save_line=change.save.lineno,
+                field=change.field,
+                fix=fix_data is not None,
+                fix_data=fix_data or {"target": ctx.segment(target), "field": change.field},
+            )
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models import F
+            from shop.models import Book
+
+            def discount(pk):
+                Book.objects.filter(pk=pk).update(price=F("price") - 1)
+                book = Book.objects.get(pk=pk)
+                book.price = F("price") - 1
+                book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.db import transaction
+            from shop.models import Book
+
+            def discount(pk):
+                with transaction.atomic():
+                    book = Book.objects.select_for_update().get(pk=pk)
+                    book.price -= 1
+                    book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def rename(pk, title):
+                book = Book.objects.get(pk=pk)
+                book.title = title
+                book.price = 10
+                book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Author, Book
+
+            def new_book(author):
+                book = Book(title="Draft", author=author, price=0)
+                book.price += 5
+                book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def preview_discount(pk):
+                book = Book.objects.get(pk=pk)
+                book.price -= 1
+                return book.price
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def retitle(pk):
+                book = Book.objects.get(pk=pk)
+                book.price += 1
+                book.title = "New"
+                book.save(update_fields=["title"])
+            """,
+            files=SHOP,
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def raise_price(pk, amount):
+                book = Book.objects.get(pk=pk)
+                book.price += amount
+                book.save()
+            """,
+            files=SHOP,
+            line=5,
+            column=5,
+            message="lost update: book.price is changed from its own value and saved (line 6) "
+            "without a lock, so a concurrent save of the same row in between is overwritten; "
+            'use F("price") (or .update()), or select_for_update() inside transaction.atomic()',
+            unsafe_fixed="""
+            from shop.models import Book
+            from django.db.models import F
+
+            def raise_price(pk, amount):
+                book = Book.objects.get(pk=pk)
+                book.price = F("price") + amount
+                book.save()
+            """,
+        ),
+        Invalid(
+            """
+            from django.db import models
+            from django.shortcuts import get_object_or_404
+            from shop.models import Book
+
+            def sell(request, pk):
+                book = get_object_or_404(Book, pk=pk)
+                book.price = book.price * 2  # demand
+                book.save(update_fields=["price"])
+                return {"price": book.price}
+            """,
+            files=SHOP,
+            unsafe_fixed="""
+            from django.db import models
+            from django.shortcuts import get_object_or_404
+            from shop.models import Book
+
+            def sell(request, pk):
+                book = get_object_or_404(Book, pk=pk)
+                book.price = models.F("price") * 2  # demand
+                book.save(update_fields=["price"])
+                book.refresh_from_db(fields=["price"])
+                return {"price": book.price}
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def clamp(pk):
+                book = Book.objects.get(pk=pk)
+                book.price = book.price - 1 if book.price > 1 else book.price
+                book.price = book.price * 2
+                book.save()
+            """,
+            files=SHOP,
+            count=2,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def restock_all():
+                for book in Book.objects.filter(price__lt=5):
+                    book.price += 1
+                    book.save()
+            """,
+            files=SHOP,
+            unsafe_fixed="""
+            from shop.models import Book
+            from django.db.models import F
+
+            def restock_all():
+                for book in Book.objects.filter(price__lt=5):
+                    book.price = F("price") + 1
+                    book.save()
+            """,
+        ),
+        Invalid(
+            """
+            from django.db import models
+
+            class Counter(models.Model):
+                hits = models.IntegerField(default=0)
+
+                def hit(self):
+                    self.hits += 1
+                    self.save(update_fields=["hits"])
+            """,
+            line=7,
+            unsafe_fixed="""
+            from django.db import models
+
+            class Counter(models.Model):
+                hits = models.IntegerField(default=0)
+
+                def hit(self):
+                    self.hits = models.F("hits") + 1
+                    self.save(update_fields=["hits"])
+            """,
+        ),
+    )
+
+
+def _f_name(ctx: FileContext) -> tuple[str, str | None] | None:
+    """How to spell ``F`` here, and the import to add for it (None: already available)."""
+    for local, target in ctx.imports.items():
+        if target == "django.db.models.F":
+            return local, None
+    for local, target in ctx.imports.items():
+        if target == "django.db.models":
+            return f"{local}.F", None
+    if "F" in {n.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Name)}:
+        return None  # some other F is in use
+    return "F", "from django.db.models import F"
+
+
+def _fix_data(
+    change: Change, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> dict[str, object] | None:
+    raw = change.model.fields[change.field]
+    spelled = _f_name(ctx)
+    if raw.field_type not in NUMERIC_FIELDS or spelled is None:
+        return None
+    if _written_before(change, function):
+        return None  # F() would read the stored value and drop the earlier in-memory change
+    f_name, import_line = spelled
+    expression = f'{f_name}("{change.field}")'
+    replacement = _replacement(change, expression, ctx)
+    save_statement = _statement_of(change.save, function)
+    if replacement is None or save_statement is None:
+        return None
+    save_end = (save_statement.end_lineno or 0, save_statement.end_col_offset or 0)
+    used_after = any(
+        isinstance(node, ast.Name)
+        and node.id == change.variable
+        and (node.lineno, node.col_offset) >= save_end
+        for node in walk_scope(function)
+    )
+    refresh = f'{change.variable}.refresh_from_db(fields=["{change.field}"])'
+    return {
+        "target": f"{change.variable}.{change.field}",
+        "field": change.field,
+        "span": ctx.span(change.statement),
+        "replacement": replacement,
+        "save_span": ctx.span(save_statement),
+        "refresh": refresh if used_after else None,
+        "import": import_line,
+    }
+
+
+def _replacement(change: Change, expression: str, ctx: FileContext) -> str | None:
+    statement = change.statement
+    target = f"{change.variable}.{change.field}"
+    if isinstance(statement, ast.AugAssign):
+        operator = OPERATORS.get(type(statement.op))
+        if operator is None:
+            return None
+        value = ctx.source_of(statement.value)
+        if not isinstance(statement.value, _SIMPLE):
+            value = f"({value})"
+        return f"{target} = {expression} {operator} {value}"
+    value_node = statement.value
+    if not _arithmetic_only(value_node, change) or value_node.lineno != value_node.end_lineno:
+        return None
+    # Splice F(...) in place of each read of the field, keeping the rest as written.
+    text = ctx.source_of(value_node)
+    start = ctx.span(value_node)[1]
+    reads = [n for n in ast.walk(value_node) if isinstance(n, ast.Attribute) and _reads(n, change)]
+    for node in sorted(reads, key=lambda n: n.col_offset, reverse=True):
+        _, column, _, end_column = ctx.span(node)
+        text = text[: column - start] + expression + text[end_column - start :]
+    return f"{target} = {text}"
+
+
+def _reads(node: ast.AST, change: Change) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == change.field
+        and isinstance(node.value, ast.Name)
+        and node.value.id == change.variable
+    )
+
+
+def _arithmetic_only(value: ast.expr, change: Change) -> bool:
+    """Every read of the field sits in arithmetic only: ``F()`` supports + - * / but not
+    ``max()`` or conditionals."""
+
+    def walk(node: ast.AST, arithmetic_path: bool) -> bool:
+        if _reads(node, change):
+            return arithmetic_path
+        inside = arithmetic_path and isinstance(node, (ast.BinOp, ast.UnaryOp))
+        return all(walk(child, inside) for child in ast.iter_child_nodes(node))
+
+    return walk(value, True)
+
+
+def _written_before(change: Change, function: ast.AST) -> bool:
+    start = (change.statement.lineno, change.statement.col_offset)
+    for node in walk_scope(function):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign):
+            targets = [node.target]
+        else:
+            continue
+        if any(_reads(t, change) for t in targets) and (node.lineno, node.col_offset) < start:
+            return True
+    return False
+
+
+def _statement_of(call: ast.Call, function: ast.AST) -> ast.Expr | None:
+    """The expression statement that is exactly ``call`` (``obj.save()`` on its own line)."""
+    for node in walk_scope(function):
+        if isinstance(node, ast.Expr) and node.value is call:
+            return node
+    return None

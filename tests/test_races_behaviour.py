@@ -1,0 +1,46 @@
+"""EG201/EG202 fixes keep behaviour: the race app's functions return the same on SQLite before
+and after ``errguard fix --unsafe-fixes``, and the fixed code no longer has the findings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+pytest.importorskip("django")
+
+
+def run_cases(directory):
+    completed = subprocess.run(
+        [sys.executable, str(directory / "runner.py"), str(directory)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def test_fixes_keep_results_and_remove_findings(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "tests" / "groundtruth", tmp_path, dirs_exist_ok=True)
+    app = tmp_path / "races"
+    (app / "pyproject.toml").write_text("[project]\nname = 'raceapp'\n")
+    before = run_cases(app)
+    monkeypatch.chdir(app)
+    found = json.loads(run_cli("check", "--format", "json", "raceapp").out)
+    codes = sorted(item["code"] for item in found)
+    assert codes == ["EG201"] * 5 + ["EG202"], codes
+    safe = [item for item in found if item["fix"] and item["fix"]["applicability"] == "safe"]
+    assert len(safe) == 4, "unique lookups (Customer.email, Counter.name) get the safe fix"
+
+    result = run_cli("fix", "--unsafe-fixes", "raceapp")
+    assert result.code == 0, result.out
+    fixed = (app / "raceapp" / "cases.py").read_text()
+    assert fixed.count(".get_or_create(") == 5
+    assert 'counter.hits = F("hits") + 2' in fixed
+    assert 'counter.refresh_from_db(fields=["hits"])' in fixed
+    assert run_cases(app) == before
