@@ -22,10 +22,46 @@ from errguard.project.modules import find_project_root, import_root, module_name
 _AUTH_USER_MODEL = re.compile(rb"""AUTH_USER_MODEL\s*=\s*["']([\w.]+)["']""")
 # A file can only define models, managers or querysets if it mentions one of these.
 _CLASS_HINTS = (b"Model", b"Field", b"Manager", b"QuerySet")
+# Top-level class statements, read without parsing: (name, bases).
+_CLASS = re.compile(rb"^class\s+(\w+)\s*\(([^)]*)\)", re.MULTILINE)
+# Names ending in Model/Manager/QuerySet (not ModelForm, ModelAdmin), and Django's abstract
+# user classes; project mixins that derive from models.Model are found through the fixpoint.
+_SEED_BASES = re.compile(rb"(?:Model|Manager|QuerySet)\b|PermissionsMixin|Abstract\w*User")
+_MODEL_FIELD_CALL = re.compile(
+    rb"models\.\w*(?:Field|ForeignKey)\(|\b(?:ForeignKey|OneToOneField|ManyToManyField)\("
+)
+_WORD = re.compile(rb"\w+")
 
 
 def _may_define_models(data: bytes) -> bool:
     return b"class " in data and any(hint in data for hint in _CLASS_HINTS)
+
+
+def _files_to_parse(files: dict[Path, bytes]) -> list[Path]:
+    """Files that may define a model, manager or queryset, found without parsing anything.
+
+    Classes whose bases name a ...Model, ...Manager or ...QuerySet are seeds; a class whose
+    bases name a seed is one too, to a fixed point, so ``class Book(Publishable)`` counts when
+    ``Publishable(models.Model)`` is elsewhere. Files calling model fields count as well
+    (models on bases errguard cannot read, like ``MP_Node``).
+    """
+    classes = {path: _CLASS.findall(data) for path, data in files.items()}
+    names = {
+        name for found in classes.values() for name, bases in found if _SEED_BASES.search(bases)
+    }
+    changed = True
+    while changed:
+        changed = False
+        for found in classes.values():
+            for name, bases in found:
+                if name not in names and any(w in names for w in _WORD.findall(bases)):
+                    names.add(name)
+                    changed = True
+    return [
+        path
+        for path, found in classes.items()
+        if any(name in names for name, _ in found) or _MODEL_FIELD_CALL.search(files[path])
+    ]
 
 
 class Project:
@@ -89,6 +125,7 @@ def _build_model_index(root: Path, src: Sequence[Path], digests: dict[str, str])
     cache = FileCache(root, "models", _extractor_fingerprint())
     classes: list[RawClass] = []
     auth_user_model = "auth.User"
+    contents: dict[Path, bytes] = {}
     for path in discover([root], Config(root=root)):
         try:
             data = path.read_bytes()
@@ -96,8 +133,10 @@ def _build_model_index(root: Path, src: Sequence[Path], digests: dict[str, str])
             continue
         if b"AUTH_USER_MODEL" in data and (found := _AUTH_USER_MODEL.search(data)):
             auth_user_model = found.group(1).decode()
-        if not _may_define_models(data):
-            continue
+        if _may_define_models(data):
+            contents[path] = data
+    for path in _files_to_parse(contents):
+        data = contents[path]
         name = path.relative_to(root).as_posix()
         module = module_name(path, src)
         content = digests[module] = digest(data)

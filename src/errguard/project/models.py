@@ -34,6 +34,8 @@ LOADING_METHODS = frozenset(
 )
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 _NOT_MODEL_FIELD_MODULES = ("forms", "serializers", "filters", "graphene", "schema")
+# Class attributes holding a field instance that are not model fields (database functions).
+_NOT_MODEL_FIELDS = frozenset({"output_field"})
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ def _is_true(node: ast.expr | None) -> bool:
 def _field(
     name: str, value: ast.expr, imports: Mapping[str, str], module: str, local: set[str]
 ) -> RawField | None:
-    if not isinstance(value, ast.Call):
+    if not isinstance(value, ast.Call) or name in _NOT_MODEL_FIELDS:
         return None
     callee = qualified_name(value.func, imports)
     short = last_part(callee)
