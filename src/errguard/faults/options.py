@@ -1,0 +1,35 @@
+"""Checks and helpers shared by every kind of fault."""
+
+from __future__ import annotations
+
+ErrorSpec = BaseException | type[BaseException]
+
+
+def checked_times(times: int | None) -> int | None:
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise ValueError(f"times must be a positive int or None (every time), got {times!r}")
+    return times
+
+
+def checked_delay(delay: float | None) -> float | None:
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0
+    ):
+        raise ValueError(f"delay must be a number of seconds >= 0, got {delay!r}")
+    return None if delay is None else float(delay)
+
+
+def is_error_spec(value: object) -> bool:
+    return isinstance(value, BaseException) or (
+        isinstance(value, type) and issubclass(value, BaseException)
+    )
+
+
+def make_exception(error: ErrorSpec, message: str) -> BaseException:
+    """``error`` itself when it is an instance; else an instance of the class with ``message``."""
+    return error if isinstance(error, BaseException) else error(message)
+
+
+def shown(value: object) -> str:
+    """``repr`` for fault descriptions, with classes by name (``TimeoutError``)."""
+    return value.__qualname__ if isinstance(value, type) else repr(value)
