@@ -8,6 +8,7 @@ that way (with no ``continue``) runs its body once at most.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 
 from errguard.astutil import SCOPE_NODES
@@ -18,6 +19,7 @@ _NESTED_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 SMALL_RANGE = 20
 _PASS_THROUGH_CALLS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "iter"})
 _PASS_THROUGH_METHODS = frozenset({"items", "values", "keys", "get", "split", "splitlines"})
+_DECODES = re.compile(r"^(loads?|parse|decode|deserialize)|(_|^)(json|loads?|parse|decode)(_|$)")
 
 
 def exits(stmts: Sequence[ast.stmt]) -> bool:
@@ -127,9 +129,10 @@ def data_sized(node: ast.expr, unbounded: frozenset[str]) -> bool:
             return any(data_sized(a, unbounded) for a in node.args)
         if isinstance(func, ast.Name) and func.id == "range":
             return any(data_sized(a, unbounded) for a in node.args)
-        if isinstance(func, ast.Attribute):
-            if func.attr in _PASS_THROUGH_METHODS:
-                return data_sized(func.value, unbounded)
-            if func.attr == "loads" and node.args:  # json.loads(request.body)
-                return data_sized(node.args[0], unbounded)
+        if isinstance(func, ast.Attribute) and func.attr in _PASS_THROUGH_METHODS:
+            return data_sized(func.value, unbounded)
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        # json.loads(request.body), parse_payload(request): input decoded, still data-sized.
+        if _DECODES.search(name) and node.args:
+            return data_sized(node.args[0], unbounded)
     return False
