@@ -33,13 +33,19 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def total_cents(self):
-        return sum(item.quantity * item.product.price_cents for item in self.items.all())
+        return sum(item.quantity * item.unit_price_cents for item in self.items.all())
+
+    def confirm(self):
+        self.status = "confirmed"
+        self.save(update_fields=["status"])
+        notify_order_created(self)
 
 
 class OrderItem(models.Model):
     order = models.ForeignKey(Order, related_name="items", on_delete=models.CASCADE)
     product = models.ForeignKey(Product, on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(default=1)
+    unit_price_cents = models.PositiveIntegerField()
 
 
 class Payment(models.Model):
@@ -47,3 +53,7 @@ class Payment(models.Model):
     amount_cents = models.PositiveIntegerField()
     status = models.CharField(max_length=20)
     reference = models.CharField(max_length=64, blank=True)
+
+
+# At the bottom because shop.tasks imports this module's models while it loads.
+from shop.tasks import notify_order_created  # noqa: E402

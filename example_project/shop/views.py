@@ -1,57 +1,90 @@
-"""The shop's JSON API."""
+"""The shop's JSON API. Errors are raised as ApiError and rendered as envelopes by
+shop.errors.ErrorEnvelopeMiddleware."""
 
-import json
 import logging
 
-from django.http import JsonResponse
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from shop import payments
-from shop.models import Customer, Order, OrderItem, Product
+from shop import inventory, payments, reports
+from shop.customers import customer_for
+from shop.errors import ApiError, parse_json
+from shop.models import Order, OrderItem, Product
+from shop.receipts import render_receipt
 
 logger = logging.getLogger(__name__)
 
 
+def _order(order_id):
+    try:
+        return Order.objects.get(pk=order_id)
+    except Order.DoesNotExist:
+        raise ApiError("RESOURCE_ORDER_NOT_FOUND", f"No order {order_id}.", 404)
+
+
 @require_GET
 def order_detail(request, order_id):
-    try:
-        order = Order.objects.get(pk=order_id)
-    except Order.DoesNotExist:
-        return JsonResponse({"error": "order not found"}, status=404)
+    order = _order(order_id)
     return JsonResponse({"id": order.pk, "status": order.status, "total_cents": order.total_cents()})
 
 
 @require_POST
+@transaction.atomic
 def create_order(request):
-    try:
-        payload = json.loads(request.body)
-        customer = Customer.objects.get(email=payload["email"])
-        order = Order.objects.create(customer=customer)
-        for line in payload["items"]:
-            product = Product.objects.get(sku=line["sku"])
-            OrderItem.objects.create(order=order, product=product, quantity=line.get("quantity", 1))
-    except Exception as e:
-        return JsonResponse({"error": str(e)}, status=400)
+    payload = parse_json(request)
+    if not isinstance(payload, dict) or not payload.get("items"):
+        raise ApiError("VALIDATION_NO_ITEMS", "An order needs at least one item.", 400)
+    customer = customer_for(payload.get("email", ""), payload.get("name", ""))
+    order = Order.objects.create(customer=customer)
+    for line in payload["items"]:
+        product = Product.objects.get(sku=line["sku"])
+        inventory.reserve(product.sku, line.get("quantity", 1))
+        OrderItem.objects.create(
+            order=order,
+            product=product,
+            quantity=line.get("quantity", 1),
+            unit_price_cents=product.price_cents,
+        )
+    order.confirm()
     return JsonResponse({"id": order.pk}, status=201)
 
 
 @require_POST
 def pay_order(request, order_id):
-    order = Order.objects.get(pk=order_id)
+    order = _order(order_id)
     try:
         payment = payments.charge(order)
     except:
         logger.exception("payment failed for order %s", order.pk)
-        order.status = "payment_failed"
-        order.save(update_fields=["status"])
-        return JsonResponse({"error": "payment failed"}, status=502)
+        raise ApiError("INTEGRATION_PAYMENT_FAILED", "The payment could not be made.", 502)
     return JsonResponse({"payment": payment.reference, "status": payment.status})
+
+
+@require_GET
+def order_receipt(request, order_id):
+    order = _order(order_id)
+    try:
+        text = render_receipt(order)
+    except Exception as e:
+        return JsonResponse({"error": str(e)}, status=500)
+    return HttpResponse(text, content_type="text/plain")
+
+
+@require_GET
+def order_report(request):
+    return JsonResponse({"orders": reports.order_summaries()})
+
+
+@require_GET
+def sales_report(request):
+    return JsonResponse({"days": reports.sales_by_day()})
 
 
 @require_POST
 def import_products(request):
     created = 0
-    for row in json.loads(request.body):
+    for row in parse_json(request) or []:
         try:
             Product.objects.create(sku=row["sku"], name=row["name"], price_cents=int(row["price"]))
             created += 1

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.errors.ErrorEnvelopeMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 
