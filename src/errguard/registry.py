@@ -62,6 +62,8 @@ class Rule:
     triggers: ClassVar[tuple[bytes, ...]] = ()
     # Rules that read the project's model index; the CLI builds it before starting workers.
     uses_models: ClassVar[bool] = False
+    # Rules that read the project's import graph and cycles; built before starting workers too.
+    uses_import_graph: ClassVar[bool] = False
     options: ClassVar[Mapping[str, Option]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
@@ -137,6 +139,22 @@ class Rule:
             fix=tier,
             fix_data=fix_data or {},
         )
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class FunctionRule(Rule):
+    """A rule that looks at one function or method at a time (``check_function``)."""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self.check_function(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.check_function(node, ctx)
+
+    def check_function(self, function: Function, ctx: FileContext) -> None:
+        raise NotImplementedError
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from errguard.astutil import SCOPE_NODES
 from errguard.project.accesses import attribute_path, collect_accesses, does_database_work
+from errguard.registry import Function
 from errguard.rules._loops import (
     data_sized,
     exit_depth,
@@ -36,7 +37,6 @@ EXECUTING = frozenset(
 )
 EVALUATING_CALLS = frozenset({"list", "len", "bool", "tuple", "sorted", "set"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(frozen=True)

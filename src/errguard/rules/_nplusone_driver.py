@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from errguard.astutil import SCOPE_NODES
 from errguard.detect.context import FileContext
 from errguard.project.modules import runs_once_or_in_tests
-from errguard.rules._nplusone import Function, FunctionAnalysis
+from errguard.registry import Function
+from errguard.rules._nplusone import FunctionAnalysis
 from errguard.rules._querysets import Binding, Resolver
 
 _CACHE_KEY = "nplusone"

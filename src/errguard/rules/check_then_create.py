@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import ast
-
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
-from errguard.registry import Rule
+from errguard.registry import Function, FunctionRule
 from errguard.rules._check_then_create import Race, races
 from errguard.rules._example_models import SHOP
 from errguard.rules._races import keyword_map, names_used
@@ -13,7 +11,7 @@ from errguard.rules._races import keyword_map, names_used
 _CREATED_NAMES = ("created", "_created")
 
 
-class CheckThenCreate(Rule):
+class CheckThenCreate(FunctionRule):
     """An existence check followed by a create of the same row (check-then-create race).
 
     ## What it does
@@ -69,13 +67,7 @@ class CheckThenCreate(Rule):
     triggers = (b"create",)
     uses_models = True
 
-    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def _check(self, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+    def check_function(self, function: Function, ctx: FileContext) -> None:
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
         taken = names_used([function])

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from errguard.astutil import SCOPE_NODES, collect_imports, last_part, qualified_name
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
-from errguard.registry import Rule
+from errguard.registry import Function, FunctionRule
 from errguard.rules._leaks import LeakTracker
 
 # Calls whose arguments end up in an HTTP response body, by qualified name or module prefix.
@@ -65,7 +65,7 @@ def sink_arguments(call: ast.Call, imports: Mapping[str, str]) -> list[ast.expr]
     return chosen + [keyword.value for keyword in call.keywords if keyword.arg == keyword_name]
 
 
-class ExceptionLeak(Rule):
+class ExceptionLeak(FunctionRule):
     """Exception text sent to the client.
 
     ## What it does
@@ -126,15 +126,7 @@ class ExceptionLeak(Rule):
         "and return a generic error message instead"
     )
 
-    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        self._check_function(node, ctx)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._check_function(node, ctx)
-
-    def _check_function(
-        self, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
-    ) -> None:
+    def check_function(self, function: Function, ctx: FileContext) -> None:
         imports = _function_imports(function, ctx.imports)
         tracker = LeakTracker(
             imports,

@@ -6,14 +6,14 @@ from errguard.astutil import walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
-from errguard.registry import Rule
+from errguard.registry import Function, FunctionRule
 from errguard.rules._example_models import SHOP
 from errguard.rules._lost_update import NUMERIC_FIELDS, OPERATORS, Change, changes
 
 _SIMPLE = (ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.Subscript)
 
 
-class LostUpdate(Rule):
+class LostUpdate(FunctionRule):
     """A model field changed from its own value and saved without a lock (lost update).
 
     ## What it does
@@ -72,13 +72,7 @@ class LostUpdate(Rule):
     triggers = (b"save",)
     uses_models = True
 
-    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def _check(self, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+    def check_function(self, function: Function, ctx: FileContext) -> None:
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
         for change in changes(function, ctx):

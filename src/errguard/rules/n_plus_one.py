@@ -4,7 +4,7 @@ import ast
 
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
-from errguard.registry import Rule
+from errguard.registry import FunctionRule
 from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import RelationLoad
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
@@ -13,7 +13,7 @@ from errguard.rules._querysets import QuerySet
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
 
 
-class NPlusOne(Rule):
+class NPlusOne(FunctionRule):
     """Related object or deferred field loaded once per iteration of a loop over a queryset.
 
     ## What it does
@@ -77,15 +77,9 @@ class NPlusOne(Rule):
     fix_title = 'Add .{method}("{lookup}") to the queryset'
 
     def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
-        self._check(node, ctx)
+        self.check_function(node, ctx)
 
-    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def _check(self, node: AnalysedNode, ctx: FileContext) -> None:
+    def check_function(self, node: AnalysedNode, ctx: FileContext) -> None:
         analysis = analysis_for(ctx, node)
         for found in analysis.loads if analysis else ():
             top, lookup = _top_queryset(found.instance.source, found.load.lookup)

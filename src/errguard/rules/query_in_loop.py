@@ -4,7 +4,7 @@ import ast
 
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
-from errguard.registry import Rule
+from errguard.registry import FunctionRule
 from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import QueryInLoop as Finding
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
@@ -22,7 +22,7 @@ _ADVICE = {
 _FETCH = "fetch all the rows in one query (.filter(<field>__in=...)) and group them in Python"
 
 
-class QueryInLoop(Rule):
+class QueryInLoop(FunctionRule):
     """A query executed once per iteration of a loop over data.
 
     ## What it does
@@ -70,15 +70,9 @@ class QueryInLoop(Rule):
     )
 
     def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
-        self._check(node, ctx)
+        self.check_function(node, ctx)
 
-    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    def _check(self, node: AnalysedNode, ctx: FileContext) -> None:
+    def check_function(self, node: AnalysedNode, ctx: FileContext) -> None:
         analysis = analysis_for(ctx, node)
         for found in analysis.queries if analysis else ():
             self.report(
