@@ -106,8 +106,11 @@ def run(
     try:
         if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
             return [function(path, job) for path in paths]
-        if _engine(job).uses_models:
-            warm_projects(paths, job.config)  # built once here, inherited by forked workers
+        engine = _engine(job)
+        uses_graph = any(rule.uses_import_graph for rule in engine.rules)
+        if engine.uses_models or uses_graph:
+            # Built once here, inherited by forked workers.
+            warm_projects(paths, job.config, models=engine.uses_models, imports=uses_graph)
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
         tasks = [(function, chunk, job) for chunk in _chunks(paths, CHUNK_SIZE)]
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:

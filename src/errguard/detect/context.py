@@ -13,6 +13,7 @@ from errguard.models import Applicability, Violation
 
 if TYPE_CHECKING:
     from errguard.project import Project
+    from errguard.project.import_cycles import CycleAnalysis
     from errguard.project.index import ModelIndex
 
 
@@ -74,6 +75,11 @@ class FileContext:
         return self.project.models_with(
             self.module, self.tree, self.source.data, is_package=self.is_package
         )
+
+    @cached_property
+    def import_cycles(self) -> CycleAnalysis:
+        """The project's import cycles, with this file as it is in memory."""
+        return self.project.import_cycles_with(self.module, self.tree, self.source.data)
 
     def span(self, node: ast.AST) -> tuple[int, int, int, int]:
         """(line, column, end line, end column) of a node: 1-based characters, end exclusive."""

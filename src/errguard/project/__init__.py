@@ -1,4 +1,4 @@
-"""Project-wide knowledge read from source: the Django model index (and, later, the import graph).
+"""Project-wide knowledge read from source: the Django model index and the import graph.
 
 A :class:`Project` is built once per project root per process and memoised; the CLI builds it
 before forking workers, so they inherit it, and the on-disk cache serves the flake8 plugin.
@@ -12,12 +12,17 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from errguard.config import Config
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
 from errguard.project.models import RawClass, extract_classes
 from errguard.project.modules import find_project_root, import_root, module_name
+
+if TYPE_CHECKING:
+    from errguard.project.import_cycles import CycleAnalysis
+    from errguard.project.import_graph import ImportGraph
 
 _AUTH_USER_MODEL = re.compile(rb"""AUTH_USER_MODEL\s*=\s*["']([\w.]+)["']""")
 # A file can only define models, managers or querysets if it mentions one of these.
@@ -88,6 +93,26 @@ class Project:
         if not self._index_files:
             return ModelIndex(())
         return _build_model_index(self.root, self.src, self._digests)
+
+    @functools.cached_property
+    def imports(self) -> ImportGraph:
+        from errguard.project.import_graph import ImportGraph, build_graph
+
+        if not self._index_files:
+            return ImportGraph({}, {}, None)
+        return build_graph(self.root, self.src)
+
+    @functools.cached_property
+    def import_cycles(self) -> CycleAnalysis:
+        from errguard.project.import_cycles import analyse
+
+        return analyse(self.imports)
+
+    def import_cycles_with(self, module: str, tree: ast.Module, data: bytes) -> CycleAnalysis:
+        """The import cycles, with ``module`` as ``data`` has it (it may be unsaved)."""
+        from errguard.project.import_cycles import analyse_with
+
+        return analyse_with(self.imports, self.import_cycles, module, tree, data)
 
     def models_with(
         self, module: str, tree: ast.Module, data: bytes, *, is_package: bool
@@ -166,6 +191,11 @@ def _inside_excluded(path: Path, root: Path) -> bool:
     return False
 
 
+def forget_projects() -> None:
+    """Drop the memoised projects, so the next look reads the files again (after fixes)."""
+    _project.cache_clear()
+
+
 @functools.lru_cache(maxsize=32)
 def _project(root: Path, src: tuple[Path, ...]) -> Project:
     return Project(root, src)
@@ -188,7 +218,13 @@ def project_for(path: Path, config: Config | None = None) -> Project:
     return _project(_root_for_directory(directory, src), src)
 
 
-def warm_projects(paths: Sequence[Path], config: Config) -> None:
-    """Build the model index of every project among ``paths`` now (before forking workers)."""
+def warm_projects(
+    paths: Sequence[Path], config: Config, *, models: bool = True, imports: bool = False
+) -> None:
+    """Build the model index and/or import cycles of every project among ``paths`` now
+    (before forking workers)."""
     for project in {project_for(path, config) for path in paths}:
-        _ = project.models
+        if models:
+            _ = project.models
+        if imports:
+            _ = project.import_cycles

@@ -1,0 +1,237 @@
+"""The project's import graph: modules from the file tree, edges from their import statements.
+
+Nodes are the project's modules, named from the ``src`` roots (or by walking up through
+packages). An edge ``m -> t`` means that running an import statement of ``m`` can execute
+module ``t``: the module it names, each parent package that is not already one of ``m``'s own
+(importing ``a.b`` runs ``a/__init__`` first), and ``p.x`` for ``from p import x`` when ``p.x``
+is a submodule (Python imports it). ``from p import x`` needs ``p`` itself only when ``x`` is
+not a submodule. Edges carry their statement: line, import-time or not, guards.
+
+Every file is scanned cheaply (:mod:`errguard.project.import_scan`); only files that the scan
+puts on a cycle, and the few the crash simulation runs, are parsed. Parsed facts are cached on
+disk by file content.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from errguard.config import Config
+from errguard.project.cache import FileCache, code_fingerprint, digest
+from errguard.project.import_scan import scan_imports
+from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
+from errguard.project.modules import module_name
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFile:
+    name: str
+    path: Path
+    relative: str
+    digest: str
+    is_package: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """``source`` runs ``target`` through import statement ``statement`` (an index in facts)."""
+
+    source: str
+    target: str
+    statement: int
+    line: int
+
+
+def ancestors(module: str) -> Iterator[str]:
+    """``a`` and ``a.b`` for ``a.b.c``."""
+    parts = module.split(".")
+    for end in range(1, len(parts)):
+        yield ".".join(parts[:end])
+
+
+def edge_targets(
+    importer: str, module: str, names: Sequence[str], is_from: bool, known: Collection[str]
+) -> list[str]:
+    """The project modules one import statement of ``importer`` can execute (see above)."""
+    own = {*ancestors(importer), importer}
+    targets = [p for p in ancestors(module) if p in known and p not in own]
+    submodules = [f"{module}.{name}" for name in names if f"{module}.{name}" in known]
+    if module in known and (
+        module not in own
+        # Its own (running) package: needed for the names it must already define.
+        or (is_from and len(submodules) < len(names))
+        or (not is_from and module != importer)
+    ):
+        targets.append(module)
+    targets.extend(submodules)
+    return targets
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """Facts change when the extractor changes (the scan is not cached)."""
+    from errguard.project import imports
+
+    return code_fingerprint(imports)
+
+
+class ImportGraph:
+    def __init__(
+        self,
+        modules: Mapping[str, ModuleFile],
+        scanned: Mapping[str, tuple[str, ...]],
+        cache: FileCache | None,
+        facts: dict[str, ModuleFacts] | None = None,
+    ) -> None:
+        self.modules = dict(modules)
+        # Over-approximated successors of every module, from the byte scan.
+        self.scanned = dict(scanned)
+        self._cache = cache
+        self._facts: dict[str, ModuleFacts] = facts if facts is not None else {}
+        self._edges: dict[str, tuple[Edge, ...]] = {}
+        # Analyses of this graph with one module edited, keyed by (module, content digest).
+        self.overlays: dict[tuple[str, str], Any] = {}
+
+    def facts(self, module: str) -> ModuleFacts:
+        """The module's parsed facts (read, parsed and cached on first use)."""
+        found = self._facts.get(module)
+        if found is None:
+            found = self._facts[module] = self._load(self.modules[module])
+        return found
+
+    def _load(self, file: ModuleFile) -> ModuleFacts:
+        try:
+            data = file.path.read_bytes()
+        except OSError:
+            return ModuleFacts(file.name, file.is_package, dynamic=True)
+        content = digest(data)
+        entry = self._cache.get(file.relative, content, file.name) if self._cache else None
+        if entry is not None:
+            return ModuleFacts.from_json(file.name, file.is_package, entry["facts"])
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            # Python cannot import it either; nothing is known about its names.
+            return ModuleFacts(file.name, file.is_package, dynamic=True)
+        facts = extract(tree, file.name, is_package=file.is_package)
+        if self._cache is not None:
+            self._cache.put(file.relative, content, {"facts": facts.to_json()}, file.name)
+        return facts
+
+    def edges(self, module: str) -> tuple[Edge, ...]:
+        """Import-time edges out of ``module``, in statement order."""
+        found = self._edges.get(module)
+        if found is None:
+            found = self._edges[module] = tuple(self._precise_edges(module))
+        return found
+
+    def _precise_edges(self, module: str) -> Iterator[Edge]:
+        for index, statement in enumerate(self.facts(module).statements):
+            if statement.kind != IMPORT_TIME:
+                continue
+            for target in edge_targets(
+                module, statement.module, statement.names, statement.is_from, self.modules
+            ):
+                yield Edge(module, target, index, statement.line)
+
+    def with_module(self, module: str, facts: ModuleFacts) -> ImportGraph:
+        """This graph with ``module`` as ``facts`` describe it (an unsaved edit)."""
+        overlay = ImportGraph(self.modules, self.scanned, None, {**self._facts, module: facts})
+        overlay.scanned[module] = tuple(sorted({edge.target for edge in overlay.edges(module)}))
+        return overlay
+
+    def save(self) -> None:
+        if self._cache is not None:
+            self._cache.save()
+
+
+def build_graph(root: Path, src: Sequence[Path]) -> ImportGraph:
+    from errguard.discovery import discover
+
+    paths = discover([root], Config(root=root))
+    files: dict[str, ModuleFile] = {}
+    ambiguous: set[str] = set()
+    contents: dict[str, bytes] = {}
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        name = module_name(path, src)
+        if name in files:
+            ambiguous.add(name)  # two files, one name: which one Python finds depends on sys.path
+            continue
+        relative = path.relative_to(root).as_posix()
+        files[name] = ModuleFile(name, path, relative, digest(data), path.name == "__init__.py")
+        contents[name] = data
+    for name in ambiguous:
+        del files[name]
+    scanned = {name: _scanned_targets(file, contents[name], files) for name, file in files.items()}
+    return ImportGraph(files, scanned, FileCache(root, "imports", _fingerprint()))
+
+
+def _scanned_targets(file: ModuleFile, data: bytes, known: Collection[str]) -> tuple[str, ...]:
+    found: set[str] = set()
+    for module, names, is_from in scan_imports(data, file.name, is_package=file.is_package):
+        found.update(edge_targets(file.name, module, names, is_from, known))
+    return tuple(sorted(found))
+
+
+def strongly_connected(
+    nodes: Iterable[str], successors: Mapping[str, Sequence[str]]
+) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components and their members in a stable order."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for start in sorted(nodes):
+        if start in index:
+            continue
+        work = [(start, iter(successors.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    components.append(sorted(component))
+    return sorted(components)
+
+
+def cyclic_components(
+    nodes: Iterable[str], successors: Mapping[str, Sequence[str]]
+) -> list[list[str]]:
+    """Components that hold a cycle: two or more modules, or one that imports itself."""
+    return [
+        component
+        for component in strongly_connected(nodes, successors)
+        if len(component) > 1 or component[0] in successors.get(component[0], ())
+    ]
