@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import json
-import re
 
 from tests.conftest import REPO, run_subprocess
-
-EXAMPLE = REPO / "example_project"
-ROW = re.compile(r"^\| (?P<path>[\w/.]+) \| (?P<line>\d+) \| (?P<code>EG\d{3}) \|")
-
-
-def planted_problems():
-    rows = (ROW.match(line) for line in (EXAMPLE / "PROBLEMS.md").read_text().splitlines())
-    return sorted((m["path"], int(m["line"]), m["code"]) for m in rows if m)
+from tests.example_problems import EXAMPLE, planted_problems
 
 
 def test_problems_table_matches_findings():
     result = run_subprocess("check", "--format", "json", ".", cwd=EXAMPLE)
     assert result.code == 1, result.err
     found = sorted((v["path"], v["line"], v["code"]) for v in json.loads(result.out))
-    assert planted_problems(), "PROBLEMS.md lists no problems"
-    assert found == planted_problems()
+    planted = [row.key for row in planted_problems()]
+    assert len(planted) >= 12, "PROBLEMS.md lists every rule family"
+    assert found == planted
+
+
+def test_every_rule_family_is_planted():
+    codes = {row.code for row in planted_problems()}
+    expected = {"EG101", "EG102", "EG201", "EG202", "EG301", "EG302", "EG401", "EG402", "EG404"}
+    assert expected | {"EG501"} <= codes
 
 
 def test_readme_command_finds_the_problems_from_the_repo_root():
     result = run_subprocess("check", "example_project", cwd=REPO)
     assert result.code == 1
-    assert result.out.splitlines()[0].startswith("example_project/shop/payments.py:42:")
+    assert result.out.splitlines()[0].startswith("example_project/shop/customers.py:6:")

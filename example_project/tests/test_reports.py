@@ -1,3 +1,4 @@
+import contextlib
 import sqlite3
 
 import pytest
@@ -17,5 +18,5 @@ def test_sales_report_survives_a_dropped_connection(orders, faults):
 
 def test_export(orders, tmp_path):
     path = export_orders(tmp_path / "orders.sqlite3")
-    rows = sqlite3.connect(path).execute("SELECT count(*) FROM orders").fetchone()
-    assert rows == (5,)
+    with contextlib.closing(sqlite3.connect(path)) as exported:
+        assert exported.execute("SELECT count(*) FROM orders").fetchone() == (5,)

@@ -16,6 +16,7 @@ from errguard.config import Config, ConfigError, discover_config
 from errguard.detect.engine import FileResult
 from errguard.discovery import MissingPath, discover
 from errguard.models import Applicability, Violation
+from errguard.project import forget_projects
 from errguard.registry import load_rules
 from errguard.report import RENDERERS, SHOWS_EDITS
 from errguard.runner import Job, check_file, fix_file, run
@@ -225,6 +226,12 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 write_atomic(result.source.path, result.text, result.source.encoding)
         remaining.extend(result.remaining if isinstance(result, FixResult) else result.violations)
+    if changed_files and not args.diff:
+        # A fix in one file can settle findings in others (an import cycle, a model change):
+        # what remains is what a fresh check of the written files finds.
+        forget_projects()
+        rechecked = run(check_file, files, Job(config, Path.cwd()), args.jobs)
+        remaining = [v for checked in rechecked for v in checked.violations]
     remaining.sort(key=lambda v: v.sort_key)
     if not args.diff:
         out.write(RENDERERS["text"](remaining))

@@ -34,5 +34,5 @@ class LostUpdateFix(Fixer):
             refresh = cst.parse_statement(f"{data['refresh']}\n")
             replacements[save] = cst.FlattenSentinel([save, refresh])
         if data.get("import"):
-            replacements.update(add_import(context, str(data["import"])))
+            return add_import(context, str(data["import"]), replacements)
         return replacements

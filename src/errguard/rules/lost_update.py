@@ -182,8 +182,8 @@ class LostUpdate(FunctionRule):
             "without a lock, so a concurrent save of the same row in between is overwritten; "
             'use F("price") (or .update()), or select_for_update() inside transaction.atomic()',
             unsafe_fixed="""
-            from shop.models import Book
             from django.db.models import F
+            from shop.models import Book
 
             def raise_price(pk, amount):
                 book = Book.objects.get(pk=pk)
@@ -241,8 +241,8 @@ class LostUpdate(FunctionRule):
             """,
             files=SHOP,
             unsafe_fixed="""
-            from shop.models import Book
             from django.db.models import F
+            from shop.models import Book
 
             def restock_all():
                 for book in Book.objects.filter(price__lt=5):
