@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from errguard.astutil import collect_imports, dotted_name, last_part, qualified_name
-from errguard.project.accesses import collect_accesses, does_database_work
+from errguard.project.accesses import WRITE_METHODS, collect_accesses
 from errguard.project.modules import resolve_relative
 
 FORWARD_KINDS = {
@@ -133,16 +133,12 @@ def _extract_class(
 ) -> RawClass:
     fields, managers, members, methods, loading = [], [], [], [], []
     meta: dict[str, Any] = {}
+    functions = []
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             meta = _meta(stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            methods.append(stmt.name)
-            if _calls_loading_method(stmt):
-                loading.append(stmt.name)
-            member = _member(stmt)
-            if member.accesses:
-                members.append(member)
+            functions.append(stmt)
         else:
             for name, value in _class_assignments(stmt):
                 found = _field(name, value, imports, module, local)
@@ -150,6 +146,22 @@ def _extract_class(
                     fields.append(found)
                 elif _is_manager(value, imports):
                     managers.append(name)
+    # What a model's properties and methods read; other classes (managers, querysets, forms)
+    # only need their method names.
+    model_like = (
+        bool(fields)
+        or "abstract" in meta
+        or any((dotted_name(base) or "").endswith("Model") for base in node.bases)
+    )
+    for function in functions:
+        methods.append(function.name)
+        facts = _method_facts(function)
+        if facts.loads:
+            loading.append(function.name)
+        if model_like and not facts.database_work:
+            member = _member(function)
+            if member.accesses:
+                members.append(member)
     return RawClass(
         name=node.name,
         module=module,
@@ -297,10 +309,19 @@ def _unique_constraints(elements: list[ast.expr]) -> Iterator[tuple[str, ...]]:
             yield names
 
 
-def _calls_loading_method(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(
-        isinstance(node, ast.Attribute) and node.attr in LOADING_METHODS
-        for node in ast.walk(function)
+@dataclass(frozen=True)
+class _MethodFacts:
+    loads: bool  # calls select_related/only/values...: a custom queryset method changing loading
+    database_work: bool  # queries or writes itself (see accesses.does_database_work)
+
+
+def _method_facts(function: ast.FunctionDef | ast.AsyncFunctionDef) -> _MethodFacts:
+    """One walk: the attribute names a method uses tell both facts (a ``.save``/``.objects``
+    that is not a call only makes the member count as database work, which loses a report)."""
+    attributes = {node.attr for node in ast.walk(function) if isinstance(node, ast.Attribute)}
+    return _MethodFacts(
+        loads=not attributes.isdisjoint(LOADING_METHODS),
+        database_work="objects" in attributes or not attributes.isdisjoint(WRITE_METHODS),
     )
 
 
@@ -309,7 +330,6 @@ def _member(function: ast.FunctionDef | ast.AsyncFunctionDef) -> RawMember:
         last_part(dotted_name(d)) in _PROPERTY_DECORATORS for d in function.decorator_list
     )
     seen: dict[tuple[tuple[str, ...], bool], None] = {}
-    if not does_database_work(function.body):
-        for access in collect_accesses(function.body, frozenset({"self"})):
-            seen[(access.path, access.called)] = None
+    for access in collect_accesses(function.body, frozenset({"self"})):
+        seen[(access.path, access.called)] = None
     return RawMember(function.name, is_property, tuple(seen))
