@@ -117,4 +117,6 @@ def run(
             return [result for chunk in pool.map(_run_chunk, tasks) for result in chunk]
     finally:
         if gc_was_enabled:
+            # What the run built (the project's indexes) lives on; keep the collector off it.
+            gc.freeze()
             gc.enable()

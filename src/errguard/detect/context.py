@@ -81,6 +81,25 @@ class FileContext:
         """The project's import cycles, with this file as it is in memory."""
         return self.project.import_cycles_with(self.module, self.tree, self.source.data)
 
+    @cached_property
+    def _line_offsets(self) -> list[int]:
+        data = self.source.data
+        offsets = [0]
+        position = data.find(b"\n")
+        while position != -1:
+            offsets.append(position + 1)
+            position = data.find(b"\n", position + 1)
+        return offsets
+
+    def mentions(self, node: ast.stmt, needles: tuple[bytes, ...]) -> bool:
+        """Whether the source lines of ``node`` contain one of ``needles`` (a cheap prefilter)."""
+        offsets = self._line_offsets
+        start = offsets[node.lineno - 1]
+        end_line = node.end_lineno or node.lineno
+        end = offsets[end_line] if end_line < len(offsets) else None
+        data = self.source.data
+        return any(data.find(needle, start, end) != -1 for needle in needles)
+
     def span(self, node: ast.AST) -> tuple[int, int, int, int]:
         """(line, column, end line, end column) of a node: 1-based characters, end exclusive."""
         line, end_line = getattr(node, "lineno", 1), getattr(node, "end_lineno", 1) or 1

@@ -104,9 +104,20 @@ class Project:
 
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
-        from errguard.project.import_cycles import analyse
+        """The analysis, cached on disk under a digest of every module and of the analyser."""
+        from errguard.project.import_cycles import CycleAnalysis, analyse
 
-        return analyse(self.imports)
+        graph = self.imports
+        modules = "\n".join(f"{name}:{file.digest}" for name, file in sorted(graph.modules.items()))
+        key = digest(modules.encode())
+        cache = FileCache(self.root, "cycles", _analyser_fingerprint())
+        entry = cache.get("analysis", key)
+        if entry is not None:
+            return CycleAnalysis.from_json(entry["findings"])
+        analysis = analyse(graph)
+        cache.put("analysis", key, {"findings": analysis.to_json()})
+        cache.save()
+        return analysis
 
     def import_cycles_with(self, module: str, tree: ast.Module, data: bytes) -> CycleAnalysis:
         """The import cycles, with ``module`` as ``data`` has it (it may be unsaved)."""
@@ -138,6 +149,13 @@ class Project:
 
 
 @functools.cache
+def _analyser_fingerprint() -> str:
+    from errguard.project import import_cycles, import_graph, import_sim, import_usage, imports
+
+    return code_fingerprint(import_cycles, import_graph, import_sim, import_usage, imports)
+
+
+@functools.cache
 def _extractor_fingerprint() -> str:
     from errguard.project import accesses, models
 
@@ -160,11 +178,13 @@ def _build_model_index(root: Path, src: Sequence[Path], digests: dict[str, str])
             auth_user_model = found.group(1).decode()
         if _may_define_models(data):
             contents[path] = data
+            # Recorded for every candidate, parsed or not: an unchanged file needs no re-read.
+            digests[module_name(path, src)] = digest(data)
     for path in _files_to_parse(contents):
         data = contents[path]
         name = path.relative_to(root).as_posix()
         module = module_name(path, src)
-        content = digests[module] = digest(data)
+        content = digests[module]
         entry = cache.get(name, content, module)
         if entry is None:
             try:

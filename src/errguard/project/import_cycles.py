@@ -22,6 +22,7 @@ import dataclasses
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from errguard.project.cache import digest
 from errguard.project.import_graph import ImportGraph, cyclic_components
@@ -66,6 +67,30 @@ class CycleAnalysis:
         self._by_module: dict[str, list[CycleFinding]] = {}
         for finding in findings:
             self._by_module.setdefault(finding.module, []).append(finding)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [dataclasses.asdict(finding) for finding in self.all()]
+
+    @classmethod
+    def from_json(cls, items: Iterable[Mapping[str, Any]]) -> CycleAnalysis:
+        def step(data: Mapping[str, Any]) -> Step:
+            return Step(data["module"], data["line"], data["target"])
+
+        findings = []
+        for item in items:
+            cut = item["cut"]
+            findings.append(
+                CycleFinding(
+                    item["code"],
+                    item["module"],
+                    item["line"],
+                    tuple(step(s) for s in item["steps"]),
+                    item["entry"],
+                    item["reason"],
+                    Cut(step(cut["step"]), cut["used"], tuple(cut["uses"])) if cut else None,
+                )
+            )
+        return cls(findings)
 
     def findings(self, module: str, code: str) -> list[CycleFinding]:
         return [f for f in self._by_module.get(module, ()) if f.code == code]

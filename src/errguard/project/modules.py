@@ -68,6 +68,7 @@ _TEST_FILES = frozenset({"tests.py", "testcases.py", "testing.py", "conftest.py"
 _TEST_DIRECTORIES = frozenset({"tests", "test", "testing", "test_utils"})
 
 
+@functools.lru_cache(maxsize=4096)
 def runs_once_or_in_tests(path: Path, root: Path) -> bool:
     """Test code and data migrations: neither serves concurrent requests nor real data sizes.
 

@@ -100,9 +100,6 @@ class ModuleFacts:
         self.imports = dict(ctx.imports)
         self._members: dict[int, tuple[dict[str, Kind | None], dict[str, Kind | None]]] = {}
         self._functions: dict[str, Kind | None] = {}
-        self._line_starts = [0]
-        for line in ctx.source.data.splitlines(keepends=True):
-            self._line_starts.append(self._line_starts[-1] + len(line))
 
     @functools.cached_property
     def closing(self) -> tuple[str, bool]:
@@ -142,14 +139,6 @@ class ModuleFacts:
         for cls in self.classes:
             names.update(name for name, kind in self._members_of(cls)[1].items() if _opens(kind))
         return tuple(f"{name}(".encode() for name in names)
-
-    def mentions(self, function: Function, needles: tuple[bytes, ...]) -> bool:
-        """Whether the function's source contains a needle (a cheap filter before analysis)."""
-        starts = self._line_starts
-        start = starts[min(function.lineno, len(starts)) - 1]
-        end = starts[min(function.end_lineno or function.lineno, len(starts) - 1)]
-        text = self.ctx.source.data[start:end]
-        return any(needle in text for needle in needles)
 
     def kind(
         self, node: ast.expr, imports: Mapping[str, str], cls: ast.ClassDef | None

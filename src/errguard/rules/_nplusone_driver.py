@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
 from collections.abc import Mapping
 
 from errguard.astutil import SCOPE_NODES
@@ -28,14 +27,24 @@ class _FileFacts:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        tree = ctx.tree
         self.functions: dict[str, Function] = {
             stmt.name: stmt
-            for stmt in tree.body
+            for stmt in ctx.tree.body
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
-        self.methods: dict[int, dict[str, Function]] = {}
-        for stmt in tree.body:
+        self.globals: dict[str, Binding] = {}
+        self.names = self._model_names()
+
+    @functools.cached_property
+    def resolver(self) -> Resolver:
+        helpers = {n: f for n, f in self.functions.items() if isinstance(f, ast.FunctionDef)}
+        return Resolver(self.ctx, helpers)
+
+    @functools.cached_property
+    def methods(self) -> dict[int, dict[str, Function]]:
+        """Each method's siblings, as ``self.<name>``: what it can call on itself."""
+        methods: dict[int, dict[str, Function]] = {}
+        for stmt in self.ctx.tree.body:
             if isinstance(stmt, ast.ClassDef):
                 siblings = {
                     f"self.{item.name}": item
@@ -43,15 +52,8 @@ class _FileFacts:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
                 }
                 for item in siblings.values():
-                    self.methods[id(item)] = siblings
-        helpers = {n: f for n, f in self.functions.items() if isinstance(f, ast.FunctionDef)}
-        self.resolver = Resolver(ctx, helpers)
-        self.globals: dict[str, Binding] = {}
-        self.names = self._model_names()
-
-    @functools.cached_property
-    def line_offsets(self) -> list[int]:
-        return [0, *(m.end() for m in re.finditer(rb"\n", self.ctx.source.data))]
+                    methods[id(item)] = siblings
+        return methods
 
     def _model_names(self) -> tuple[bytes, ...]:
         models = self.ctx.models
@@ -65,13 +67,17 @@ class _FileFacts:
             for stmt in self.ctx.tree.body
             if isinstance(stmt, ast.ClassDef) and models.get(f"{self.ctx.module}.{stmt.name}")
         }
-        user = self.resolver.user_model()
         for stmt in self.ctx.tree.body:
-            if user is not None and isinstance(stmt, ast.Assign) and _is_user_model(stmt.value):
+            if not (isinstance(stmt, ast.Assign) and _is_user_model(stmt.value)):
+                continue
+            user = self.resolver.user_model()
+            if user is not None:
                 for target in stmt.targets:
                     if isinstance(target, ast.Name):
                         self.globals[target.id] = user
                         names.add(target.id)
+        if b"get_user_model" in self.ctx.source.data:
+            names.add("get_user_model")  # User = get_user_model() inside a function
         encoded = tuple(name.encode() for name in names)
         # A helper that names a model may return a queryset: calling it counts as naming one.
         helpers = [name for name, f in self.functions.items() if self._mentions(f, encoded)]
@@ -83,14 +89,7 @@ class _FileFacts:
         return self._mentions(node, self.names)
 
     def _mentions(self, node: ast.stmt, names: tuple[bytes, ...]) -> bool:
-        if not names:
-            return False
-        offsets = self.line_offsets
-        start = offsets[node.lineno - 1]
-        end_line = node.end_lineno or node.lineno
-        end = offsets[end_line] if end_line < len(offsets) else None
-        data = self.ctx.source.data
-        return any(data.find(name, start, end) != -1 for name in names)
+        return bool(names) and self.ctx.mentions(node, names)
 
 
 def _is_user_model(value: ast.expr) -> bool:

@@ -422,9 +422,9 @@ def module_facts(ctx: FileContext) -> ModuleFacts:
 
 def scope_for(ctx: FileContext, function: Function, needles: tuple[bytes, ...]) -> Scope | None:
     """The function's analysis, built once per file for both rules; None when it cannot hit."""
-    facts = module_facts(ctx)
-    if not facts.mentions(function, needles):
+    if not ctx.mentions(function, needles):
         return None
+    facts = module_facts(ctx)
     scopes = ctx.cache.setdefault(_SCOPES_KEY, {})
     assert isinstance(scopes, dict)
     scope = scopes.get(id(function))

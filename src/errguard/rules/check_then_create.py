@@ -68,9 +68,11 @@ class CheckThenCreate(FunctionRule):
     uses_models = True
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
+        if not ctx.mentions(function, (b"create(",)):
+            return
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
-        taken = names_used([function])
+        taken: set[str] | None = None
         reported: set[int] = set()
         for race in races(function, ctx):
             if race.locked or id(race.check) in reported:
@@ -80,6 +82,7 @@ class CheckThenCreate(FunctionRule):
             lookup = chain.lookup() or {}
             unique = chain.model is not None and chain.model.is_unique(lookup)
             manager = ctx.source_of(chain.manager)
+            taken = names_used([function]) if taken is None else taken
             created = next((n for n in _CREATED_NAMES if n not in taken), None)
             fixable = race.rewritable and (race.target is None or created is not None)
             fields = ", ".join(lookup) or "the lookup"

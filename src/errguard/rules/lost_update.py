@@ -73,6 +73,8 @@ class LostUpdate(FunctionRule):
     uses_models = True
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
+        if not ctx.mentions(function, (b".save(",)):
+            return
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
         for change in changes(function, ctx):
