@@ -1,0 +1,258 @@
+"""Query counting, query budgets and runtime N+1 detection for Django tests.
+
+- ``queries`` fixture: every query of the test on every database alias and thread;
+  ``with queries.max(n):`` / ``with queries.exactly(n):`` budget a block.
+- ``@pytest.mark.max_queries(n, *, using=None)`` budgets a test body;
+  ``@pytest.mark.allow_nplusone`` opts a test out of N+1 detection.
+- ``--nplusone=fail|warn|off`` (ini ``errguard_nplusone``, default ``warn``) and
+  ``errguard_nplusone_threshold`` (default 5) control runtime N+1 detection.
+- A terminal summary: query totals, the busiest tests and each N+1 pattern once, merged
+  across pytest-xdist workers.
+
+Nothing here imports Django. Recording (``errguard.queries.runtime``, which patches Django) is
+imported and installed around a test only when Django's settings are configured, so a project
+without Django, or with Django installed but unconfigured, gets no patches and no summary.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from errguard.queries.budget import Queries, QueryCountError, QueryWindow, check_count
+from errguard.queries.callsite import CallSite, CallSiteFinder
+from errguard.queries.findings import NPlusOne, failure_message
+from errguard.queries.log import QueryEntry
+from errguard.queries.session import QueryStats
+
+if TYPE_CHECKING:
+    from errguard.queries.runtime import TestQueries
+
+__all__ = [
+    "CallSite",
+    "NPlusOneWarning",
+    "Queries",
+    "QueryCountError",
+    "QueryEntry",
+    "QueryWindow",
+    "queries",
+]
+
+MODES = ("fail", "warn", "off")
+_WORKER_OUTPUT = "errguard_queries"
+_NEEDS_DJANGO = (
+    "needs Django with configured settings (DJANGO_SETTINGS_MODULE for pytest-django, "
+    "or settings.configure() in conftest.py)"
+)
+
+
+class NPlusOneWarning(UserWarning):
+    """Issued for each N+1 pattern a test runs into, with ``--nplusone=warn`` (the default).
+
+    Filter it like any warning: ``-W error::errguard.pytest_plugin.queries.NPlusOneWarning``
+    turns it into a failure, ``@pytest.mark.filterwarnings("ignore::...")`` silences a test.
+    """
+
+
+@dataclass
+class _State:
+    mode: str
+    threshold: int
+    finder: CallSiteFinder
+    stats: QueryStats
+
+
+_STATE = pytest.StashKey[_State]()
+_TEST: pytest.StashKey[TestQueries] = pytest.StashKey()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("errguard")
+    group.addoption(
+        "--nplusone",
+        dest="errguard_nplusone",
+        choices=MODES,
+        default=None,
+        help="runtime N+1 query detection: fail the test, warn (default) or off. "
+        "Overrides the errguard_nplusone ini setting.",
+    )
+    parser.addini(
+        "errguard_nplusone",
+        "runtime N+1 query detection: fail, warn or off (default: warn)",
+        default="warn",
+    )
+    parser.addini(
+        "errguard_nplusone_threshold",
+        "report one read query run more than this many times from one line of a test (default: 5)",
+        default="5",
+    )
+
+
+def _mode(config: pytest.Config) -> str:
+    value = config.getoption("errguard_nplusone") or config.getini("errguard_nplusone")
+    mode = str(value).strip().lower()
+    if mode not in MODES:
+        raise pytest.UsageError(f"errguard_nplusone must be fail, warn or off, not {value!r}")
+    return mode
+
+
+def _threshold(config: pytest.Config) -> int:
+    value = config.getini("errguard_nplusone_threshold")
+    try:
+        threshold = int(str(value).strip())
+    except ValueError:
+        threshold = 0
+    if threshold < 1:
+        raise pytest.UsageError(
+            f"errguard_nplusone_threshold must be a whole number of at least 1, not {value!r}"
+        )
+    return threshold
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "max_queries(n, *, using=None): fail the test if its body runs more than n database "
+        "queries (on alias `using`, default every alias); fixture setup is not counted.",
+    )
+    config.addinivalue_line(
+        "markers", "allow_nplusone: do not report runtime N+1 queries for this test."
+    )
+    config.stash[_STATE] = _State(
+        mode=_mode(config),
+        threshold=_threshold(config),
+        finder=CallSiteFinder(config.rootpath),
+        stats=QueryStats(),
+    )
+
+
+def _django_configured() -> bool:
+    # Only look at what is already imported: importing django.conf here would be a cost (and
+    # a side effect) for projects that never use Django.
+    conf = sys.modules.get("django.conf")
+    return conf is not None and bool(conf.settings.configured)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    state = item.config.stash.get(_STATE, None)
+    if state is None or not _django_configured():
+        return (yield)
+    from errguard.queries.runtime import recording
+
+    detect = state.mode != "off" and item.get_closest_marker("allow_nplusone") is None
+    with recording(state.finder, detect=detect, threshold=state.threshold) as test:
+        item.stash[_TEST] = test
+        try:
+            return (yield)
+        finally:
+            del item.stash[_TEST]
+            state.stats.add_test(
+                item.nodeid, total=len(test.log), body=test.body_count, findings=test.found
+            )
+
+
+def _max_queries_marker(item: pytest.Item) -> tuple[int, str | None] | None:
+    marker = item.get_closest_marker("max_queries")
+    if marker is None:
+        return None
+
+    def max_queries(n: int, *, using: str | None = None) -> tuple[int, str | None]:
+        check_count(n, using=using)
+        return n, using
+
+    try:
+        return max_queries(*marker.args, **marker.kwargs)
+    except TypeError as error:
+        problem = str(error)
+    pytest.fail(f"@pytest.mark.max_queries: {problem}", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    budget = _max_queries_marker(item)
+    test = item.stash.get(_TEST, None)
+    if test is None:
+        if budget is not None:
+            pytest.fail(f"@pytest.mark.max_queries {_NEEDS_DJANGO}", pytrace=False)
+        return (yield)
+    test.begin_body()
+    try:
+        yield
+    finally:
+        test.end_body()
+    failures = []
+    if budget is not None:
+        failure = test.budget_failure(*budget)
+        if failure is not None:
+            failures.append(failure)
+    if test.found:
+        if item.config.stash[_STATE].mode == "fail":
+            failures.append(failure_message(test.found))
+        else:
+            _warn(item, test.found)
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
+
+
+def _warn(item: pytest.Item, findings: list[NPlusOne]) -> None:
+    for finding in findings:
+        if finding.site is not None:
+            filename, lineno = finding.site.filename, finding.site.lineno
+        else:
+            filename, lineno = str(item.path), (item.location[1] or 0) + 1
+        warnings.warn_explicit(
+            NPlusOneWarning(f"N+1 queries: {finding.describe()}"),
+            NPlusOneWarning,
+            filename,
+            lineno,
+        )
+
+
+@pytest.fixture
+def queries(request: pytest.FixtureRequest) -> Queries:
+    """Every database query of this test, on every alias and thread.
+
+    ``queries.count`` and ``queries.log`` (entries with ``sql``, ``alias``, ``call_site``,
+    ``duration``) cover the test body; ``with queries.max(n):`` and
+    ``with queries.exactly(n):`` (optional ``using="alias"``) fail a block that runs more (or
+    other) than ``n`` queries, listing them grouped by shape with their call sites.
+    """
+    test: TestQueries | None = request.node.stash.get(_TEST, None)
+    if test is None:
+        pytest.fail(f"the queries fixture {_NEEDS_DJANGO}", pytrace=False)
+    return test.fixture()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    state = session.config.stash.get(_STATE, None)
+    if workeroutput is not None and state is not None:
+        workeroutput[_WORKER_OUTPUT] = state.stats.to_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any) -> None:
+    """pytest-xdist: merge a finished worker's totals and findings into the controller's."""
+    data = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT)
+    state = node.config.stash.get(_STATE, None)
+    if data and state is not None:
+        state.stats.merge_json(data)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is None or hasattr(config, "workerinput"):
+        return
+    lines = state.stats.summary_lines()
+    if lines:
+        terminalreporter.write_sep("=", "errguard: queries")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,15 @@
+"""The Django objects errguard patches; imported only once Django's settings are configured.
+
+Django ships no type information and django-stubs is not a dependency, so these names are
+``Any`` to mypy; the ignores below say exactly that and nothing else.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.utils import CursorWrapper  # type: ignore[import-untyped]
+from django.db.models import query as query_module  # type: ignore[import-untyped]
+from django.db.models.base import Model  # type: ignore[import-untyped]
+from django.db.models.fields import related_descriptors  # type: ignore[import-untyped]
+from django.db.models.query_utils import DeferredAttribute  # type: ignore[import-untyped]
+
+__all__ = ["CursorWrapper", "DeferredAttribute", "Model", "query_module", "related_descriptors"]

@@ -1,0 +1,49 @@
+"""Recording every statement on every database alias and thread, independent of ``DEBUG``.
+
+Django's ``connection.execute_wrapper()`` is per connection object, and connections are per
+thread, so a wrapper installed by the test thread misses queries from other threads and from
+``sync_to_async`` pools. Patching ``CursorWrapper._execute_with_wrappers`` on the class (the
+method every ``execute``/``executemany`` goes through, with or without the debug cursor) sees
+them all with one extra Python call per query, and never reads ``connection.queries_log``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any
+
+from errguard.queries.django_api import CursorWrapper
+from errguard.queries.log import QueryLog
+from errguard.queries.patching import PatchStack
+
+
+def install_recorder(log: QueryLog, patches: PatchStack) -> None:
+    """Append every statement executed from now on to ``log`` until ``patches`` is undone."""
+    original = CursorWrapper._execute_with_wrappers
+    append = log.records.append
+    find = log.finder.find
+    clock = time.perf_counter
+    frame = sys._getframe
+    thread = threading.get_ident
+
+    def _execute_with_wrappers(self: Any, sql: Any, params: Any, many: bool, executor: Any) -> Any:
+        start = clock()
+        try:
+            return original(self, sql, params, many, executor)
+        finally:
+            duration = clock() - start
+            append(
+                (
+                    sql if isinstance(sql, str) else str(sql),
+                    len(params) if hasattr(params, "__len__") else None,
+                    duration,
+                    self.db.alias,
+                    find(frame(1)),
+                    thread(),
+                    many,
+                )
+            )
+
+    patches.setattr(CursorWrapper, "_execute_with_wrappers", _execute_with_wrappers)

@@ -1,0 +1,106 @@
+"""One test's query recording: the patches, the log, the budgets and the N+1 findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from errguard.queries.budget import Queries, budget_failure
+from errguard.queries.callsite import CallSiteFinder, FrameKey
+from errguard.queries.findings import NPlusOne, repeated_query
+from errguard.queries.log import SITE, SQL, QueryLog
+from errguard.queries.normalize import display, is_read, shape
+from errguard.queries.nplusone import Detector
+from errguard.queries.patching import PatchStack
+from errguard.queries.recorder import install_recorder
+
+
+class TestQueries:
+    """The queries of the running test, split into setup, body and teardown by the plugin."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    def __init__(self, log: QueryLog, detector: Detector | None, threshold: int) -> None:
+        self.log = log
+        self.detector = detector
+        self.threshold = threshold
+        self.body_start: int | None = None
+        self.body_end: int | None = None
+        self.found: list[NPlusOne] = []
+        """The N+1 patterns of the test body, known once it has ended."""
+
+    def begin_body(self) -> None:
+        self.body_start = len(self.log)
+        if self.detector is not None:
+            self.detector.counting = True
+
+    def end_body(self) -> None:
+        self.body_end = len(self.log)
+        if self.detector is not None:
+            self.detector.counting = False
+            self.found = self.nplusone()
+
+    @property
+    def body_count(self) -> int:
+        if self.body_start is None:
+            return 0
+        return self.log.count(self.body_start, self.body_end)
+
+    def fixture(self) -> Queries:
+        created = len(self.log)
+        return Queries(self.log, lambda: created if self.body_start is None else self.body_start)
+
+    def budget_failure(self, expected: int, using: str | None) -> str | None:
+        if self.body_start is None or self.body_end is None:
+            return None
+        return budget_failure(
+            self.log,
+            self.body_start,
+            self.body_end,
+            expected=expected,
+            exact=False,
+            using=using,
+            scope=" in the test body",
+        )
+
+    def nplusone(self) -> list[NPlusOne]:
+        """N+1 patterns of the test body: lazy loads, then repeated reads not explained by them."""
+        if self.detector is None or self.body_start is None or self.body_end is None:
+            return []
+        return self.detector.findings() + self._repeated_reads(self.body_start, self.body_end)
+
+    def _repeated_reads(self, start: int, end: int) -> list[NPlusOne]:
+        records, explained = self.log.records, self.log.explained
+        by_text: Counter[tuple[str, FrameKey | None]] = Counter(
+            (records[i][SQL], records[i][SITE]) for i in range(start, end) if i not in explained
+        )
+        by_shape: Counter[tuple[str, FrameKey | None]] = Counter()
+        for (sql, site), count in by_text.items():
+            if is_read(sql):
+                by_shape[(shape(sql), site)] += count
+        resolve = self.log.finder.resolve
+        return [
+            repeated_query(display(sql_shape), resolve(site), count)
+            for (sql_shape, site), count in by_shape.most_common()
+            if count > self.threshold
+        ]
+
+
+@contextmanager
+def recording(finder: CallSiteFinder, *, detect: bool, threshold: int) -> Iterator[TestQueries]:
+    """Record every query (and with ``detect``, watch for N+1) until the block ends.
+
+    Every patch is undone in ``finally``, last in first out, whatever the test did.
+    """
+    patches = PatchStack()
+    try:
+        log = QueryLog(finder)
+        install_recorder(log, patches)
+        detector = None
+        if detect:
+            detector = Detector(log, patches)
+            detector.install()
+        yield TestQueries(log, detector, threshold)
+    finally:
+        patches.undo()

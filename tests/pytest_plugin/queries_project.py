@@ -1,0 +1,271 @@
+"""A tiny Django project (real SQLite) for pytester runs of errguard's queries plugin.
+
+``write_project(pytester)`` writes settings, an ``app`` with Author/Profile/Book/Tag models,
+report functions with and without N+1 loops, a view, and a ``catalogue`` fixture; tests then
+add their own test files. ``line_of`` finds line numbers in the written sources, so assertions
+about call sites do not hard-code them.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+import pytest
+
+SETTINGS = """
+SECRET_KEY = "errguard-queries-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver"]
+INSTALLED_APPS = ["app"]
+MIDDLEWARE = []
+ROOT_URLCONF = "urls"
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+    "other": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+}
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+USE_TZ = True
+"""
+
+MODELS = """
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Profile(models.Model):
+    author = models.OneToOneField(Author, on_delete=models.CASCADE, related_name="profile")
+    bio = models.TextField(default="")
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+    summary = models.TextField(default="")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    tags = models.ManyToManyField(Tag, blank=True)
+"""
+
+# book_author_names is the README's example: iterated at line 8, the lazy load at line 9.
+REPORTS = '''
+"""Reports over the catalogue, with and without N+1 queries."""
+
+from app.models import Author, Book, Tag
+
+
+def book_author_names():
+    names = []
+    for book in Book.objects.all():
+        names.append(book.author.name)
+    return names
+
+
+def book_author_names_joined():
+    return [book.author.name for book in Book.objects.select_related("author")]
+
+
+def book_author_ids():
+    return [book.author_id for book in Book.objects.all()]
+
+
+def book_author_rows():
+    return [row["author__name"] for row in Book.objects.values("title", "author__name")]
+
+
+def book_author_names_streamed():
+    return [book.author.name for book in Book.objects.iterator()]  # streamed
+
+
+def first_book_author():
+    return Book.objects.order_by("pk").first().author.name
+
+
+def author_titles():
+    return [[b.title for b in a.book_set.all()] for a in Author.objects.all()]  # reverse FK
+
+
+def author_titles_prefetched():
+    authors = Author.objects.prefetch_related("book_set")
+    return [[b.title for b in a.book_set.all()] for a in authors]
+
+
+def author_titles_refiltered():
+    authors = Author.objects.prefetch_related("book_set")  # prefetched, then filtered
+    return [[b.title for b in a.book_set.filter(title__contains="o")] for a in authors]
+
+
+def book_tag_labels():
+    return [[t.label for t in b.tags.all()] for b in Book.objects.all()]  # m2m
+
+
+def book_tag_labels_prefetched():
+    return [[t.label for t in b.tags.all()] for b in Book.objects.prefetch_related("tags")]
+
+
+def nested_tag_labels():
+    authors = Author.objects.prefetch_related("book_set")  # nested
+    return [[t.label for b in a.book_set.all() for t in b.tags.all()] for a in authors]
+
+
+def author_bios():
+    return [a.profile.bio for a in Author.objects.all()]  # reverse one-to-one
+
+
+def author_bios_joined():
+    return [a.profile.bio for a in Author.objects.select_related("profile")]
+
+
+def book_author_bios():
+    return [b.author.profile.bio for b in Book.objects.select_related("author")]  # joined
+
+
+def book_summaries():
+    return [b.summary for b in Book.objects.only("title")]  # deferred
+
+
+def label_counts(labels):
+    return {label: Tag.objects.filter(label=label).count() for label in labels}  # per label
+'''
+
+VIEWS = """
+from django.http import JsonResponse
+
+from app.models import Book
+
+
+def books(request):
+    rows = [{"title": b.title, "author": b.author.name} for b in Book.objects.all()]  # view
+    return JsonResponse({"books": rows})
+"""
+
+URLS = """
+from django.urls import path
+
+from app import views
+
+urlpatterns = [path("books/", views.books)]
+"""
+
+CONFTEST = """
+import pytest
+
+from app.models import Author, Book, Profile, Tag
+
+
+@pytest.fixture
+def catalogue(db):
+    tags = [Tag.objects.create(label=label) for label in ("a", "b", "c")]
+    for name in ("Ann", "Bob", "Cy"):
+        author = Author.objects.create(name=name)
+        Profile.objects.create(author=author, bio=f"about {name}")
+        for title in ("One", "Two"):
+            book = Book.objects.create(title=f"{name} {title}", author=author)
+            book.tags.set(tags[:2])
+    return Author.objects.count()
+"""
+
+PYTEST_INI = """
+[pytest]
+DJANGO_SETTINGS_MODULE = settings
+pythonpath = .
+addopts = -p no:cacheprovider
+"""
+
+
+def _text(source: str) -> str:
+    return textwrap.dedent(source).lstrip("\n")
+
+
+def write(pytester: pytest.Pytester, path: str, source: str) -> None:
+    """Write ``source`` (dedented, leading newlines dropped) to ``path`` in the project."""
+    target = pytester.path / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_text(source))
+
+
+def write_project(pytester: pytest.Pytester) -> None:
+    """Write the Django project into the pytester directory."""
+    files = {
+        "pytest.ini": PYTEST_INI,
+        "settings.py": SETTINGS,
+        "urls.py": URLS,
+        "conftest.py": CONFTEST,
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/reports.py": REPORTS,
+        "app/views.py": VIEWS,
+    }
+    for path, source in files.items():
+        write(pytester, path, source)
+
+
+def line_of(source: str, needle: str) -> int:
+    """The 1-based line of ``needle`` in ``source`` as ``write`` writes it."""
+    for number, line in enumerate(_text(source).splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in source")
+
+
+def reports_line(needle: str) -> int:
+    return line_of(REPORTS, needle)
+
+
+@dataclass
+class Run:
+    """A finished pytester run: its output, and each test's outcome by test name."""
+
+    result: pytest.RunResult
+    outcomes: dict[str, str]
+
+    @property
+    def output(self) -> str:
+        return self.result.stdout.str()
+
+    def failure(self, test_name: str) -> str:
+        """The failure report of one test (the FAILURES section between its header lines)."""
+        match = re.search(
+            rf"_{{3,}} {re.escape(test_name)} _{{3,}}\n(.*?)(?=\n_{{3,}} |\n={{3,}} )",
+            self.output,
+            re.S,
+        )
+        assert match, f"no failure section for {test_name}:\n{self.output}"
+        return match.group(1)
+
+
+_SUMMARY_LINE = re.compile(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+?)(?: - .*)?$")
+
+
+def run(pytester: pytest.Pytester, *args: str) -> Run:
+    """Run pytest in a subprocess (Django configures itself once per process) with ``-rA``."""
+    result = pytester.runpytest_subprocess("-rA", *args)
+    outcomes = {}
+    for line in result.stdout.lines:
+        match = _SUMMARY_LINE.match(line)
+        if match:
+            outcomes[match.group(2).split("::")[-1]] = match.group(1)
+    return Run(result, outcomes)
+
+
+_RUNS: dict[str, Run] = {}
+
+
+def run_once(pytester: pytest.Pytester, key: str, files: dict[str, str], *args: str) -> Run:
+    """``run`` a project once per test process; later tests assert on the same finished run.
+
+    Each run costs a Python process with Django and a test database, so the tests of one
+    scenario share it (each still gets its own, unused, pytester directory).
+    """
+    if key not in _RUNS:
+        write_project(pytester)
+        for path, source in files.items():
+            write(pytester, path, source)
+        _RUNS[key] = run(pytester, *args)
+    return _RUNS[key]
