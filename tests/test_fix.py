@@ -11,7 +11,7 @@ from errguard import fixes
 from errguard.detect.engine import Engine
 from errguard.detect.source import SourceFile
 from errguard.edits import LineIndex, apply_edits, replacement_edit
-from errguard.fixer import FixEngine
+from errguard.fixer import FixEngine, replacement_edits
 from errguard.registry import load_rules
 from tests.conftest import run_cli
 
@@ -189,3 +189,14 @@ def test_fix_output_always_parses_on_generated_handlers(project):
     assert "except:" not in fixed
     assert fixed.count("except BaseException:") == 2
     assert os.listdir(project) == ["a.py"]
+
+
+def test_edits_come_in_file_order_whatever_the_order_of_replacements():
+    # Fixers build replacements from sets of nodes; JSON and SARIF output must not vary.
+    text = "a = 1\nb = 2\nc = 3\n"
+    context = fixes.FixContext(cst.parse_module(text))
+    first, second, third = context.module.body
+    replacements = {node: cst.RemoveFromParent() for node in (third, first, second)}
+    edits = replacement_edits(context, replacements, text, LineIndex(text))
+    assert [edit.line for edit in edits] == [1, 2, 3]
+    assert apply_edits(text, edits) == ""

@@ -114,11 +114,16 @@ class Config:
         return tuple(prefixes)
 
     def is_excluded(self, path: Path) -> bool:
-        if _DEFAULT_EXCLUDED.match(path.name):
+        return self.is_excluded_in(str(path.parent), path.name)
+
+    def is_excluded_in(self, directory: str, name: str) -> bool:
+        """``is_excluded`` for ``directory/name``, building no ``Path`` unless excludes are set."""
+        if _DEFAULT_EXCLUDED.match(name):
             return True
         if not self.exclude:
             return False
         pattern = _compiled(tuple(p.rstrip("/") for p in self.exclude))
+        path = Path(directory, name)
         return any(pattern.match(candidate) for candidate in _match_candidates(path, self.root))
 
     def options_for(self, code: str) -> Mapping[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from errguard.config import Config
@@ -13,8 +13,17 @@ class MissingPath(Exception):
     """A path given on the command line does not exist."""
 
 
-def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+def _walk(directory: Path, config: Config) -> Iterator[Path]:
+    """Python files below ``directory``; strings until a file qualifies, since a tree like
+    Django's has thousands of directories of translations and only Python files matter."""
+    for root, directories, files in os.walk(directory):
+        if "pyvenv.cfg" in files and root != str(directory):
+            directories[:] = []  # a virtualenv below the given path: nothing in it is ours
+            continue
+        directories[:] = [name for name in directories if not config.is_excluded_in(root, name)]
+        for name in files:
+            if name.endswith(".py") and not config.is_excluded_in(root, name):
+                yield Path(root, name)
 
 
 def _excluded_by_parent(path: Path, config: Config) -> bool:
@@ -36,15 +45,5 @@ def discover(paths: Sequence[Path], config: Config, *, force_exclude: bool = Fal
             if not (force_exclude and _excluded_by_parent(path, config)):
                 found[path] = None
             continue
-        for root, directories, files in os.walk(path):
-            base = Path(root)
-            directories[:] = sorted(
-                name
-                for name in directories
-                if not config.is_excluded(base / name) and not _is_virtualenv(base / name)
-            )
-            for name in files:
-                candidate = base / name
-                if name.endswith(".py") and not config.is_excluded(candidate):
-                    found[candidate] = None
+        found.update(dict.fromkeys(_walk(path, config)))
     return sorted(found)

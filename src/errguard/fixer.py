@@ -87,7 +87,8 @@ def replacement_edits(
         edit = replacement_edit(text, index, start, end, _render(context, new, indent))
         if edit is not None:
             edits.append(edit)
-    return tuple(edits)
+    # In file order: replacements come from sets in some fixers, and output must be stable.
+    return tuple(sorted(edits, key=lambda edit: (edit.line, edit.column)))
 
 
 def isolated_edits(

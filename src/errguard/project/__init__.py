@@ -7,10 +7,11 @@ before forking workers, so they inherit it, and the on-disk cache serves the fla
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,11 @@ _MODEL_FIELD_CALL = re.compile(
     rb"models\.\w*(?:Field|ForeignKey)\(|\b(?:ForeignKey|OneToOneField|ManyToManyField)\("
 )
 _WORD = re.compile(rb"\w+")
+
+
+def _calls_model_field(data: bytes) -> bool:
+    # The regular expression has no literal prefix to scan for; every match contains one of these.
+    return (b"Field(" in data or b"ForeignKey(" in data) and bool(_MODEL_FIELD_CALL.search(data))
 
 
 def _may_define_models(data: bytes) -> bool:
@@ -65,7 +71,7 @@ def _files_to_parse(files: dict[Path, bytes]) -> list[Path]:
     return [
         path
         for path, found in classes.items()
-        if any(name in names for name, _ in found) or _MODEL_FIELD_CALL.search(files[path])
+        if any(name in names for name, _ in found) or _calls_model_field(files[path])
     ]
 
 
@@ -92,7 +98,7 @@ class Project:
     def models(self) -> ModelIndex:
         if not self._index_files:
             return ModelIndex(())
-        return _build_model_index(self.root, self.src, self._digests)
+        return _build_model_index(self.root, self.src, self._digests, self._sources)
 
     @functools.cached_property
     def imports(self) -> ImportGraph:
@@ -100,7 +106,18 @@ class Project:
 
         if not self._index_files:
             return ImportGraph({}, {}, None)
-        return build_graph(self.root, self.src)
+        return build_graph(self.root, self.src, self._sources)
+
+    @functools.cached_property
+    def _sources(self) -> dict[Path, bytes]:
+        """Every Python file of the project, found and read once for the index and the graph."""
+        from errguard.discovery import discover
+
+        sources: dict[Path, bytes] = {}
+        for path in discover([self.root], Config(root=self.root)):
+            with contextlib.suppress(OSError):
+                sources[path] = path.read_bytes()
+        return sources
 
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
@@ -162,18 +179,14 @@ def _extractor_fingerprint() -> str:
     return code_fingerprint(accesses, models)
 
 
-def _build_model_index(root: Path, src: Sequence[Path], digests: dict[str, str]) -> ModelIndex:
-    from errguard.discovery import discover
-
+def _build_model_index(
+    root: Path, src: Sequence[Path], digests: dict[str, str], sources: Mapping[Path, bytes]
+) -> ModelIndex:
     cache = FileCache(root, "models", _extractor_fingerprint())
     classes: list[RawClass] = []
     auth_user_model = "auth.User"
     contents: dict[Path, bytes] = {}
-    for path in discover([root], Config(root=root)):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
+    for path, data in sources.items():
         if b"AUTH_USER_MODEL" in data and (found := _AUTH_USER_MODEL.search(data)):
             auth_user_model = found.group(1).decode()
         if _may_define_models(data):

@@ -61,6 +61,7 @@ class FileCache:
                 ignore.write_text("# created by errguard\n*\n", encoding="utf-8")
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"version": self.version, "files": self.entries}, stream)
+                # dumps, not dump: json.dump encodes in Python, dumps in C (several times faster).
+                stream.write(json.dumps({"version": self.version, "files": self.entries}))
             os.replace(temporary, self.path)
             self.dirty = False

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from errguard.config import Config
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.import_scan import scan_imports
 from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
@@ -150,18 +149,11 @@ class ImportGraph:
             self._cache.save()
 
 
-def build_graph(root: Path, src: Sequence[Path]) -> ImportGraph:
-    from errguard.discovery import discover
-
-    paths = discover([root], Config(root=root))
+def build_graph(root: Path, src: Sequence[Path], sources: Mapping[Path, bytes]) -> ImportGraph:
     files: dict[str, ModuleFile] = {}
     ambiguous: set[str] = set()
     contents: dict[str, bytes] = {}
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
+    for path, data in sources.items():
         name = module_name(path, src)
         if name in files:
             ambiguous.add(name)  # two files, one name: which one Python finds depends on sys.path
@@ -171,15 +163,32 @@ def build_graph(root: Path, src: Sequence[Path]) -> ImportGraph:
         contents[name] = data
     for name in ambiguous:
         del files[name]
-    scanned = {name: _scanned_targets(file, contents[name], files) for name, file in files.items()}
+    scans = FileCache(root, "scan", _scan_fingerprint())
+    scanned = {
+        name: _scanned_targets(file, contents[name], files, scans) for name, file in files.items()
+    }
+    scans.save()
     return ImportGraph(files, scanned, FileCache(root, "imports", _fingerprint()))
 
 
-def _scanned_targets(file: ModuleFile, data: bytes, known: Collection[str]) -> tuple[str, ...]:
+def _scanned_targets(
+    file: ModuleFile, data: bytes, known: Collection[str], scans: FileCache
+) -> tuple[str, ...]:
+    entry = scans.get(file.relative, file.digest, file.name)
+    if entry is None:
+        entry = {"imports": scan_imports(data, file.name, is_package=file.is_package)}
+        scans.put(file.relative, file.digest, entry, file.name)
     found: set[str] = set()
-    for module, names, is_from in scan_imports(data, file.name, is_package=file.is_package):
+    for module, names, is_from in entry["imports"]:
         found.update(edge_targets(file.name, module, names, is_from, known))
     return tuple(sorted(found))
+
+
+@functools.cache
+def _scan_fingerprint() -> str:
+    from errguard.project import import_scan, modules
+
+    return code_fingerprint(import_scan, modules)
 
 
 def strongly_connected(

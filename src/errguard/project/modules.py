@@ -27,11 +27,12 @@ def import_root(path: Path, src: Sequence[Path] = ()) -> Path:
     directories are packages (hold an ``__init__.py``), as Python's own import system would see
     a script run from that directory.
     """
-    return _import_root(Path(os.path.abspath(path)).parent, tuple(src))
+    return _import_root(os.path.dirname(os.path.abspath(path)), tuple(src))
 
 
 @functools.lru_cache(maxsize=4096)
-def _import_root(directory: Path, src: tuple[Path, ...]) -> Path:
+def _import_root(folder: str, src: tuple[Path, ...]) -> Path:
+    directory = Path(folder)
     containing = [root for root in src if directory.is_relative_to(root)]
     if containing:
         return max(containing, key=lambda root: len(root.parts))
@@ -42,12 +43,15 @@ def _import_root(directory: Path, src: tuple[Path, ...]) -> Path:
 
 def module_name(path: Path, src: Sequence[Path] = ()) -> str:
     """Dotted module name of a file: ``shop/models/book.py`` -> ``shop.models.book``."""
-    absolute = Path(os.path.abspath(path))
-    relative = absolute.relative_to(import_root(absolute, src)).with_suffix("")
-    parts = list(relative.parts)
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts) or absolute.stem
+    # String operations: this runs for every file of a project, and pathlib's are slow.
+    folder, filename = os.path.split(os.path.abspath(path))
+    root = str(_import_root(folder, tuple(src)))
+    inner = folder[len(root) :].strip(os.sep)
+    parts = inner.split(os.sep) if inner else []
+    stem = os.path.splitext(filename)[0]
+    if stem != "__init__":
+        parts.append(stem)
+    return ".".join(parts) or stem
 
 
 def resolve_relative(name: str, current_module: str, *, is_package: bool = False) -> str:

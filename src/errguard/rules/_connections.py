@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from errguard.astutil import (
+    block_statements,
     collect_imports,
     import_bindings,
     is_name,
     qualified_name,
-    walk_scope,
 )
 from errguard.detect.context import FileContext
 
@@ -186,14 +186,26 @@ class ModuleFacts:
 
     def _returned(self, function: Function) -> Kind | None:
         """The connection every ``return`` of a function gives, when they all give the same."""
-        imports = {**self.imports, **collect_imports(function.body)}
+        return self._scan(function)[0]
+
+    def _scan(self, function: Function) -> tuple[Kind | None, dict[str, Kind | None]]:
+        """In one walk: what ``_returned`` gives, and the connections stored in ``self.x``."""
+        local = collect_imports(function.body)
+        imports = {**self.imports, **local} if local else self.imports
         kinds: set[Kind | None] = set()
-        for node in walk_scope(function):
-            if isinstance(node, (ast.Yield, ast.YieldFrom)):
-                return None
+        stored: dict[str, Kind | None] = {}
+        # Statements only: returns and assignments are statements, and a generator (which
+        # gives no connection) is told by its text, a superset that errs towards "unknown".
+        generator = self.ctx.mentions(function, (b"yield",))
+        for node in block_statements(function.body):
             if isinstance(node, ast.Return):
                 kinds.add(direct_kind(node.value, imports) if node.value is not None else None)
-        return kinds.pop() if len(kinds) == 1 else None
+            elif isinstance(node, ast.Assign) and not _is_none(node.value):
+                for assigned in node.targets:
+                    if isinstance(assigned, ast.Attribute) and is_name(assigned.value, "self"):
+                        _merge(stored, assigned.attr, _held(node.value, imports))
+        returned = kinds.pop() if len(kinds) == 1 and not generator else None
+        return returned, stored
 
     def _members_of(
         self, cls: ast.ClassDef
@@ -213,14 +225,10 @@ class ModuleFacts:
                 continue
             decorators = {_decorator_name(d) for d in method.decorator_list}
             target = attributes if decorators & _PROPERTIES else factories
-            _merge(target, method.name, self._returned(method))
-            imports = {**self.imports, **collect_imports(method.body)}
-            for node in walk_scope(method):
-                if not isinstance(node, ast.Assign) or _is_none(node.value):
-                    continue
-                for assigned in node.targets:
-                    if isinstance(assigned, ast.Attribute) and is_name(assigned.value, "self"):
-                        _merge(attributes, assigned.attr, _held(node.value, imports))
+            returned, stored = self._scan(method)
+            _merge(target, method.name, returned)
+            for attribute, kind in stored.items():
+                _merge(attributes, attribute, kind)
         self._members[id(cls)] = (attributes, factories)
         return attributes, factories
 

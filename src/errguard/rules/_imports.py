@@ -223,34 +223,34 @@ def _unsubscripted(node: ast.expr) -> ast.expr:
 def _function_anchors(ctx: FileContext, bound: set[str]) -> list[list[int]]:
     """The first statement of each module-level function or method reading ``bound`` names,
     or nothing when a name is also read anywhere else."""
-    reads = {id(n) for n in _reads(ctx.tree, bound)}
+    reads = _reads(ctx.tree, bound)
     anchors = []
     for function in _functions(ctx.tree):
-        inside = {id(n) for statement in function.body for n in ast.walk(statement)}
-        if not reads & inside:
+        # Body statements are contiguous, so a read lies in the body exactly when its position
+        # does (decorators, defaults and annotations lie outside it).
+        first, last = function.body[0], function.body[-1]
+        start, end = (first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset)
+        outside = [n for n in reads if not start <= (n.lineno, n.col_offset) < end]
+        if len(outside) == len(reads):
             continue
-        reads -= inside
-        body = function.body[1:] if _is_docstring(function.body[0]) else function.body
+        reads = outside
+        body = function.body[1:] if _is_docstring(first) else function.body
         if not body or isinstance(body[0], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return []
         anchors.append(list(ctx.span(body[0])[:2]))
     return [] if reads else anchors
 
 
-def _reads(tree: ast.Module, names: set[str]) -> Iterator[ast.Name]:
+def _reads(tree: ast.Module, names: set[str]) -> list[ast.Name]:
     """Run-time reads of ``names``: every load outside annotations."""
     annotations: set[int] = set()
+    loads: list[ast.Name] = []
     for node in ast.walk(tree):
         for annotation in _annotations_of(node):
             annotations.update(id(child) for child in ast.walk(annotation))
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Name)
-            and node.id in names
-            and isinstance(node.ctx, ast.Load)
-            and id(node) not in annotations
-        ):
-            yield node
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            loads.append(node)
+    return [node for node in loads if id(node) not in annotations]
 
 
 def _annotations_of(node: ast.AST) -> Iterator[ast.expr]:
