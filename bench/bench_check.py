@@ -111,12 +111,15 @@ def main() -> int:
     results["flake8 (default plugins)"] = timed(
         [str(flake8), "--isolated", corpus.name], cwd, max(1, args.runs - 1)
     )
-    ruff = shutil.which("ruff")
+    # The ruff of this interpreter's environment, when that environment is not on PATH.
+    ruff = shutil.which(
+        "ruff", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    )
     if ruff:
         results["ruff check (default rules)"] = timed(
             [ruff, "check", "--isolated", "--no-cache", "--exit-zero", corpus.name], cwd, args.runs
         )
-    if args.pylint and shutil.which("pylint"):
+    if args.pylint:
         results["pylint -j 0"] = timed(
             [sys.executable, "-m", "pylint", "-j", "0", "--exit-zero", corpus.name], cwd, 1
         )

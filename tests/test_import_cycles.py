@@ -185,6 +185,40 @@ def test_results_are_identical_across_runs_and_worker_counts(tmp_path):
     assert findings[0] == findings[1] == findings[2]
 
 
+def _ring_of_models(root: Path, size: int) -> None:
+    """One package of ``size`` model modules, each importing the next: a cycle that crashes."""
+    (root / "pyproject.toml").write_text("")
+    package = root / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for index in range(size):
+        following = (index + 1) % size
+        (package / f"m{index:02}.py").write_text(
+            "from django.db import models\n"
+            f"from shop.m{following:02} import Model{following:02}\n\n\n"
+            f"class Model{index:02}(models.Model):\n"
+            "    name = models.CharField(max_length=10)\n"
+            f"    other = models.ForeignKey(Model{following:02}, on_delete=models.CASCADE)\n\n\n"
+            "def report():\n"
+            f"    return [row.other.name for row in Model{index:02}.objects.all()]\n"
+        )
+
+
+def test_a_cold_cache_gives_the_same_findings_with_one_and_two_workers(tmp_path):
+    # Enough model files and cycle members that a cold run parses them in worker processes.
+    _ring_of_models(tmp_path, 70)
+    outputs = []
+    for jobs in ("1", "2"):
+        shutil.rmtree(tmp_path / ".errguard_cache", ignore_errors=True)
+        result = run_subprocess("check", "--format", "json", "--jobs", jobs, ".", cwd=tmp_path)
+        assert result.code == 1, result.err
+        outputs.append(json.loads(result.out))
+    assert outputs[0] == outputs[1]
+    codes = [finding["code"] for finding in outputs[0]]
+    assert codes.count("EG101") == 70
+    assert codes.count("EG501") == 70
+
+
 def test_the_flake8_plugin_reports_the_same_cycles_from_the_cached_graph(tmp_path):
     pytest.importorskip("flake8")
     write_cases(tmp_path, generate(6, seed=7))

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -16,12 +13,11 @@ from errguard.config import Config
 from errguard.detect.engine import Engine, FileResult, parse_error
 from errguard.detect.source import SourceError, SourceFile, display_path
 from errguard.project import project_for, warm_projects
+from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
 
-# Below this many files, starting workers costs more than it saves.
-PARALLEL_THRESHOLD = 64
 CHUNK_SIZE = 32
 
 T = TypeVar("T")
@@ -110,10 +106,11 @@ def run(
         uses_graph = any(rule.uses_import_graph for rule in engine.rules)
         if engine.uses_models or uses_graph:
             # Built once here, inherited by forked workers.
-            warm_projects(paths, job.config, models=engine.uses_models, imports=uses_graph)
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+            warm_projects(
+                paths, job.config, models=engine.uses_models, imports=uses_graph, jobs=jobs
+            )
         tasks = [(function, chunk, job) for chunk in _chunks(paths, CHUNK_SIZE)]
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with process_pool(jobs) as pool:
             return [result for chunk in pool.map(_run_chunk, tasks) for result in chunk]
     finally:
         if gc_was_enabled:

@@ -13,13 +13,14 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from errguard.config import Config
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
 from errguard.project.models import RawClass, extract_classes
 from errguard.project.modules import find_project_root, import_root, module_name
+from errguard.project.parallel import map_in_processes
 
 if TYPE_CHECKING:
     from errguard.project.import_cycles import CycleAnalysis
@@ -83,6 +84,8 @@ class Project:
         self._overlays: dict[tuple[str, tuple[RawClass, ...]], ModelIndex] = {}
         # Content digest of each indexed module, to tell an unchanged file from an edited one.
         self._digests: dict[str, str] = {}
+        # Processes for parsing on a cold cache; only the CLI sets more (see ``warm``).
+        self._jobs = 1
 
     @classmethod
     def empty(cls) -> Project:
@@ -98,7 +101,7 @@ class Project:
     def models(self) -> ModelIndex:
         if not self._index_files:
             return ModelIndex(())
-        return _build_model_index(self.root, self.src, self._digests, self._sources)
+        return _build_model_index(self.root, self.src, self._digests, self._sources, self._jobs)
 
     @functools.cached_property
     def imports(self) -> ImportGraph:
@@ -131,10 +134,22 @@ class Project:
         entry = cache.get("analysis", key)
         if entry is not None:
             return CycleAnalysis.from_json(entry["findings"])
-        analysis = analyse(graph)
+        analysis = analyse(graph, self._jobs)
         cache.put("analysis", key, {"findings": analysis.to_json()})
         cache.save()
         return analysis
+
+    def warm(self, *, models: bool, imports: bool, jobs: int) -> None:
+        """Build the model index and/or the import cycles now, parsing in ``jobs`` processes
+        what the on-disk cache does not hold."""
+        self._jobs = jobs
+        try:
+            if models:
+                _ = self.models
+            if imports:
+                _ = self.import_cycles
+        finally:
+            self._jobs = 1
 
     def import_cycles_with(self, module: str, tree: ast.Module, data: bytes) -> CycleAnalysis:
         """The import cycles, with ``module`` as ``data`` has it (it may be unsaved)."""
@@ -180,7 +195,11 @@ def _extractor_fingerprint() -> str:
 
 
 def _build_model_index(
-    root: Path, src: Sequence[Path], digests: dict[str, str], sources: Mapping[Path, bytes]
+    root: Path,
+    src: Sequence[Path],
+    digests: dict[str, str],
+    sources: Mapping[Path, bytes],
+    jobs: int,
 ) -> ModelIndex:
     cache = FileCache(root, "models", _extractor_fingerprint())
     classes: list[RawClass] = []
@@ -193,23 +212,38 @@ def _build_model_index(
             contents[path] = data
             # Recorded for every candidate, parsed or not: an unchanged file needs no re-read.
             digests[module_name(path, src)] = digest(data)
+    entries: dict[Path, dict[str, Any] | None] = {}
     for path in _files_to_parse(contents):
-        data = contents[path]
-        name = path.relative_to(root).as_posix()
         module = module_name(path, src)
-        content = digests[module]
-        entry = cache.get(name, content, module)
-        if entry is None:
-            try:
-                tree = ast.parse(data)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue
-            extracted = extract_classes(tree, module, is_package=path.name == "__init__.py")
-            entry = {"classes": [raw.to_json() for raw in extracted]}
-            cache.put(name, content, entry, module)
-        classes.extend(RawClass.from_json(raw) for raw in entry["classes"])
+        entries[path] = cache.get(path.relative_to(root).as_posix(), digests[module], module)
+    missing = [path for path, entry in entries.items() if entry is None]
+    extracted = map_in_processes(
+        _extract_models,
+        [(contents[path], module_name(path, src), path.name == "__init__.py") for path in missing],
+        jobs,
+    )
+    for path, entry in zip(missing, extracted, strict=True):
+        if entry is not None:
+            module = module_name(path, src)
+            cache.put(path.relative_to(root).as_posix(), digests[module], entry, module)
+        entries[path] = entry
+    for entry in entries.values():
+        if entry is not None:
+            classes.extend(RawClass.from_json(raw) for raw in entry["classes"])
     cache.save()
     return ModelIndex(classes, auth_user_model)
+
+
+def _extract_models(job: tuple[bytes, str, bool]) -> dict[str, Any] | None:
+    """The cache entry of one file's classes; None when it cannot be parsed."""
+    data, module, is_package = job
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return {
+        "classes": [raw.to_json() for raw in extract_classes(tree, module, is_package=is_package)]
+    }
 
 
 def _inside_excluded(path: Path, root: Path) -> bool:
@@ -252,12 +286,14 @@ def project_for(path: Path, config: Config | None = None) -> Project:
 
 
 def warm_projects(
-    paths: Sequence[Path], config: Config, *, models: bool = True, imports: bool = False
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    models: bool = True,
+    imports: bool = False,
+    jobs: int = 1,
 ) -> None:
     """Build the model index and/or import cycles of every project among ``paths`` now
     (before forking workers)."""
     for project in {project_for(path, config) for path in paths}:
-        if models:
-            _ = project.models
-        if imports:
-            _ = project.import_cycles
+        project.warm(models=models, imports=imports, jobs=jobs)

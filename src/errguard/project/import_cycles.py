@@ -100,8 +100,9 @@ class CycleAnalysis:
             yield from self._by_module[module]
 
 
-def analyse(graph: ImportGraph) -> CycleAnalysis:
+def analyse(graph: ImportGraph, jobs: int = 1) -> CycleAnalysis:
     candidates = {m for c in cyclic_components(graph.modules, graph.scanned) for m in c}
+    graph.preload(candidates, jobs)
     successors = {
         module: sorted({e.target for e in graph.edges(module) if e.target in candidates})
         for module in sorted(candidates)

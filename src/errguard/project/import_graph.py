@@ -25,6 +25,7 @@ from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.import_scan import scan_imports
 from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
 from errguard.project.modules import module_name
+from errguard.project.parallel import map_in_processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,24 +104,46 @@ class ImportGraph:
             found = self._facts[module] = self._load(self.modules[module])
         return found
 
+    def preload(self, modules: Iterable[str], jobs: int) -> None:
+        """Load the facts of ``modules``, parsing what the cache lacks in ``jobs`` processes."""
+        pending: list[tuple[ModuleFile, bytes, str]] = []
+        for module in sorted(set(modules) - self._facts.keys()):
+            file = self.modules[module]
+            data = _read(file)
+            content = digest(data or b"")
+            cached = self._cached(file, content) if data is not None else None
+            if cached is not None:
+                self._facts[module] = cached
+            elif data is not None:
+                pending.append((file, data, content))
+        work = [(data, file.name, file.is_package) for file, data, _ in pending]
+        extracted = map_in_processes(_extract, work, jobs)
+        for (file, _, content), found in zip(pending, extracted, strict=True):
+            self._facts[file.name] = self._store(file, content, found)
+
     def _load(self, file: ModuleFile) -> ModuleFacts:
-        try:
-            data = file.path.read_bytes()
-        except OSError:
+        data = _read(file)
+        if data is None:
             return ModuleFacts(file.name, file.is_package, dynamic=True)
         content = digest(data)
+        cached = self._cached(file, content)
+        if cached is not None:
+            return cached
+        return self._store(file, content, _extract((data, file.name, file.is_package)))
+
+    def _cached(self, file: ModuleFile, content: str) -> ModuleFacts | None:
         entry = self._cache.get(file.relative, content, file.name) if self._cache else None
-        if entry is not None:
-            return ModuleFacts.from_json(file.name, file.is_package, entry["facts"])
-        try:
-            tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        if entry is None:
+            return None
+        return ModuleFacts.from_json(file.name, file.is_package, entry["facts"])
+
+    def _store(self, file: ModuleFile, content: str, found: dict[str, Any] | None) -> ModuleFacts:
+        if found is None:
             # Python cannot import it either; nothing is known about its names.
             return ModuleFacts(file.name, file.is_package, dynamic=True)
-        facts = extract(tree, file.name, is_package=file.is_package)
         if self._cache is not None:
-            self._cache.put(file.relative, content, {"facts": facts.to_json()}, file.name)
-        return facts
+            self._cache.put(file.relative, content, {"facts": found}, file.name)
+        return ModuleFacts.from_json(file.name, file.is_package, found)
 
     def edges(self, module: str) -> tuple[Edge, ...]:
         """Import-time edges out of ``module``, in statement order."""
@@ -147,6 +170,23 @@ class ImportGraph:
     def save(self) -> None:
         if self._cache is not None:
             self._cache.save()
+
+
+def _read(file: ModuleFile) -> bytes | None:
+    try:
+        return file.path.read_bytes()
+    except OSError:
+        return None
+
+
+def _extract(job: tuple[bytes, str, bool]) -> dict[str, Any] | None:
+    """A module's facts as JSON (they cross processes and go to the cache); None: unparsable."""
+    data, module, is_package = job
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return extract(tree, module, is_package=is_package).to_json()
 
 
 def build_graph(root: Path, src: Sequence[Path], sources: Mapping[Path, bytes]) -> ImportGraph:
