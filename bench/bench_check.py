@@ -107,6 +107,9 @@ def main() -> int:
     results["errguard check (no cache)"] = timed(errguard, cwd, args.runs, forget_cache(workdir))
     results["errguard check"] = timed(errguard, cwd, args.runs)
     results["errguard check --jobs 1"] = timed([*errguard, "--jobs", "1"], cwd, args.runs)
+    # The rules that need nothing beyond the file itself (no model index, no import graph).
+    per_file = [*errguard, "--select", "EG0,EG4"]
+    results["errguard, per-file rules only"] = timed(per_file, cwd, args.runs)
     flake8 = flake8_environment().parent / "flake8"
     results["flake8 (default plugins)"] = timed(
         [str(flake8), "--isolated", corpus.name], cwd, max(1, args.runs - 1)
