@@ -23,7 +23,14 @@ def test_every_rule_family_is_planted():
     assert expected | {"EG501"} <= codes
 
 
-def test_readme_command_finds_the_problems_from_the_repo_root():
+def test_readme_walkthrough_shows_the_real_output_of_check():
     result = run_subprocess("check", "example_project", cwd=REPO)
     assert result.code == 1
-    assert result.out.splitlines()[0].startswith("example_project/shop/customers.py:6:")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("errguard check example_project\n```\n\n```\n", 1)[1].split("```", 1)[0]
+    shown_lines = shown.splitlines()
+    # Each line as printed, up to where the README trims a long message with "...".
+    assert len(shown_lines) == len(result.out.splitlines()) + 1
+    for printed, line in zip(result.out.splitlines(), shown_lines, strict=False):
+        assert printed.startswith(line.split("...", 1)[0]), (printed, line)
+    assert shown_lines[-1] == result.err.strip()
