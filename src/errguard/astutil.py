@@ -10,6 +10,14 @@ SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 
 
+def parse_or_none(source: str | bytes) -> ast.Module | None:
+    """The module, or None when Python could not compile it either (or it is too deep)."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def dotted_name(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of names and attributes, else None."""
     parts: list[str] = []

@@ -7,7 +7,6 @@ Rounds repeat (positions move after each) until nothing is left to fix.
 
 from __future__ import annotations
 
-import ast
 import functools
 import os
 import tempfile
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from errguard.astutil import parse_or_none
 from errguard.detect.engine import Engine, FileResult
 from errguard.detect.source import SourceError, SourceFile
 from errguard.edits import LineIndex, apply_edits, overlaps, replacement_edit
@@ -200,9 +200,7 @@ def _verify(
     source: SourceFile, new_text: str, fixed: list[Violation], before: list[Violation], check: Check
 ) -> FileResult | None:
     """The new check result when the edit parses and removed what it fixed, else None."""
-    try:
-        ast.parse(new_text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    if parse_or_none(new_text) is None:
         return None
     after = check(_with_text(source, new_text))
     counts_before = Counter(v.code for v in before)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from errguard.astutil import parse_or_none
 from errguard.config import Config
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
@@ -205,26 +206,24 @@ def _build_model_index(
     classes: list[RawClass] = []
     auth_user_model = "auth.User"
     contents: dict[Path, bytes] = {}
+    modules: dict[Path, str] = {}
     for path, data in sources.items():
         if b"AUTH_USER_MODEL" in data and (found := _AUTH_USER_MODEL.search(data)):
             auth_user_model = found.group(1).decode()
         if _may_define_models(data):
             contents[path] = data
+            modules[path] = module_name(path, src)
             # Recorded for every candidate, parsed or not: an unchanged file needs no re-read.
-            digests[module_name(path, src)] = digest(data)
+            digests[modules[path]] = digest(data)
     entries: dict[Path, dict[str, Any] | None] = {}
     for path in _files_to_parse(contents):
-        module = module_name(path, src)
+        module = modules[path]
         entries[path] = cache.get(path.relative_to(root).as_posix(), digests[module], module)
     missing = [path for path, entry in entries.items() if entry is None]
-    extracted = map_in_processes(
-        _extract_models,
-        [(contents[path], module_name(path, src), path.name == "__init__.py") for path in missing],
-        jobs,
-    )
-    for path, entry in zip(missing, extracted, strict=True):
+    work = [(contents[path], modules[path], path.name == "__init__.py") for path in missing]
+    for path, entry in zip(missing, map_in_processes(_extract_models, work, jobs), strict=True):
         if entry is not None:
-            module = module_name(path, src)
+            module = modules[path]
             cache.put(path.relative_to(root).as_posix(), digests[module], entry, module)
         entries[path] = entry
     for entry in entries.values():
@@ -237,9 +236,8 @@ def _build_model_index(
 def _extract_models(job: tuple[bytes, str, bool]) -> dict[str, Any] | None:
     """The cache entry of one file's classes; None when it cannot be parsed."""
     data, module, is_package = job
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_or_none(data)
+    if tree is None:
         return None
     return {
         "classes": [raw.to_json() for raw in extract_classes(tree, module, is_package=is_package)]

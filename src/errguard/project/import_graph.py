@@ -14,13 +14,13 @@ disk by file content.
 
 from __future__ import annotations
 
-import ast
 import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from errguard.astutil import parse_or_none
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.import_scan import scan_imports
 from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
@@ -87,8 +87,11 @@ class ImportGraph:
         scanned: Mapping[str, tuple[str, ...]],
         cache: FileCache | None,
         facts: dict[str, ModuleFacts] | None = None,
+        contents: Mapping[str, bytes] | None = None,
     ) -> None:
         self.modules = dict(modules)
+        # The bytes each module file had when the graph was built (read once per project).
+        self._contents: Mapping[str, bytes] = contents if contents is not None else {}
         # Over-approximated successors of every module, from the byte scan.
         self.scanned = dict(scanned)
         self._cache = cache
@@ -109,12 +112,14 @@ class ImportGraph:
         pending: list[tuple[ModuleFile, bytes, str]] = []
         for module in sorted(set(modules) - self._facts.keys()):
             file = self.modules[module]
-            data = _read(file)
-            content = digest(data or b"")
-            cached = self._cached(file, content) if data is not None else None
+            source = self._source(file)
+            if source is None:
+                continue  # ``facts`` records it as unreadable
+            data, content = source
+            cached = self._cached(file, content)
             if cached is not None:
                 self._facts[module] = cached
-            elif data is not None:
+            else:
                 pending.append((file, data, content))
         work = [(data, file.name, file.is_package) for file, data, _ in pending]
         extracted = map_in_processes(_extract, work, jobs)
@@ -122,14 +127,25 @@ class ImportGraph:
             self._facts[file.name] = self._store(file, content, found)
 
     def _load(self, file: ModuleFile) -> ModuleFacts:
-        data = _read(file)
-        if data is None:
+        source = self._source(file)
+        if source is None:
             return ModuleFacts(file.name, file.is_package, dynamic=True)
-        content = digest(data)
+        data, content = source
         cached = self._cached(file, content)
         if cached is not None:
             return cached
         return self._store(file, content, _extract((data, file.name, file.is_package)))
+
+    def _source(self, file: ModuleFile) -> tuple[bytes, str] | None:
+        """The module's bytes and their digest, or None when it cannot be read."""
+        data = self._contents.get(file.name)
+        if data is not None:
+            return data, file.digest
+        try:
+            data = file.path.read_bytes()
+        except OSError:
+            return None
+        return data, digest(data)
 
     def _cached(self, file: ModuleFile, content: str) -> ModuleFacts | None:
         entry = self._cache.get(file.relative, content, file.name) if self._cache else None
@@ -163,7 +179,8 @@ class ImportGraph:
 
     def with_module(self, module: str, facts: ModuleFacts) -> ImportGraph:
         """This graph with ``module`` as ``facts`` describe it (an unsaved edit)."""
-        overlay = ImportGraph(self.modules, self.scanned, None, {**self._facts, module: facts})
+        facts_with = {**self._facts, module: facts}
+        overlay = ImportGraph(self.modules, self.scanned, None, facts_with, self._contents)
         overlay.scanned[module] = tuple(sorted({edge.target for edge in overlay.edges(module)}))
         return overlay
 
@@ -172,21 +189,11 @@ class ImportGraph:
             self._cache.save()
 
 
-def _read(file: ModuleFile) -> bytes | None:
-    try:
-        return file.path.read_bytes()
-    except OSError:
-        return None
-
-
 def _extract(job: tuple[bytes, str, bool]) -> dict[str, Any] | None:
     """A module's facts as JSON (they cross processes and go to the cache); None: unparsable."""
     data, module, is_package = job
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return extract(tree, module, is_package=is_package).to_json()
+    tree = parse_or_none(data)
+    return extract(tree, module, is_package=is_package).to_json() if tree else None
 
 
 def build_graph(root: Path, src: Sequence[Path], sources: Mapping[Path, bytes]) -> ImportGraph:
@@ -208,7 +215,8 @@ def build_graph(root: Path, src: Sequence[Path], sources: Mapping[Path, bytes]) 
         name: _scanned_targets(file, contents[name], files, scans) for name, file in files.items()
     }
     scans.save()
-    return ImportGraph(files, scanned, FileCache(root, "imports", _fingerprint()))
+    cache = FileCache(root, "imports", _fingerprint())
+    return ImportGraph(files, scanned, cache, contents=contents)
 
 
 def _scanned_targets(
