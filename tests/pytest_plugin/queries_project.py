@@ -239,6 +239,18 @@ class Run:
         assert match, f"no failure section for {test_name}:\n{self.output}"
         return match.group(1)
 
+    def section(self, title: str) -> str:
+        """One ``=== title ===`` section of the terminal report, up to the next section header.
+
+        Cut at the next header because on CI (``CI`` set) pytest prints the short test summary
+        untruncated, so the failure messages would otherwise be counted too.
+        """
+        match = re.search(
+            rf"={{3,}} {re.escape(title)} ={{3,}}\n(.*?\n)(?=={{3,}} )", self.output, re.S
+        )
+        assert match, f"no {title!r} section:\n{self.output}"
+        return match.group(1)
+
 
 _SUMMARY_LINE = re.compile(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+?)(?: - .*)?$")
 

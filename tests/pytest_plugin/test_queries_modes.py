@@ -73,7 +73,7 @@ def test_warn_mode_passes_the_tests(warned):
 
 
 def test_warn_mode_warns_at_the_call_site(warned):
-    warnings = warned.output[warned.output.index("warnings summary") :]
+    warnings = warned.section("warnings summary")
     assert "test_warn.py::test_first_hit\ntest_warn.py::test_second_hit\n" in warnings
     assert (
         "/app/reports.py:9: NPlusOneWarning: N+1 queries: " + LAZY_LOAD + " (6 times)" in warnings
@@ -90,7 +90,7 @@ def test_a_warning_filter_turns_it_into_a_failure(warned):
 
 
 def test_summary_lists_the_pattern_once_with_every_test(warned):
-    summary = warned.output[warned.output.index("errguard: queries") :]
+    summary = warned.section("errguard: queries")
     assert "N+1 queries: 1 distinct pattern\n" in summary
     assert (
         f"  {LAZY_LOAD} (18 times in 3 tests)\n"

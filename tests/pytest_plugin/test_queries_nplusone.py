@@ -338,7 +338,7 @@ def test_repeated_query_beyond_the_threshold_is_reported(detected):
 
 
 def test_summary_lists_each_pattern_once_with_its_tests(detected):
-    summary = detected.output[detected.output.index("errguard: queries") :]
+    summary = detected.section("errguard: queries")
     assert "N+1 queries: 13 distinct patterns" in summary
     assert summary.count("Book.author loaded lazily at app/reports.py:9 in book_author_names") == 1
     assert (

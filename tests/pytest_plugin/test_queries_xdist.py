@@ -42,16 +42,16 @@ def test_both_workers_ran_tests(distributed):
 def test_controller_prints_one_merged_summary(distributed):
     output = distributed.output
     assert output.count("errguard: queries") == 1
-    summary = output[output.index("errguard: queries") :]
-    assert re.search(
-        r"\n\d+ queries in 4 tests: 28 in test bodies, \d+ in setup and teardown\n", summary
+    summary = distributed.section("errguard: queries")
+    assert re.match(
+        r"\d+ queries in 4 tests: 28 in test bodies, \d+ in setup and teardown\n", summary
     )
     busiest = [line for line in summary.splitlines() if line.startswith("  7  test_")]
     assert len(busiest) == 4, summary
 
 
 def test_findings_of_both_workers_are_merged_into_one_entry(distributed):
-    summary = distributed.output[distributed.output.index("errguard: queries") :]
+    summary = distributed.section("errguard: queries")
     assert "N+1 queries: 1 distinct pattern\n" in summary
     assert f"  {LAZY_LOAD} (24 times in 4 tests)\n" in summary
     for test in ("left_budget", "left_loop", "right_budget", "right_loop"):
