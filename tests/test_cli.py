@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -8,6 +9,7 @@ import textwrap
 import pytest
 
 from errguard import __version__
+from errguard.project import forget_projects
 from tests.conftest import run_cli, run_subprocess
 
 BARE = "try:\n    x()\nexcept:\n    log.warning('x')\n"
@@ -285,6 +287,31 @@ def test_parallel_and_serial_give_the_same_output(project):
     parallel = run_cli("check", "--jobs", "2", "--format", "json")
     assert serial.out == parallel.out
     assert len(json.loads(serial.out)) == 80
+
+
+MODELS_AND_LOOP = {
+    "pyproject.toml": "",
+    "app/__init__.py": "",
+    "app/models.py": (
+        "from django.db import models\n\n\n"
+        "class Author(models.Model):\n    name = models.CharField(max_length=9)\n\n\n"
+        "class Book(models.Model):\n"
+        "    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n\n\n"
+        "def names():\n    return [book.author.name for book in Book.objects.all()]\n"
+    ),
+}
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(project):
+    write(project, MODELS_AND_LOOP)
+    uncached = run_cli("check", "--no-cache", "--format", "json")
+    assert not (project / ".errguard_cache").exists()
+    assert "ERRGUARD_NO_CACHE" not in os.environ
+    forget_projects()  # in-process runs share the memoised project; a new process would not
+    cached = run_cli("check", "--format", "json")
+    assert (project / ".errguard_cache" / "models.json").exists()
+    assert uncached.out == cached.out
+    assert [f["code"] for f in json.loads(cached.out)] == ["EG101"]
 
 
 def test_explain_and_rules(project):

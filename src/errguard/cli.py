@@ -17,6 +17,7 @@ from errguard.detect.engine import FileResult
 from errguard.discovery import MissingPath, discover
 from errguard.models import Applicability, Violation
 from errguard.project import forget_projects
+from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.registry import load_rules
 from errguard.report import RENDERERS, SHOWS_EDITS
 from errguard.runner import Job, check_file, fix_file, run
@@ -103,6 +104,11 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="pyproject.toml to use instead of the nearest one",
+    )
+    files.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"neither read nor write {CACHE_DIRECTORY}/ (also: {NO_CACHE_VARIABLE}=1)",
     )
     files.add_argument(
         "--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)"
@@ -305,7 +311,8 @@ def main(
         parser.print_help(err)
         return EXIT_ERROR
     try:
-        return COMMANDS[args.command](args, out, err)
+        with cache_switched_off(getattr(args, "no_cache", False)):
+            return COMMANDS[args.command](args, out, err)
     except (ConfigError, MissingPath) as exc:
         print(f"errguard: error: {exc}", file=err)
         return EXIT_ERROR

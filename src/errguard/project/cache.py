@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -15,6 +16,29 @@ from typing import Any
 from errguard import __version__
 
 CACHE_DIRECTORY = ".errguard_cache"
+# An environment variable, not a parameter, so worker processes and the flake8 plugin see it.
+NO_CACHE_VARIABLE = "ERRGUARD_NO_CACHE"
+
+
+def cache_disabled() -> bool:
+    return os.environ.get(NO_CACHE_VARIABLE, "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def cache_switched_off(switch_off: bool) -> Iterator[None]:
+    """Disable the cache for this process and the workers it starts, then restore the setting."""
+    if not switch_off:
+        yield
+        return
+    before = os.environ.get(NO_CACHE_VARIABLE)
+    os.environ[NO_CACHE_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[NO_CACHE_VARIABLE]
+        else:
+            os.environ[NO_CACHE_VARIABLE] = before
 
 
 def digest(data: bytes) -> str:
@@ -35,6 +59,9 @@ class FileCache:
         self.version = f"{__version__}:{schema}"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
+        self.disabled = cache_disabled()
+        if self.disabled:
+            return
         with contextlib.suppress(OSError, ValueError):
             document = json.loads(self.path.read_text(encoding="utf-8"))
             if document.get("version") == self.version and isinstance(document.get("files"), dict):
@@ -52,7 +79,7 @@ class FileCache:
 
     def save(self) -> None:
         """Write atomically; a read-only checkout just goes without a cache."""
-        if not self.dirty:
+        if not self.dirty or self.disabled:
             return
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(exist_ok=True)
