@@ -67,6 +67,9 @@ class ModelInfo:
     managers: tuple[str, ...] = DEFAULT_MANAGERS
     members: dict[str, RawMember] = field(default_factory=dict)
     unique_sets: list[frozenset[str]] = field(default_factory=list)
+    # A class the project does not define, known to be a model only from its use
+    # (``Order.objects``): its fields and relations are unknown.
+    inferred: bool = False
 
     @property
     def label(self) -> str:
@@ -116,6 +119,7 @@ class ModelIndex:
         for key in (*self.classes, *BUILTIN_MODELS):
             self._by_short[key.rpartition(".")[2]].append(key)
         self._key_memo: dict[str, str | None] = {}
+        self._inferred: dict[str, ModelInfo] = {}
         self._build()
 
     # -- lookups -----------------------------------------------------------------------------
@@ -125,6 +129,19 @@ class ModelIndex:
             return None
         key = self._class_key(qualified)
         return self.models.get(key) if key else None
+
+    def inferred(self, qualified: str) -> ModelInfo | None:
+        """A model the index cannot read (imported from outside the project, or from a file
+        that is not there), named ``qualified``; None when the project defines that class and it
+        is not a model."""
+        if self._class_key(qualified) is not None:
+            return self.get(qualified)
+        info = self._inferred.get(qualified)
+        if info is None:
+            module, _, name = qualified.rpartition(".")
+            info = ModelInfo(qualified, name, module, app_label_for(module), inferred=True)
+            self._inferred[qualified] = info
+        return info
 
     def by_label(self, label: str) -> ModelInfo | None:
         key = self._by_label.get(label.lower())

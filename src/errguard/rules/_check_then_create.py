@@ -1,8 +1,9 @@
 """Finding check-then-create sequences in a function, and the get_or_create() that replaces them.
 
-Three shapes: ``if not M.objects.filter(...).exists(): M.objects.create(...)`` (also ``count()``
+Four shapes: ``if not M.objects.filter(...).exists(): M.objects.create(...)`` (also ``count()``
 comparisons and queryset truthiness), ``x = ...first()`` then ``if x is None: x = create(...)``,
-and ``try: M.objects.get(...)`` with ``except M.DoesNotExist: M.objects.create(...)``.
+``if M.objects.filter(...).exists(): return`` with the create after it, and
+``try: M.objects.get(...)`` with ``except M.DoesNotExist: M.objects.create(...)``.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def races(function: ast.AST, ctx: FileContext) -> Iterator[Race]:
     for block in blocks(function, ctx):
         env: dict[str, ManagerChain] = {}
         previous: ast.stmt | None = None
-        for stmt in block.statements:
+        for index, stmt in enumerate(block.statements):
             if isinstance(stmt, ast.If):
                 yield from _if_races(stmt, block, env, previous, ctx)
+                yield from _early_exit_races(stmt, block, env, index, ctx)
             elif isinstance(stmt, ast.Try):
                 yield from _try_races(stmt, block, ctx)
             _remember(stmt, env, ctx)
@@ -124,8 +126,31 @@ def _if_races(
             replaced,
             target,
             bool(replaced),
-            _locked(chain, block),
+            _locked(chain, block, stmt),
         )
+
+
+def _early_exit_races(
+    stmt: ast.If,
+    block: Block,
+    env: Mapping[str, ManagerChain],
+    index: int,
+    ctx: FileContext,
+) -> Iterator[Race]:
+    """``if M.objects.filter(...).exists(): return`` (or ``raise``), then a create below: the
+    statements after the ``if`` run only when no row was found."""
+    found = _check(stmt.test, env, ctx)
+    if found is None or found[1] or stmt.orelse or not _exits(stmt.body):
+        return
+    chain = found[0]
+    following = block.statements[index + 1 :]
+    for create, guarded in _creates(following, block.integrity_guarded, ctx, chain):
+        if not guarded and _overlaps(chain, create):
+            yield Race(stmt.test, chain, create, (), None, False, _locked(chain, block, stmt))
+
+
+def _exits(stmts: Sequence[ast.stmt]) -> bool:
+    return bool(stmts) and isinstance(stmts[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
 def _try_races(stmt: ast.Try, block: Block, ctx: FileContext) -> Iterator[Race]:
@@ -146,7 +171,9 @@ def _try_races(stmt: ast.Try, block: Block, ctx: FileContext) -> Iterator[Race]:
                 and _assigns_create(handler.body, target, create)
                 and _rewritable_lookup(chain, create)
             )
-            yield Race(stmt.body[0], chain, create, (stmt,), target, simple, _locked(chain, block))
+            yield Race(
+                stmt.body[0], chain, create, (stmt,), target, simple, _locked(chain, block, stmt)
+            )
 
 
 def _single_get(
@@ -223,8 +250,22 @@ def _same_unpacked(chain: ManagerChain, create: ast.Call) -> bool:
     return False
 
 
-def _locked(chain: ManagerChain, block: Block) -> bool:
-    return "select_for_update" in chain.methods and block.atomic
+def _locked(chain: ManagerChain, block: Block, check: ast.stmt) -> bool:
+    """The check runs under a row lock: its own ``select_for_update()``, or one taken earlier in
+    the same atomic block (typically on the parent row, which serialises its children)."""
+    if not block.atomic:
+        return False
+    if "select_for_update" in chain.methods:
+        return True
+    for stmt in block.statements:
+        if stmt is check:
+            return False
+        if any(
+            isinstance(node, ast.Attribute) and node.attr == "select_for_update"
+            for node in ast.walk(stmt)
+        ):
+            return True
+    return False
 
 
 def _assigns_create(stmts: Sequence[ast.stmt], target: str | None, create: ast.Call) -> bool:

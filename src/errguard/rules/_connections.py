@@ -52,6 +52,8 @@ CONNECT_CALLS: Mapping[str, str] = {
 # Drivers whose connection, used as a context manager, ends a transaction but stays open.
 TRANSACTION_ONLY = frozenset({"sqlite3", "psycopg2", "pyodbc"})
 _PROPERTIES = frozenset({"property", "cached_property"})
+# Decorators that keep what a function returns: its connection is opened once and kept.
+_CACHES = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "run_once", "once"})
 # A module mentioning none of these cannot open a DB-API connection.
 _DRIVER_NAMES = (
     *(b"sqlite3", b"psycopg", b"pymysql", b"MySQLdb", b"mysql"),
@@ -205,6 +207,8 @@ class ModuleFacts:
                     if isinstance(assigned, ast.Attribute) and is_name(assigned.value, "self"):
                         _merge(stored, assigned.attr, _held(node.value, imports))
         returned = kinds.pop() if len(kinds) == 1 and not generator else None
+        if returned is not None and {_decorator_name(d) for d in function.decorator_list} & _CACHES:
+            returned = Kind(returned.family)  # one connection for the process, kept by the cache
         return returned, stored
 
     def _members_of(

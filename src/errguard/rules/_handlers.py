@@ -150,6 +150,19 @@ def _names_handling(function_name: str) -> bool:
     return not words.isdisjoint(_HANDLING_WORDS)
 
 
+def fails_silently_by_design(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A finalizer, or a Django template filter (``@register.filter``, with or without
+    arguments): places where swallowing is the documented contract."""
+    if function.name == "__del__":
+        return True
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = dotted_name(target) or ""
+        if name.endswith(".filter") and name.count(".") == 1:
+            return True
+    return False
+
+
 def acknowledged(
     line_text: str, noqa_codes: Collection[str], pylint_names: Collection[str]
 ) -> bool:

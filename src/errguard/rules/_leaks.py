@@ -49,7 +49,11 @@ _TRACEBACK_TEXT = frozenset(
 _NON_TEXT_CALLS = frozenset(
     {"len", "bool", "int", "float", "isinstance", "issubclass", "hash", "type", "id", "hasattr"}
 )
-_LEAK_ATTRIBUTES = frozenset({"args", "message", "strerror", "__str__", "__repr__"})
+# Text of the exception, or of the one it wraps (SQLAlchemy's ``orig``, a chained cause).
+_LEAK_ATTRIBUTES = frozenset(
+    {"args", "message", "msg", "strerror", "reason", "stderr", "output", "orig", "__cause__",
+     "__context__", "__str__", "__repr__"}
+)  # fmt: skip
 _CONTAINER_WRITERS = frozenset({"append", "extend", "insert", "update", "setdefault", "add"})
 
 
@@ -84,6 +88,33 @@ def _user_facing_class(
         # Not imported: a builtin, or a class defined in this very module.
         return "." not in name and not hasattr(builtins, name)
     return in_project(qualified_name(node, imports) or "")
+
+
+def handled_exception(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> tuple[ast.arg, ast.expr | None] | None:
+    """The parameter that receives the exception in a framework's exception handler, and the
+    class it is registered for (None: any exception).
+
+    ``@app.exception_handler(E)`` (FastAPI, Starlette: ``request, exc``), ``@app.errorhandler(E)``
+    (Flask: ``error``), and Django middleware's ``process_exception(self, request, exception)``.
+    Handlers registered for an HTTP status code or for exceptions written for clients
+    receive text meant for them.
+    """
+    parameters = [*function.args.posonlyargs, *function.args.args]
+    if function.name == "process_exception" and len(parameters) == 3:
+        return parameters[2], None
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+            continue
+        position = {"exception_handler": 1, "errorhandler": 0}.get(decorator.func.attr)
+        if position is None or len(parameters) <= position or len(decorator.args) != 1:
+            continue
+        handled = decorator.args[0]
+        if isinstance(handled, ast.Constant):
+            return None  # a status code: an HTTP exception whose text is for clients
+        return parameters[position], handled
+    return None
 
 
 @dataclass(frozen=True)
@@ -129,10 +160,15 @@ class LeakTracker:
         # Inside ``if settings.DEBUG:`` details are shown on purpose, to developers only.
         self._debug_only = 0
 
-    def sinks_with_leaks(self, body: list[ast.stmt]) -> list[tuple[ast.Call, ast.AST]]:
-        """(sink call, leaking expression) pairs, each leaking expression once."""
+    def sinks_with_leaks(
+        self, body: list[ast.stmt], exceptions: frozenset[str] = frozenset()
+    ) -> list[tuple[ast.Call, ast.AST]]:
+        """(sink call, leaking expression) pairs, each leaking expression once.
+
+        ``exceptions``: names holding an exception on entry (an exception handler's parameter).
+        """
         self.found = []
-        self._block(body, _State())
+        self._block(body, _State(exceptions=exceptions))
         seen: set[int] = set()
         unique = []
         for call, leak in self.found:

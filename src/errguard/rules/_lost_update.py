@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from errguard.astutil import last_part, qualified_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.project.index import ModelInfo
-from errguard.rules._races import manager_chain
+from errguard.rules._querysets import inferred_model
+from errguard.rules._races import ManagerChain, manager_chain
 
 _SINGLE_ROW = frozenset({"get", "first", "last", "earliest", "latest"})
 NUMERIC_FIELDS = frozenset(
@@ -111,8 +112,14 @@ def _self_update(node: ast.AST, instances: Mapping[str, Loaded]) -> tuple[str, s
         return None
     variable, field = target.value.id, target.attr
     loaded = instances.get(variable)
-    raw = loaded.model.fields.get(field) if loaded else None
-    if raw is None or raw.kind != "field" or _uses_f(value):
+    if loaded is None or _uses_f(value):
+        return None
+    raw = loaded.model.fields.get(field)
+    if loaded.model.inferred:
+        # Fields unknown: any public attribute a loaded row saves back counts as one.
+        if field.startswith("_"):
+            return None
+    elif raw is None or raw.kind != "field":
         return None
     if isinstance(node, ast.Assign) and not reads_own_value(value, variable, field):
         return None
@@ -149,22 +156,75 @@ def _loaded_instances(
     function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
 ) -> dict[str, Loaded]:
     instances: dict[str, Loaded] = {}
+    querysets: dict[str, Loaded] = {}  # names bound to a queryset: their rows, once iterated
     owner = _model_of_method(function, ctx)
     if owner is not None:
         instances["self"] = Loaded(owner, locked=False)
-    for node in walk_scope(function):
+    # In source order: a loop over a queryset variable needs the variable's assignment first.
+    scope = sorted(
+        (n for n in walk_scope(function) if isinstance(n, (ast.Assign, ast.For, ast.AsyncFor))),
+        key=_position,
+    )
+    for node in scope:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
+            if not isinstance(target, ast.Name):
+                continue
             loaded = _row(node.value, ctx)
-            if isinstance(target, ast.Name) and loaded is not None:
+            if loaded is not None:
                 instances[target.id] = loaded
+            elif (rows := _rows(node.value, ctx)) is not None:
+                querysets[target.id] = rows
         elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
-            chain = manager_chain(node.iter, ctx)
-            if chain is not None and chain.model is not None and chain.last not in _SINGLE_ROW:
-                instances[node.target.id] = Loaded(
-                    chain.model, "select_for_update" in chain.methods
-                )
+            rows = _rows(node.iter, ctx) or _rows_of_variable(node.iter, querysets)
+            if rows is not None:
+                instances[node.target.id] = rows
+    for node in scope:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            related = _related_row(node.value, instances, ctx)
+            if isinstance(target, ast.Name) and related is not None:
+                instances.setdefault(target.id, related)
     return instances
+
+
+def _rows(value: ast.expr, ctx: FileContext) -> Loaded | None:
+    """What each row of a queryset expression (``M.objects.filter(...)``) is."""
+    chain = manager_chain(value, ctx)
+    model = _chain_model(chain, ctx)
+    if chain is None or model is None or chain.last in _SINGLE_ROW:
+        return None
+    return Loaded(model, "select_for_update" in chain.methods)
+
+
+def _rows_of_variable(iterable: ast.expr, querysets: Mapping[str, Loaded]) -> Loaded | None:
+    """``for row in qs`` or ``for row in qs.iterator()`` with ``qs`` a queryset variable."""
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute):
+        iterable = iterable.func.value
+    return querysets.get(iterable.id) if isinstance(iterable, ast.Name) else None
+
+
+def _related_row(
+    value: ast.expr, instances: Mapping[str, Loaded], ctx: FileContext
+) -> Loaded | None:
+    """``level = movement.stock_level``: a row reached through a foreign key or one-to-one of a
+    loaded instance is read from the database too (locked when the instance's row was: Django's
+    select_for_update() locks the joined rows)."""
+    if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name)):
+        return None
+    parent = instances.get(value.value.id)
+    relation = parent.model.relations.get(value.attr) if parent is not None else None
+    if parent is None or relation is None or not relation.single:
+        return None
+    target = ctx.models.models.get(relation.target or "")
+    return Loaded(target, parent.locked) if target is not None else None
+
+
+def _chain_model(chain: ManagerChain | None, ctx: FileContext) -> ModelInfo | None:
+    """The chain's model, inferred from ``X.objects`` when the index cannot read ``X``."""
+    if chain is None or chain.model is not None:
+        return chain.model if chain else None
+    return inferred_model(chain.manager.value, ctx.imports, ctx.models)
 
 
 def _row(value: ast.expr, ctx: FileContext) -> Loaded | None:
@@ -176,15 +236,17 @@ def _row(value: ast.expr, ctx: FileContext) -> Loaded | None:
     ):
         source = value.args[0]
         chain = manager_chain(source, ctx)
-        if chain is not None and chain.model is not None:
-            return Loaded(chain.model, "select_for_update" in chain.methods)
+        model = _chain_model(chain, ctx)
+        if chain is not None and model is not None:
+            return Loaded(model, "select_for_update" in chain.methods)
         name = qualified_name(source, ctx.imports)
         model = ctx.models.get(name if name and "." in name else f"{ctx.module}.{name}")
         return Loaded(model, locked=False) if model is not None else None
     chain = manager_chain(value, ctx)
-    if chain is None or chain.model is None or chain.last not in _SINGLE_ROW:
+    model = _chain_model(chain, ctx)
+    if chain is None or model is None or chain.last not in _SINGLE_ROW:
         return None
-    return Loaded(chain.model, "select_for_update" in chain.methods)
+    return Loaded(model, "select_for_update" in chain.methods)
 
 
 def _model_of_method(

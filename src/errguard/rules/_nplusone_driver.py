@@ -76,7 +76,15 @@ class _FileFacts:
                     if isinstance(target, ast.Name):
                         self.globals[target.id] = user
                         names.add(target.id)
-        if b"get_user_model" in self.ctx.source.data:
+        data = self.ctx.source.data
+        if b".objects" in data:
+            # Models the index cannot read, used through their default manager.
+            names |= {
+                local
+                for local in self.ctx.imports
+                if local[:1].isupper() and f"{local}.objects".encode() in data
+            }
+        if b"get_user_model" in data:
             names.add("get_user_model")  # User = get_user_model() inside a function
         encoded = tuple(name.encode() for name in names)
         # A helper that names a model may return a queryset: calling it counts as naming one.

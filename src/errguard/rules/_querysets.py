@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
-from errguard.astutil import last_part, qualified_name
+from errguard.astutil import dotted_name, last_part, qualified_name
 from errguard.project.index import ModelIndex, ModelInfo
 
 if TYPE_CHECKING:
@@ -166,6 +166,8 @@ class Resolver:
 
     def _manager(self, node: ast.Attribute, env: Mapping[str, Binding]) -> QuerySet | None:
         model = self.model_class(node.value, env)
+        if model is None and node.attr == "objects":
+            model = self._inferred_model(node.value, env)
         if model is not None and model.is_manager(node.attr):
             anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
             return QuerySet(model, Loaded(), node, anchor=anchor)
@@ -174,6 +176,13 @@ class Resolver:
             if isinstance(owner, Instance):
                 return self._related_manager(owner, node)
         return None
+
+    def _inferred_model(self, node: ast.expr, env: Mapping[str, Binding]) -> ModelInfo | None:
+        """An imported class used as a model (``Order.objects``) that the index cannot read:
+        its module is outside the project or missing (a third-party app, a partial checkout)."""
+        if (dotted_name(node) or "").partition(".")[0] in env:
+            return None
+        return inferred_model(node, self.ctx.imports, self.models)
 
     def _related_manager(self, owner: Instance, node: ast.Attribute) -> QuerySet | None:
         relation = owner.model.relations.get(node.attr)
@@ -323,6 +332,21 @@ class Resolver:
                 found = replace(first, loaded=loaded, anchor=None)
         self._helper_memo[name] = found
         return found
+
+
+def inferred_model(
+    node: ast.expr, imports: Mapping[str, str], models: ModelIndex
+) -> ModelInfo | None:
+    """The model an imported class name (``Order`` in ``Order.objects``) denotes, inferred
+    from that use when the index cannot read its source."""
+    name = dotted_name(node)
+    if name is None or name.partition(".")[0] not in imports:
+        return None
+    qualified = qualified_name(node, imports) or ""
+    module, _, class_name = qualified.rpartition(".")
+    if not module or not class_name[:1].isupper():
+        return None
+    return models.inferred(qualified)
 
 
 def _union(a: Loaded, b: Loaded) -> Loaded:

@@ -68,6 +68,8 @@ def interpret(
     ``arguments``: the final call passes arguments.
     """
     model, loaded = instance.model, instance.loaded
+    if model.inferred:
+        return _inferred_load(model, loaded, path, called, assigned, arguments=arguments)
     for index, name in enumerate(path):
         last = index == len(path) - 1
         if loaded.opaque or _not_a_load(model, loaded, name):
@@ -131,6 +133,91 @@ def _manager_call(
             return None
         return Load("bypass", model, relation, lookup, detail, method)
     return Load("prefetch", model, relation, lookup, detail, method)
+
+
+def _inferred_load(
+    model: ModelInfo,
+    loaded: Loaded,
+    path: tuple[str, ...],
+    called: bool,
+    assigned: frozenset[str],
+    *,
+    arguments: bool,
+) -> Load | None:
+    """``instance.<path>`` on a model the index cannot read, judged by how it is used.
+
+    ``obj.x.all()`` (a manager query) can only be a relation; ``obj.x.y`` is taken for a
+    forward relation unless the names say it is a value (a date, a file, a JSON field, a
+    string). A single ``obj.x`` could be any field and is never reported.
+    """
+    name = path[0]
+    if (
+        len(path) < 2
+        or name.startswith("_")
+        or name in ("pk", "id")
+        or name.endswith("_id")
+        or name in loaded.annotations
+        or name in loaded.to_attrs
+        or name in assigned
+        or loaded.opaque
+        or looks_like_a_value(name)
+    ):
+        return None
+    following = path[1]
+    if len(path) == 2 and called and following in _INFERRED_MANAGER_QUERIES:
+        if following in _TAKES_NO_ARGUMENTS and arguments:
+            return None  # list.count(x), str.count(x)
+        relation = Relation(name, "reverse_fk", None)
+        detail = f"{name}.{following}()"
+        if loaded.has(name):
+            if following in PREFETCH_CACHED:
+                return None
+            return Load("bypass", model, relation, name, detail, following)
+        return Load("prefetch", model, relation, name, detail, following)
+    if loaded.has(name) or loaded.select_all or following in _VALUE_ATTRIBUTES:
+        return None
+    if following in ("pk", "id"):
+        return Load("pk", model, Relation(name, "fk", None), name, name)
+    return Load("select", model, Relation(name, "fk", None), name, name)
+
+
+# Manager queries that no common value type (str, list, dict, date, file) also has.
+_INFERRED_MANAGER_QUERIES = MANAGER_QUERIES - {"values", "get", "in_bulk"}
+_TAKES_NO_ARGUMENTS = frozenset({"all", "count", "exists", "first", "last", "iterator"})
+# Attributes and methods of values (str, dates, numbers, files, enums, dicts), not of rows.
+_VALUE_ATTRIBUTES = frozenset(
+    {
+        "capitalize", "date", "day", "decode", "encode", "endswith", "format", "get",
+        "height", "hour", "isoformat", "items", "keys", "lower", "minute", "month", "path",
+        "quantize", "replace", "second", "size", "split", "startswith", "strftime", "strip",
+        "time", "timestamp", "upper", "url", "value", "values", "weekday", "width", "year",
+        "tzinfo", "total_seconds", "days", "seconds", "real", "imag", "label",
+    }
+)  # fmt: skip
+# Field names that hold values: dates, files, structured data, text, numbers, choices.
+_VALUE_NAMES = frozenset(
+    {
+        "created", "modified", "updated", "date", "time", "timestamp", "datetime", "deadline",
+        "file", "image", "photo", "picture", "avatar", "attachment", "document", "logo",
+        "thumbnail", "icon", "video", "audio", "media", "upload", "cover", "banner", "pdf",
+        "data", "metadata", "meta", "extra", "settings", "config", "options", "payload",
+        "details", "attributes", "properties", "context", "params", "headers", "json",
+        "name", "title", "slug", "email", "description", "text", "body", "content", "summary",
+        "status", "state", "type", "kind", "code", "url", "uuid", "key", "token", "path",
+        "price", "amount", "total", "cost", "balance", "duration", "interval", "period",
+        "location", "point", "geometry", "polygon", "range", "tags_cache", "objects",
+    }
+)  # fmt: skip
+_VALUE_SUFFIXES = (
+    "_at", "_on", "_date", "_time", "_datetime", "_file", "_image", "_photo", "_url", "_path",
+    "_data", "_json", "_name", "_type", "_status", "_state", "_code", "_count", "_config",
+    "_settings", "_range", "_duration", "_list", "_dict", "_ids",
+)  # fmt: skip
+
+
+def looks_like_a_value(name: str) -> bool:
+    """The field name says it holds a value, not a related row (``created_at``, ``image``)."""
+    return name in _VALUE_NAMES or name.endswith(_VALUE_SUFFIXES)
 
 
 def _through_member(

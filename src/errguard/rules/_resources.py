@@ -333,10 +333,11 @@ class Scope:
             return False
         if not self._guards(guard, primary):
             return False
+        # Uses between the open and the ``try`` (an execute() that raises) escape the finally.
         return all(
-            _start(node) < _end(guard)
+            _start(guard) <= _start(node) < _end(guard)
             for node, _, _ in trace.sites
-            if _start(node) > _start(primary)
+            if _start(node) >= _end(primary)
         )
 
     def _guards(self, guard: ast.AST, statement: ast.stmt) -> bool:

@@ -18,14 +18,16 @@ class CheckThenCreate(FunctionRule):
     Flags, in one function, a check that a row exists followed by a create of the same model
     with the looked-up values: `if not M.objects.filter(...).exists(): M.objects.create(...)`,
     `if M.objects.filter(...).count() == 0:`, `x = M.objects.filter(...).first()` then
-    `if x is None: x = M.objects.create(...)`, and `try: M.objects.get(...)` with
+    `if x is None: x = M.objects.create(...)`, `if M.objects.filter(...).exists(): return`
+    (or `raise`) with the create after it, and `try: M.objects.get(...)` with
     `except M.DoesNotExist: M.objects.create(...)`.
 
     Not flagged: `get_or_create()` and `update_or_create()`; a create guarded by
     `except IntegrityError` (the race is handled); a check used only for display (no create in
     the "missing" branch); a create with no prior check; a check made with
-    `select_for_update()` inside `transaction.atomic()`; a create with none of the looked-up
-    values.
+    `select_for_update()` inside `transaction.atomic()`, or after a `select_for_update()` earlier
+    in the same atomic block (a lock on the parent row serialises the checks under it); a create
+    with none of the looked-up values.
 
     ## Why is this bad?
     Two requests arriving together both find no row, and both create one: with a unique
@@ -107,6 +109,21 @@ class CheckThenCreate(FunctionRule):
     VALID = (
         Valid(
             """
+            from django.db import transaction
+            from shop.models import Author, Book
+
+            def add_book(author_id, title):
+                # The author's row lock serialises every check-then-create under it.
+                with transaction.atomic():
+                    author = Author.objects.select_for_update().get(pk=author_id)
+                    if Book.objects.filter(author=author, title=title).exists():
+                        return None
+                    return Book.objects.create(author=author, title=title)
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
             from shop.models import Author
 
             def register(email, name):
@@ -176,6 +193,32 @@ class CheckThenCreate(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Author
+
+            def find_or_create_author(email, name):
+                existing = Author.objects.filter(email=email).first()
+                if existing:
+                    return existing
+                return Author.objects.create(email=email, name=name)
+            """,
+            files=SHOP,
+            line=5,
+            column=8,
+        ),
+        Invalid(
+            """
+            from reports.models import DailyReport
+
+            def generate(day, kind):
+                if DailyReport.objects.filter(date=day, kind=kind).exists():
+                    raise AlreadyGenerated(day)
+                return DailyReport.objects.create(date=day, kind=kind, payload=build(day))
+            """,
+            line=4,
+            column=8,
+        ),
         Invalid(
             """
             from shop.models import Tag

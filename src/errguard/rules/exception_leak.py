@@ -7,7 +7,7 @@ from errguard.astutil import SCOPE_NODES, collect_imports, last_part, qualified_
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import Function, FunctionRule
-from errguard.rules._leaks import LeakTracker
+from errguard.rules._leaks import LeakTracker, handled_exception, is_user_facing
 
 # Calls whose arguments end up in an HTTP response body, by qualified name or module prefix.
 _SINK_PREFIXES = (
@@ -70,10 +70,14 @@ class ExceptionLeak(FunctionRule):
 
     ## What it does
     Flags exception text placed into an HTTP response: `str(e)`, `repr(e)`, `e.args`, an
-    f-string or `%`/`format` of `e`, or `traceback.format_exc()`, passed (directly or through a
-    local variable) to Django's `JsonResponse`/`HttpResponse*`, DRF's `Response` and
-    exceptions, Starlette/FastAPI responses and `HTTPException(detail=...)`, or Flask's
-    `jsonify`/`make_response`/`abort`.
+    f-string or `%`/`format` of `e`, the text of the exception it wraps (`e.orig`,
+    `e.__cause__`), or `traceback.format_exc()`, passed (directly or through a local variable)
+    to Django's `JsonResponse`/`HttpResponse*`, DRF's `Response` and exceptions,
+    Starlette/FastAPI responses and `HTTPException(detail=...)`, or Flask's
+    `jsonify`/`make_response`/`abort`. The exception is the one an `except` clause binds, or
+    the one a framework's exception handler receives: `@app.exception_handler(E)` (FastAPI,
+    Starlette), `@app.errorhandler(E)` (Flask; not for a status code, whose HTTP exception
+    speaks to clients), and Django middleware's `process_exception()`.
 
     Details shown only in debug mode (`if settings.DEBUG:`, `... if settings.DEBUG else ...`)
     are not flagged: that is Django's own convention for developer-only output. Handlers for
@@ -134,11 +138,34 @@ class ExceptionLeak(FunctionRule):
             in_project=ctx.defined_in_project,
             traceback_text=_mentions_traceback(ctx),
         )
-        for call, leak in tracker.sinks_with_leaks(function.body):
+        handled = handled_exception(function)
+        exceptions: frozenset[str] = frozenset()
+        if handled is not None:
+            parameter, handled_type = handled
+            if not is_user_facing(handled_type, imports, ctx.defined_in_project):
+                exceptions = frozenset({parameter.arg})
+        for call, leak in tracker.sinks_with_leaks(function.body, exceptions):
             sink = last_part(sink_name(call, imports))
             self.report(ctx, leak, leak=_short_source(leak), sink=sink)
 
     VALID = (
+        Valid(
+            """
+            from flask import Flask, jsonify
+
+            app = Flask(__name__)
+
+            @app.errorhandler(404)
+            def not_found(error):
+                # A werkzeug HTTPException: its text is written for clients.
+                return jsonify(error=str(error)), 404
+
+            @app.errorhandler(Exception)
+            def crashed(error):
+                app.logger.exception("unhandled")
+                return jsonify(error="internal error"), 500
+            """
+        ),
         Valid(
             """
             from django.http import JsonResponse
@@ -258,6 +285,32 @@ class ExceptionLeak(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from fastapi import FastAPI, Request
+            from fastapi.responses import JSONResponse
+            from sqlalchemy.exc import IntegrityError
+
+            app = FastAPI()
+
+            @app.exception_handler(IntegrityError)
+            async def conflict(request: Request, exc: IntegrityError):
+                return JSONResponse(status_code=409, content={"detail": str(exc.orig)})
+            """,
+            line=9,
+            column=61,
+        ),
+        Invalid(
+            """
+            from django.http import JsonResponse
+
+            class JsonErrors:
+                def process_exception(self, request, exception):
+                    return JsonResponse({"error": repr(exception)}, status=500)
+            """,
+            line=5,
+            column=39,
+        ),
         Invalid(
             """
             from django.http import JsonResponse

@@ -18,10 +18,13 @@ class LostUpdate(FunctionRule):
 
     ## What it does
     Flags a model instance loaded from the database (`M.objects.get(...)`, `.first()`,
-    `get_object_or_404(...)`, a loop over a queryset, `self` in a model method) whose field is
-    changed from its own value (`obj.count += 1`, `obj.balance = obj.balance - amount`) and then
-    saved with `obj.save()`, when the row was not loaded with `select_for_update()` and no `F()`
-    expression is used.
+    `get_object_or_404(...)`, a loop over a queryset or a queryset variable, `.iterator()`
+    included, a foreign key or one-to-one of such an instance, `self` in a model method) whose
+    field is changed from its own value (`obj.count += 1`, `obj.balance = obj.balance - amount`)
+    and then saved with `obj.save()`, when the row was not loaded with `select_for_update()` and
+    no `F()` expression is used. A model whose source is not in the project is recognised by
+    `Model.objects...`; its public attributes count as fields (with no fix: the field's type is
+    unknown).
 
     Not flagged: plain assignments (`obj.name = name`), `F("count") + 1`,
     `queryset.update(count=F("count") + 1)`, rows loaded with `select_for_update()`, changes
@@ -170,6 +173,47 @@ class LostUpdate(FunctionRule):
     INVALID = (
         Invalid(
             """
+            from shop.models import Review
+
+            def discount_reviewed(review_id):
+                review = Review.objects.get(pk=review_id)
+                book = review.book
+                book.price -= 1
+                book.save()
+            """,
+            files=SHOP,
+            line=6,
+            column=5,
+            unsafe_fixed="""
+            from django.db.models import F
+            from shop.models import Review
+
+            def discount_reviewed(review_id):
+                review = Review.objects.get(pk=review_id)
+                book = review.book
+                book.price = F("price") - 1
+                book.save()
+            """,
+        ),
+        Invalid(
+            """
+            from billing.models import Account
+
+            def accrue(rate):
+                accounts = Account.objects.filter(active=True).order_by("pk")
+                for account in accounts.iterator(chunk_size=500):
+                    account.balance += account.balance * rate
+                    account.save(update_fields=["balance"])
+            """,
+            line=6,
+            column=9,
+            message="lost update: account.balance is changed from its own value and saved "
+            "(line 7) without a lock, so a concurrent save of the same row in between is "
+            'overwritten; use F("balance") (or .update()), or select_for_update() inside '
+            "transaction.atomic()",
+        ),
+        Invalid(
+            """
             from shop.models import Book
 
             def raise_price(pk, amount):
@@ -294,9 +338,9 @@ def _f_name(ctx: FileContext) -> tuple[str, str | None] | None:
 def _fix_data(
     change: Change, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
 ) -> dict[str, object] | None:
-    raw = change.model.fields[change.field]
+    raw = change.model.fields.get(change.field)
     spelled = _f_name(ctx)
-    if raw.field_type not in NUMERIC_FIELDS or spelled is None:
+    if raw is None or raw.field_type not in NUMERIC_FIELDS or spelled is None:
         return None
     if _written_before(change, function):
         return None  # F() would read the stored value and drop the earlier in-memory change

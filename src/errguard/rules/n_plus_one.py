@@ -28,6 +28,13 @@ class NPlusOne(FunctionRule):
 
     The model index is read from your source: which attributes are relations, their
     `related_name`s and default reverse accessors (`review_set`), nullability, managers.
+    A model whose source is not in the project (a third-party app, a partial checkout) is
+    recognised by its use, `Order.objects...` on an imported class, and its relations by theirs:
+    `order.items.all()` (only a related manager has these queries) and `order.customer.email`
+    (a read through the attribute), unless the names say the attribute holds a value
+    (`created_at`, `image`, `metadata`, `status`; `.isoformat()`, `.url`, `.get(...)`).
+    Those findings carry no fix: an attribute that is not a relation would make the queryset
+    raise.
 
     Not flagged: `book.author_id` (the raw column), ordinary fields, rows of `values()` and
     `values_list()`, relations already loaded by `select_related` (including `select_related()`
@@ -98,6 +105,26 @@ class NPlusOne(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from orders.models import Order
+
+            def export():
+                # Order is defined outside the project: only reads that must be relations count.
+                rows = []
+                for order in Order.objects.select_related("customer").prefetch_related("items"):
+                    rows.append((
+                        order.customer.email,
+                        [item.sku for item in order.items.all()],
+                        order.created_at.isoformat(),
+                        order.invoice_pdf.url,
+                        order.metadata.get("channel"),
+                        order.status.label,
+                        order.customer_id,
+                    ))
+                return rows
+            """
+        ),
         Valid(
             """
             from shop.models import Book
@@ -206,6 +233,24 @@ class NPlusOne(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from orders.models import Order
+
+            def invoice_lines():
+                # Order's source is not in the project: relations are known by their use.
+                lines = []
+                for order in Order.objects.filter(paid=True):
+                    lines.append((order.number, order.customer.email, order.items.count()))
+                return lines
+            """,
+            count=2,
+            line=7,
+            column=37,
+            message="N+1: order.customer (Order.customer, a relation by its use: Order is "
+            "defined outside the project) is loaded once per iteration of the loop over "
+            'Order.objects.filter(paid=True) at line 6; add .select_related("customer")',
+        ),
         Invalid(
             """
             from shop.models import Book
@@ -431,6 +476,11 @@ def _relation_text(found: RelationLoad) -> str:
     load = found.load
     if load.relation is None:
         return f"deferred field {load.owner.name}.{load.detail.rsplit('.', 1)[-1]}"
+    if load.owner.inferred:
+        return (
+            f"{load.owner.name}.{load.relation.name}, a relation by its use: "
+            f"{load.owner.name} is defined outside the project"
+        )
     if load.relation.kind == "gfk":
         return f"generic foreign key {load.owner.name}.{load.relation.name}"
     target = (load.relation.target or "?").rsplit(".", 1)[-1]
@@ -458,6 +508,8 @@ def _anchor(top: QuerySet) -> ast.AST:
 
 def _fixable(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool:
     anchor = top.anchor
+    if found.load.owner.inferred:
+        return False  # a lookup that is not a relation makes the queryset raise FieldError
     if found.load.kind not in ("select", "prefetch") or anchor is None or top.rows != "instances":
         return False
     if anchor.methods & _UNFIXABLE:

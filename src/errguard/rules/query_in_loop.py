@@ -164,6 +164,16 @@ class QueryInLoop(FunctionRule):
     INVALID = (
         Invalid(
             """
+            from orders.models import Customer
+
+            def names(ids):
+                return [Customer.objects.get(pk=pk).name for pk in ids]
+            """,
+            line=4,
+            column=13,
+        ),
+        Invalid(
+            """
             from shop.models import Book
 
             def order_lines(payload):

@@ -4,19 +4,22 @@ import ast
 from collections.abc import Mapping
 from typing import ClassVar
 
-from errguard.astutil import dotted_name
+from errguard.astutil import dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
-from errguard.registry import Option, Rule
+from errguard.registry import Function, FunctionRule, Option
 from errguard.rules._handlers import (
     acknowledged,
     broad_type_nodes,
     explained_by_comment,
+    fails_silently_by_design,
     handler_is_silent,
 )
 
+_EXEMPT = "EG402:exempt-handlers"
 
-class SilentBroadExcept(Rule):
+
+class SilentBroadExcept(FunctionRule):
     """`except Exception` that swallows the error silently.
 
     ## What it does
@@ -58,7 +61,10 @@ class SilentBroadExcept(Rule):
     ## Fix safety
     There is no automatic fix: only a person can say which exceptions are expected.
 
-    Not reported either: a handler that explains itself with a comment (inside it, or on the
+    Not reported either: handlers in `__del__` (a finalizer has no caller to tell, and logging
+    may already be gone at interpreter shutdown) and in Django template filters
+    (`@register.filter`), which Django's documentation asks to fail silently with a fallback
+    value rather than raise; a handler that explains itself with a comment (inside it, or on the
     lines right above its `except`), because swallowing was then a decision someone wrote down;
     TODO/FIXME notes do not count as explanations. And a line already marked for the same check
     by another linter (`# noqa: BLE001`, `S110`, `# pylint: disable=broad-except`).
@@ -80,9 +86,19 @@ class SilentBroadExcept(Rule):
         )
     }
 
+    def check_function(self, function: Function, ctx: FileContext) -> None:
+        # Functions visit before the handlers inside them (the walk is pre-order).
+        if fails_silently_by_design(function):
+            exempt = ctx.cache.setdefault(_EXEMPT, set())
+            assert isinstance(exempt, set)
+            exempt.update(id(n) for n in walk_scope(function) if isinstance(n, ast.ExceptHandler))
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
         broad = broad_type_nodes(node)
         if not broad:
+            return
+        exempt = ctx.cache.get(_EXEMPT)
+        if isinstance(exempt, set) and id(node) in exempt:
             return
         if acknowledged(
             ctx.line_text(node.lineno),
@@ -228,6 +244,32 @@ class SilentBroadExcept(Rule):
                 run(job)
             except Exception:
                 self.stderr.write("job failed")
+            """
+        ),
+        Valid(
+            """
+            import shutil
+
+            class Workspace:
+                def __del__(self):
+                    try:
+                        shutil.rmtree(self.path)
+                    except Exception:
+                        pass
+            """
+        ),
+        Valid(
+            """
+            from django import template
+
+            register = template.Library()
+
+            @register.filter(is_safe=True)
+            def kilobytes(value):
+                try:
+                    return "%.1f KB" % (float(value) / 1024)
+                except Exception:
+                    return ""
             """
         ),
     )

@@ -31,8 +31,9 @@ class UnclosedConnection(Rule):
     `cx_Oracle.connect`, `oracledb.connect` or `pymssql.connect` (however imported, also
     `from sqlite3 import connect`), or with a function or method of the same module whose every
     `return` is such a call, that is not closed on every path: not wrapped in
-    `contextlib.closing(...)`, not closed in a `finally:` that covers its uses, and not used as a
-    context manager by a driver whose connection closes on exit. `with sqlite3.connect(...) as
+    `contextlib.closing(...)`, not closed in a `finally:` that covers its uses (a use between
+    the open and the `try` escapes it), and not used as a context manager by a driver whose
+    connection closes on exit. `with sqlite3.connect(...) as
     conn:`, `with psycopg2.connect(...) as conn:` and `with pyodbc.connect(...) as conn:` only
     commit or roll back a transaction: the connection stays open, so they are flagged too.
     Closing it at the end of the happy path, or only in an `except` handler, still leaks it when
@@ -44,7 +45,9 @@ class UnclosedConnection(Rule):
     same holds for a cursor made from it. A bare `sqlite3.connect(path)` statement (in a test,
     expected to raise) drops the connection at once. Module-level code is not checked: a
     connection opened there (a script's, or a module constant) is meant to live as long as the
-    process. Async drivers are out of scope.
+    process. A function cached with `functools.lru_cache`/`cache` returns the same connection on
+    every call, held for the process, so the connection it returns is not a new one to close.
+    Async drivers are out of scope.
 
     ## Why is this bad?
     A connection that an error skips the `close()` of stays open until the garbage collector
@@ -133,6 +136,20 @@ class UnclosedConnection(Rule):
             )
 
     VALID = (
+        Valid(
+            """
+            import sqlite3
+            from functools import lru_cache
+
+            @lru_cache(maxsize=1)
+            def _postcodes():
+                # One read-only connection for the process, kept by the cache.
+                return sqlite3.connect("file:postcodes.db?mode=ro", uri=True)
+
+            def district(code):
+                return _postcodes().execute("SELECT d FROM p WHERE c = ?", (code,)).fetchone()
+            """
+        ),
         Valid(
             """
             import contextlib

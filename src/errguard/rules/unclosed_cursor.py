@@ -24,7 +24,8 @@ class UnclosedCursor(Rule):
     ## What it does
     Flags a cursor opened with `.cursor()` on a database connection that is not closed on every
     path: not used as a context manager (`with connection.cursor() as cursor:`), not wrapped in
-    `contextlib.closing(...)`, and not closed in a `finally:` that covers its uses. Closing it at
+    `contextlib.closing(...)`, and not closed in a `finally:` that covers its uses (a use
+    between the open and the `try` escapes it). Closing it at
     the end of the happy path, or only in an `except` handler, still leaks it when an error is
     raised in between (only `with` and `finally` count, even when an `except` that re-raises
     closes it too). A cursor used once without a name (`connection.cursor().execute(sql)`) is
@@ -308,6 +309,23 @@ class UnclosedCursor(Rule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.db import connection
+
+            def export(out):
+                cursor = connection.cursor()
+                cursor.execute("SELECT COUNT(*) FROM ledger")
+                (total,) = cursor.fetchone()
+                try:
+                    cursor.execute("SELECT * FROM ledger")
+                    out.writelines(map(str, cursor))
+                finally:
+                    cursor.close()
+                return total
+            """,
+            line=4,
+        ),
         Invalid(
             """
             from django.db import connection
