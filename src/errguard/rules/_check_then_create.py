@@ -22,6 +22,7 @@ from errguard.rules._races import (
     catches,
     keyword_map,
     manager_chain,
+    related_manager_chain,
 )
 
 _ZERO_MEANS_ABSENT = {ast.Eq: 0, ast.LtE: 0, ast.Lt: 1}
@@ -58,11 +59,15 @@ def races(function: ast.AST, ctx: FileContext) -> Iterator[Race]:
             previous = stmt
 
 
+def _chain(node: ast.expr, ctx: FileContext) -> ManagerChain | None:
+    return manager_chain(node, ctx) or related_manager_chain(node)
+
+
 def _remember(stmt: ast.stmt, env: dict[str, ManagerChain], ctx: FileContext) -> None:
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
         if isinstance(target, ast.Name):
-            chain = manager_chain(stmt.value, ctx)
+            chain = _chain(stmt.value, ctx)
             if chain is not None and chain.last in ("first", "last", "exists", "count"):
                 env[target.id] = chain
             else:
@@ -77,7 +82,7 @@ def _check(
     node = test.operand if isinstance(test, ast.UnaryOp) and negated else test
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         return _compare(node, env, ctx)
-    chain = env.get(node.id) if isinstance(node, ast.Name) else manager_chain(node, ctx)
+    chain = env.get(node.id) if isinstance(node, ast.Name) else _chain(node, ctx)
     if chain is None or chain.last in ("create", "get"):
         return None
     # exists()/count()/first()/a queryset are all truthy exactly when a row exists.
@@ -93,7 +98,7 @@ def _compare(
         if chain is not None and chain.last in ("first", "last") and op in (ast.Is, ast.IsNot):
             return chain, op is ast.Is
         return None
-    chain = env.get(left.id) if isinstance(left, ast.Name) else manager_chain(left, ctx)
+    chain = env.get(left.id) if isinstance(left, ast.Name) else _chain(left, ctx)
     if chain is None or chain.last != "count" or not isinstance(right, ast.Constant):
         return None
     if _ZERO_MEANS_ABSENT.get(op) == right.value:
@@ -181,7 +186,7 @@ def _single_get(
 ) -> tuple[ManagerChain, str | None] | None:
     for stmt in body:
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.Return)) else None
-        chain = manager_chain(value, ctx) if value is not None else None
+        chain = _chain(value, ctx) if value is not None else None
         if chain is not None and chain.last == "get":
             target = None
             if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
@@ -204,7 +209,7 @@ def _creates(
         )
         for node in _own_nodes(stmt):
             if isinstance(node, ast.Call):
-                chain = manager_chain(node, ctx)
+                chain = _chain(node, ctx)
                 if chain is not None and chain.methods == ("create",) and chain.same_model(like):
                     yield node, guarded
         for field_name in ("body", "orelse", "finalbody"):

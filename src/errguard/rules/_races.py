@@ -52,13 +52,19 @@ class ManagerChain:
         return self.model_text == other.model_text
 
 
-def manager_chain(node: ast.expr, ctx: FileContext) -> ManagerChain | None:
-    """The chain ``node`` is, when it starts at a model's manager."""
+def _calls(node: ast.expr) -> tuple[ast.expr, tuple[tuple[str, ast.Call], ...]]:
+    """The receiver of a method chain, and the chain's (method, call) pairs in order."""
     calls: list[tuple[str, ast.Call]] = []
     current = node
     while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
         calls.append((current.func.attr, current))
         current = current.func.value
+    return current, tuple(reversed(calls))
+
+
+def manager_chain(node: ast.expr, ctx: FileContext) -> ManagerChain | None:
+    """The chain ``node`` is, when it starts at a model's manager."""
+    current, calls = _calls(node)
     if not isinstance(current, ast.Attribute):
         return None
     model = _model(current.value, ctx)
@@ -68,7 +74,26 @@ def manager_chain(node: ast.expr, ctx: FileContext) -> ManagerChain | None:
             return None
     elif manager != "objects" or dotted_name(current.value) is None:
         return None
-    return ManagerChain(current, model, ctx.segment(current.value), tuple(reversed(calls)))
+    return ManagerChain(current, model, ctx.segment(current.value), calls)
+
+
+_CHECKS = frozenset({"exists", "count", "first", "last", "get"})
+
+
+def related_manager_chain(node: ast.expr) -> ManagerChain | None:
+    """``post.likes.filter(user=u).exists()`` or ``post.likes.create(user=u)``: a chain on a
+    related manager, known by its methods (a lookup ending in an existence check, or a create)
+    and compared with other chains by the manager's text."""
+    current, calls = _calls(node)
+    if not (isinstance(current, ast.Attribute) and isinstance(current.value, ast.Name)):
+        return None
+    if current.attr == "objects" or current.attr.startswith("_") or not calls:
+        return None
+    methods = tuple(name for name, _ in calls)
+    lookup = methods[0] in _LOOKUP_METHODS and methods[-1] in _CHECKS
+    if methods != ("create",) and not lookup:
+        return None
+    return ManagerChain(current, None, dotted_name(current) or "", calls)
 
 
 def _model(node: ast.expr, ctx: FileContext) -> ModelInfo | None:

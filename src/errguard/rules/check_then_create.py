@@ -195,6 +195,19 @@ class CheckThenCreate(FunctionRule):
     INVALID = (
         Invalid(
             """
+            def like(post, user):
+                if not post.likes.filter(user=user).exists():
+                    post.likes.create(user=user)
+            """,
+            line=2,
+            column=8,
+            unsafe_fixed="""
+            def like(post, user):
+                post.likes.get_or_create(user=user)
+            """,
+        ),
+        Invalid(
+            """
             from shop.models import Author
 
             def find_or_create_author(email, name):
