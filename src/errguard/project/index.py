@@ -8,6 +8,7 @@ accessors Django creates (``author.book_set``, ``user.profile``, or the ``relate
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ DJANGO_MODEL_BASES = frozenset(
 FORWARD = frozenset({"fk", "o2o", "m2m", "gfk", "generic"})
 SINGLE_VALUED = frozenset({"fk", "o2o", "gfk", "reverse_o2o"})
 DEFAULT_MANAGERS = ("objects",)
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 ALWAYS_MANAGERS = ("_default_manager", "_base_manager")
 
 
@@ -41,6 +43,8 @@ class Relation:
     kind: str  # fk, o2o, m2m, gfk, generic, reverse_fk, reverse_o2o, reverse_m2m
     target: str | None  # model key, None when the target is outside the index
     null: bool = False
+    # For a reverse foreign key: the foreign key on the related model that points back.
+    remote: str = ""
 
     @property
     def single(self) -> bool:
@@ -142,6 +146,22 @@ class ModelIndex:
             info = ModelInfo(qualified, name, module, app_label_for(module), inferred=True)
             self._inferred[qualified] = info
         return info
+
+    def named_like(self, variable: str) -> ModelInfo | None:
+        """The one concrete model whose class name is ``variable`` in CamelCase (``pick_order``:
+        ``PickOrder``), the usual name of a variable holding one of its rows."""
+        keys = self._by_snake.get(variable, ())
+        if len(keys) != 1:
+            return None
+        info = self.models[keys[0]]
+        return None if info.abstract else info
+
+    @functools.cached_property
+    def _by_snake(self) -> dict[str, list[str]]:
+        found: defaultdict[str, list[str]] = defaultdict(list)
+        for key, info in self.models.items():
+            found[_CAMEL_BOUNDARY.sub("_", info.name).lower()].append(key)
+        return found
 
     def by_label(self, label: str) -> ModelInfo | None:
         key = self._by_label.get(label.lower())
@@ -292,7 +312,10 @@ class ModelIndex:
             if raw.kind == "m2m" and raw.target == "self":
                 continue  # symmetrical by default: no reverse accessor
             kind = {"fk": "reverse_fk", "o2o": "reverse_o2o", "m2m": "reverse_m2m"}[raw.kind]
-            target.relations.setdefault(accessor, Relation(accessor, kind, source.key, True))
+            remote = raw.name if raw.kind == "fk" else ""
+            target.relations.setdefault(
+                accessor, Relation(accessor, kind, source.key, True, remote)
+            )
 
     @staticmethod
     def _reverse_accessor(raw: RawField, source: ModelInfo) -> str | None:

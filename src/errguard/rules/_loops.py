@@ -19,6 +19,11 @@ _NESTED_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 SMALL_RANGE = 20
 _PASS_THROUGH_CALLS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "set", "iter"})
 _PASS_THROUGH_METHODS = frozenset({"items", "values", "keys", "get", "split", "splitlines"})
+# Methods that give a collection of what their receiver holds: a data-sized receiver gives a
+# data-sized collection (request.POST.getlist("ids"), order.lines.all()).
+_COLLECTIONS_OF = _PASS_THROUGH_METHODS | frozenset(
+    {"getlist", "lists", "all", "filter", "exclude", "order_by", "iterator", "distinct"}
+)
 _DECODES = re.compile(r"^(loads?|parse|decode|deserialize)|(_|^)(json|loads?|parse|decode)(_|$)")
 
 
@@ -129,7 +134,7 @@ def data_sized(node: ast.expr, unbounded: frozenset[str]) -> bool:
             return any(data_sized(a, unbounded) for a in node.args)
         if isinstance(func, ast.Name) and func.id == "range":
             return any(data_sized(a, unbounded) for a in node.args)
-        if isinstance(func, ast.Attribute) and func.attr in _PASS_THROUGH_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in _COLLECTIONS_OF:
             return data_sized(func.value, unbounded)
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         # json.loads(request.body), parse_payload(request): input decoded, still data-sized.

@@ -24,10 +24,12 @@ from errguard.rules._loops import (
 )
 from errguard.rules._querysets import (
     Binding,
+    ContextDict,
     Instance,
     ModelClass,
     QuerySet,
     Resolver,
+    env_key,
     merge_bindings,
 )
 from errguard.rules._relations import Load, interpret
@@ -58,6 +60,9 @@ class RelationLoad:
     loop: Loop
     instance: Instance
     via: str = ""  # a same-module function the loop variable was passed to
+
+    # The related model has a default ordering (a prefetch then serves first()/last()).
+    target_ordered: bool = False
 
     @property
     def text(self) -> str:
@@ -173,6 +178,12 @@ class FunctionAnalysis:
         queryset = self.resolver.queryset(value, scope.env)
         if queryset is not None:
             return queryset
+        row = self.resolver.row(value, scope.env)
+        if row is not None:
+            return row
+        object_list = scope.env.get("self.object_list")
+        if isinstance(object_list, QuerySet) and env_key(value) == "super().get_context_data":
+            return ContextDict(object_list)
         if isinstance(value, ast.Call) and _called_name(value) == "get_user_model":
             return self.resolver.user_model()
         model = self.resolver.model_class(value, scope.env)
@@ -335,7 +346,11 @@ class FunctionAnalysis:
         if load is None or (id(loop.node), load.lookup) in self._seen:
             return
         self._seen.add((id(loop.node), load.lookup))
-        self.loads.append(RelationLoad(node, load, variable, loop, instance, via))
+        target = (
+            self.resolver.models.models.get(load.relation.target or "") if load.relation else None
+        )
+        ordered = target is not None and target.ordered
+        self.loads.append(RelationLoad(node, load, variable, loop, instance, via, ordered))
 
     def _calls_with_instance(
         self, loop: Loop, body: Sequence[ast.AST], instances: Mapping[str, Instance]

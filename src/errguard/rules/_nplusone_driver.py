@@ -17,6 +17,7 @@ from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function
 from errguard.rules._nplusone import FunctionAnalysis
 from errguard.rules._querysets import Binding, Resolver
+from errguard.rules._views import method_bindings
 
 _CACHE_KEY = "nplusone"
 AnalysedNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
@@ -39,6 +40,11 @@ class _FileFacts:
     def resolver(self) -> Resolver:
         helpers = {n: f for n, f in self.functions.items() if isinstance(f, ast.FunctionDef)}
         return Resolver(self.ctx, helpers)
+
+    @functools.cached_property
+    def method_env(self) -> dict[int, dict[str, Binding]]:
+        """What ``self`` (and an admin action's ``queryset``) holds in each method."""
+        return method_bindings(self.ctx.tree, self.resolver)
 
     @functools.cached_property
     def methods(self) -> dict[int, dict[str, Function]]:
@@ -94,7 +100,10 @@ class _FileFacts:
     def mentions_models(self, node: AnalysedNode) -> bool:
         if isinstance(node, ast.Module):
             return bool(self.names) and _has_loop(node)
-        return self._mentions(node, self.names)
+        # A view's methods reach its rows through self, without naming a model.
+        return self._mentions(node, self.names) or (
+            bool(self.names) and id(node) in self.method_env
+        )
 
     def _mentions(self, node: ast.stmt, names: tuple[bytes, ...]) -> bool:
         return bool(names) and self.ctx.mentions(node, names)
@@ -130,18 +139,30 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
         facts = cache["facts"] = _FileFacts(ctx)
     assert isinstance(facts, _FileFacts)
     analysis = None
-    if not runs_once_or_in_tests(ctx.source.path, ctx.project.root) and facts.mentions_models(node):
-        functions: Mapping[str, Function] = {**facts.functions, **facts.methods.get(id(node), {})}
-        analysis = FunctionAnalysis(facts.resolver, functions)
-        if isinstance(node, ast.Module):
+    if runs_once_or_in_tests(ctx.source.path, ctx.project.root) or not facts.names:
+        cache[id(node)] = analysis
+        return analysis
+    if isinstance(node, ast.Module):
+        if facts.mentions_models(node):
+            analysis = FunctionAnalysis(facts.resolver, facts.functions)
             body = [stmt for stmt in node.body if not isinstance(stmt, SCOPE_NODES)]
             analysis.run(body, (), facts.globals)
-        else:
-            arguments = node.args
-            params = [
-                a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-            ]
-            params += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
-            analysis.run(node.body, params, facts.globals)
+    else:
+        arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+        rows = {
+            a.arg: row
+            for a in arguments
+            if a.arg not in ("self", "cls") and (row := facts.resolver.parameter_row(a))
+        }
+        if rows or facts.mentions_models(node):
+            functions: Mapping[str, Function] = {
+                **facts.functions,
+                **facts.methods.get(id(node), {}),
+            }
+            analysis = FunctionAnalysis(facts.resolver, functions)
+            params = [a.arg for a in arguments]
+            params += [a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            env = {**facts.globals, **facts.method_env.get(id(node), {}), **rows}
+            analysis.run(node.body, params, env)
     cache[id(node)] = analysis
     return analysis

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
-from errguard.astutil import dotted_name, last_part, qualified_name
+from errguard.astutil import dotted_name, last_part, qualified_name, walk_scope
 from errguard.project.index import ModelIndex, ModelInfo
 
 if TYPE_CHECKING:
@@ -121,7 +121,24 @@ class ModelClass:
     model: ModelInfo
 
 
-Binding: TypeAlias = "QuerySet | Instance | ModelClass | None"
+@dataclass(frozen=True)
+class Row:
+    """One row fetched on its own (``M.objects.get(...)``, ``get_object_or_404(M, ...)``, a
+    detail view's ``self.object``): its related managers start fresh querysets."""
+
+    model: ModelInfo
+
+
+@dataclass(frozen=True)
+class ContextDict:
+    """A list view's template context (``super().get_context_data()``): its ``object_list``."""
+
+    object_list: QuerySet
+
+
+Binding: TypeAlias = "QuerySet | Instance | ModelClass | Row | ContextDict | None"
+# Fetch a single row by a model class or a queryset given as the first argument.
+_ROW_SHORTCUTS = frozenset({"get_object_or_404", "get_object_or_None"})
 
 
 class Resolver:
@@ -156,12 +173,62 @@ class Resolver:
         if isinstance(node, ast.Name):
             bound = env.get(node.id)
             return bound if isinstance(bound, QuerySet) else None
+        # self.object_list, self.get_queryset(), super().get_queryset(): a view's queryset.
+        bound = env.get(env_key(node))
+        if isinstance(bound, QuerySet):
+            return replace(bound, origin=node)
         if isinstance(node, ast.Subscript):
-            return self._slice(node, env)
+            return self._context_list(node, env) or self._slice(node, env)
         if isinstance(node, ast.Attribute):
             return self._manager(node, env)
         if isinstance(node, ast.Call):
             return self._call(node, env)
+        return None
+
+    def row(self, node: ast.expr, env: Mapping[str, Binding]) -> Row | None:
+        """The single row ``node`` fetches: ``<queryset>.get/first/last/...()``,
+        ``get_object_or_404(M or queryset, ...)``, or a bound ``self.object``."""
+        bound = env.get(env_key(node))
+        if isinstance(bound, Row):
+            return bound
+        if isinstance(node, ast.Attribute):
+            # campaign.mailing_list: the row a foreign key or one-to-one of a row points to.
+            owner = self.row(node.value, env)
+            relation = owner.model.relations.get(node.attr) if owner is not None else None
+            target = self.models.models.get(relation.target or "") if relation else None
+            return Row(target) if target is not None and relation and relation.single else None
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in SINGLE_RESULT:
+            base = self.queryset(func.value, env)
+            return Row(base.model) if base is not None and base.rows == "instances" else None
+        if last_part(dotted_name(func)) in _ROW_SHORTCUTS and node.args:
+            model = self.model_class(node.args[0], env)
+            base = self.queryset(node.args[0], env) if model is None else None
+            model = model or (base.model if base is not None else None)
+            return Row(model) if model is not None else None
+        return None
+
+    def parameter_row(self, argument: ast.arg) -> Row | None:
+        """A parameter that holds one row: annotated with a model (``order: Order``), or
+        named after one (``pick_order`` for ``PickOrder``)."""
+        annotation = argument.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            annotation = ast.Name(annotation.value, ast.Load())  # a forward reference
+        if annotation is not None:
+            model = self.model_class(annotation, {})
+        else:
+            model = self.models.named_like(argument.arg)
+        return Row(model) if model is not None else None
+
+    def _context_list(self, node: ast.Subscript, env: Mapping[str, Binding]) -> QuerySet | None:
+        """``context["object_list"]`` of a list view's context."""
+        if not (isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant)):
+            return None
+        bound = env.get(node.value.id)
+        if isinstance(bound, ContextDict) and node.slice.value == "object_list":
+            return replace(bound.object_list, origin=node)
         return None
 
     def _manager(self, node: ast.Attribute, env: Mapping[str, Binding]) -> QuerySet | None:
@@ -175,7 +242,21 @@ class Resolver:
             owner = env.get(node.value.id)
             if isinstance(owner, Instance):
                 return self._related_manager(owner, node)
+        row = self.row(node.value, env)
+        if row is not None:
+            return self._row_manager(row, node)
         return None
+
+    def _row_manager(self, row: Row, node: ast.Attribute) -> QuerySet | None:
+        """``event.tickets``: a fresh queryset of the related rows of one fetched row."""
+        relation = row.model.relations.get(node.attr)
+        if relation is None or relation.single or relation.target is None:
+            return None
+        target = self.models.models.get(relation.target)
+        if target is None:
+            return None
+        anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
+        return QuerySet(target, _knowing(Loaded(), relation.remote), node, anchor=anchor)
 
     def _inferred_model(self, node: ast.expr, env: Mapping[str, Binding]) -> ModelInfo | None:
         """An imported class used as a model (``Order.objects``) that the index cannot read:
@@ -194,7 +275,7 @@ class Resolver:
         prefix = "__".join((*owner.path, node.attr))
         return QuerySet(
             target,
-            owner.loaded.below(node.attr),
+            _knowing(owner.loaded.below(node.attr), relation.remote),
             node,
             prefix=f"{prefix}__",
             outer=owner.source,
@@ -314,10 +395,28 @@ class Resolver:
         if name in self._helper_memo:
             return self._helper_memo[name]
         self._helper_memo[name] = None  # recursion guard
-        function = self.helpers[name]
+        found = self.returned_queryset(self.helpers[name])
+        self._helper_memo[name] = found
+        return found
+
+    def returned_queryset(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, env: Mapping[str, Binding] = {}
+    ) -> QuerySet | None:
+        """The queryset every ``return`` of ``function`` gives, built through local variables
+        (``qs = M.objects.all(); if x: qs = qs.filter(...); return qs``), else None."""
+        local = dict(env)
+        assigned: set[str] = set()
+        for node in sorted(walk_scope(function), key=_position):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                name = env_key(node.targets[0])  # ``qs``, or ``self.tag`` set for later
+                if name:
+                    value: Binding = self.queryset(node.value, local) or self.row(node.value, local)
+                    previous = local.get(name) if name in assigned else value
+                    local[name] = merge_bindings(previous, value)
+                    assigned.add(name)
         results = [
-            self.queryset(node.value, {})
-            for node in ast.walk(function)
+            self.queryset(node.value, local)
+            for node in walk_scope(function)
             if isinstance(node, ast.Return) and node.value is not None
         ]
         found = None
@@ -330,8 +429,30 @@ class Resolver:
                     assert other is not None
                     loaded = _union(loaded, other.loaded)
                 found = replace(first, loaded=loaded, anchor=None)
-        self._helper_memo[name] = found
         return found
+
+
+def _knowing(loaded: Loaded, remote: str) -> Loaded:
+    """Rows from ``parent.children`` know their parent: Django sets the foreign key back to
+    it (known related objects), as a prefetch of the relation does."""
+    return replace(loaded, select=loaded.select | {remote}) if remote else loaded
+
+
+def env_key(node: ast.AST) -> str:
+    """How a function's environment names ``self.object`` or ``super().get_queryset``."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Call)
+        and dotted_name(node.value.func) == "super"
+    ):
+        return f"super().{node.attr}"
+    return dotted_name(node) or ""
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
 def inferred_model(

@@ -9,6 +9,7 @@ from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import RelationLoad
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
 from errguard.rules._querysets import QuerySet
+from errguard.rules._relations import PREFETCH_CACHED
 
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
 
@@ -494,12 +495,28 @@ def _advice(found: RelationLoad, method: str, lookup: str) -> str:
     if kind == "pk":
         name = found.load.relation.name if found.load.relation else ""
         return f"use {found.variable}.{name}_id instead"
+    if kind == "prefetch" and _uncached_call(found):
+        return (
+            f"a prefetch does not serve .{found.load.method}(): prefetch the rows it needs with "
+            f'Prefetch("{lookup}", queryset=..., to_attr=...), or annotate the value'
+        )
     if kind == "bypass":
         return (
             f'.{found.load.method}() bypasses the prefetch of "{lookup}": use the prefetched '
             f'objects, or Prefetch("{lookup}", queryset=..., to_attr=...)'
         )
     return f'add .{method}("{lookup}")'
+
+
+def _uncached_call(found: RelationLoad) -> bool:
+    """A manager call that queries even when the relation is prefetched: ``.filter()``, and
+    ``.first()``/``.last()`` on a model without a default ordering (they order by pk anew)."""
+    method = found.load.method
+    if not method or method in PREFETCH_CACHED:
+        return False
+    if method in ("first", "last"):
+        return not found.target_ordered
+    return True
 
 
 def _anchor(top: QuerySet) -> ast.AST:
@@ -510,6 +527,8 @@ def _fixable(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bo
     anchor = top.anchor
     if found.load.owner.inferred:
         return False  # a lookup that is not a relation makes the queryset raise FieldError
+    if _uncached_call(found):
+        return False
     if found.load.kind not in ("select", "prefetch") or anchor is None or top.rows != "instances":
         return False
     if anchor.methods & _UNFIXABLE:

@@ -1,0 +1,167 @@
+"""What ``self`` holds in class-based views and model admins, for the N+1 analysis.
+
+Django's and DRF's generic views build their rows from the class: ``queryset = ...`` or
+``model = ...``, refined by ``get_queryset()``. Their methods read them back as
+``self.get_queryset()``, ``self.object_list``, ``context["object_list"]`` and, in detail views,
+``self.object`` / ``self.get_object()``. A model admin's actions receive the change list's
+queryset, with the ``select_related()`` Django adds for ``list_select_related`` and for
+foreign keys shown in ``list_display``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import replace
+
+from errguard.astutil import dotted_name, last_part
+from errguard.project.index import ModelInfo
+from errguard.rules._querysets import Binding, Loaded, QuerySet, Resolver, Row
+
+Method = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def method_bindings(module: ast.Module, resolver: Resolver) -> dict[int, dict[str, Binding]]:
+    """For each method (by ``id``) of the module's classes, the names bound on entry."""
+    registered = dict(_registered_admins(module, resolver))
+    found: dict[int, dict[str, Binding]] = {}
+    for cls in module.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        env = _class_bindings(cls, resolver)
+        admin_model = registered.get(cls.name)
+        for method in cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            action = _action_queryset(cls, method, admin_model) if admin_model else None
+            if action is not None:
+                found[id(method)] = {**env, action[0]: action[1]}
+            elif env:
+                found[id(method)] = env
+    return found
+
+
+def _attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
+    return {
+        target.id: stmt.value
+        for stmt in cls.body
+        if isinstance(stmt, ast.Assign)
+        for target in stmt.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _method(cls: ast.ClassDef, name: str) -> Method | None:
+    return next(
+        (
+            item
+            for item in cls.body
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == name
+        ),
+        None,
+    )
+
+
+def _class_bindings(cls: ast.ClassDef, resolver: Resolver) -> dict[str, Binding]:
+    attributes = _attributes(cls)
+    base: QuerySet | None = None
+    if "queryset" in attributes:
+        base = resolver.queryset(attributes["queryset"], {})
+    elif "model" in attributes:
+        model = resolver.model_class(attributes["model"], {})
+        base = QuerySet(model, Loaded(), attributes["model"]) if model is not None else None
+    env: dict[str, Binding] = {}
+    if base is not None:
+        base = replace(base, anchor=None)  # a fix would have to edit the class attribute
+        env["self.queryset"] = base
+        env["super().get_queryset"] = base
+    method = _method(cls, "get_queryset")
+    queryset = resolver.returned_queryset(method, env) if method is not None else base
+    if queryset is None or queryset.rows != "instances":
+        return env
+    queryset = replace(queryset, anchor=None)
+    env["self.get_queryset"] = queryset
+    env["self.object_list"] = queryset
+    env["self.object"] = Row(queryset.model)
+    env["self.get_object"] = Row(queryset.model)
+    return env
+
+
+def _registered_admins(module: ast.Module, resolver: Resolver) -> Iterator[tuple[str, ModelInfo]]:
+    """(admin class name, model) for ``@admin.register(M)`` and ``admin.site.register(M, A)``."""
+    for stmt in module.body:
+        if isinstance(stmt, ast.ClassDef):
+            for decorator in stmt.decorator_list:
+                call = _register_call(decorator)
+                if call is not None and len(call.args) == 1:
+                    model = resolver.model_class(call.args[0], {})
+                    if model is not None:
+                        yield stmt.name, model
+        elif (
+            isinstance(stmt, ast.Expr)
+            and (call := _register_call(stmt.value)) is not None
+            and len(call.args) == 2
+            and isinstance(call.args[1], ast.Name)
+        ):
+            model = resolver.model_class(call.args[0], {})
+            if model is not None:
+                yield call.args[1].id, model
+
+
+def _register_call(node: ast.expr) -> ast.Call | None:
+    if isinstance(node, ast.Call) and last_part(dotted_name(node.func)) == "register":
+        return node
+    return None
+
+
+def _action_queryset(
+    cls: ast.ClassDef, method: Method, model: ModelInfo
+) -> tuple[str, QuerySet] | None:
+    """The ``queryset`` parameter of an admin action (``def act(self, request, queryset)``)."""
+    parameters = [*method.args.posonlyargs, *method.args.args]
+    if len(parameters) != 3 or parameters[0].arg != "self" or not _is_action(cls, method):
+        return None
+    if _method(cls, "get_queryset") is not None:
+        return None  # what it adds is not followed here
+    attributes = _attributes(cls)
+    loaded = Loaded()
+    setting = attributes.get("list_select_related")
+    if isinstance(setting, ast.Constant) and setting.value is True:
+        loaded = Loaded(select_all=True)
+    elif isinstance(setting, (ast.List, ast.Tuple)):
+        names = [e.value for e in setting.elts if isinstance(e, ast.Constant)]
+        loaded = Loaded(select=frozenset(str(n) for n in names))
+    elif setting is not None and not isinstance(setting, ast.Constant):
+        return None  # computed: unknown
+    elif _shows_foreign_keys(attributes.get("list_display"), model):
+        loaded = Loaded(select_all=True)  # Django adds select_related() for them
+    parameter = parameters[2]
+    origin = ast.copy_location(ast.Name(parameter.arg, ast.Load()), parameter)
+    return parameter.arg, QuerySet(model, loaded, origin)
+
+
+def _is_action(cls: ast.ClassDef, method: Method) -> bool:
+    if any(last_part(dotted_name(_callee(d))) == "action" for d in method.decorator_list):
+        return True
+    listed = _attributes(cls).get("actions")
+    return isinstance(listed, (ast.List, ast.Tuple)) and any(
+        (isinstance(e, ast.Constant) and e.value == method.name)
+        or (isinstance(e, ast.Name) and e.id == method.name)
+        for e in listed.elts
+    )
+
+
+def _callee(node: ast.expr) -> ast.expr:
+    return node.func if isinstance(node, ast.Call) else node
+
+
+def _shows_foreign_keys(display: ast.expr | None, model: ModelInfo) -> bool:
+    if not isinstance(display, (ast.List, ast.Tuple)):
+        return False
+    names = {e.value for e in display.elts if isinstance(e, ast.Constant)}
+    return any(
+        isinstance(name, str)
+        and (relation := model.relations.get(name)) is not None
+        and relation.kind in ("fk", "o2o")
+        for name in names
+    )
