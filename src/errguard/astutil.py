@@ -125,3 +125,21 @@ def names_loaded(node: ast.AST) -> set[str]:
 
 def is_name(node: ast.AST | None, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
+
+
+# Decorators that keep what a function returns: it runs once per argument tuple.
+_MEMOISING = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "run_once", "once"})
+
+
+def decorator_name(node: ast.expr) -> str:
+    """``lru_cache`` for ``@lru_cache``, ``@functools.lru_cache(maxsize=1)``, ..."""
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def is_memoised(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(decorator_name(d) in _MEMOISING for d in function.decorator_list)

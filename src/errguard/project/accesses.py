@@ -76,6 +76,17 @@ WRITE_METHODS = frozenset(
 )
 
 
+def writes(nodes: Iterable[ast.AST]) -> bool:
+    """Whether code calls a write method (``save()``, ``delete()``, ``update()``, ...)."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in WRITE_METHODS
+        for root in nodes
+        for node in ast.walk(root)
+    )
+
+
 def does_database_work(nodes: Iterable[ast.AST]) -> bool:
     """Whether code writes (``self.save()``, ``qs.update()``) or queries a manager
     (``Model.objects...``) itself: calling it on every row is per-row work already."""
@@ -83,10 +94,4 @@ def does_database_work(nodes: Iterable[ast.AST]) -> bool:
         for node in ast.walk(root):
             if isinstance(node, ast.Attribute) and node.attr == "objects":
                 return True
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in WRITE_METHODS
-            ):
-                return True
-    return False
+    return writes(nodes)

@@ -24,7 +24,9 @@ from typing import TypeVar
 from errguard.astutil import (
     block_statements,
     collect_imports,
+    decorator_name,
     import_bindings,
+    is_memoised,
     is_name,
     qualified_name,
 )
@@ -52,8 +54,6 @@ CONNECT_CALLS: Mapping[str, str] = {
 # Drivers whose connection, used as a context manager, ends a transaction but stays open.
 TRANSACTION_ONLY = frozenset({"sqlite3", "psycopg2", "pyodbc"})
 _PROPERTIES = frozenset({"property", "cached_property"})
-# Decorators that keep what a function returns: its connection is opened once and kept.
-_CACHES = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "run_once", "once"})
 # A module mentioning none of these cannot open a DB-API connection.
 _DRIVER_NAMES = (
     *(b"sqlite3", b"psycopg", b"pymysql", b"MySQLdb", b"mysql"),
@@ -207,7 +207,7 @@ class ModuleFacts:
                     if isinstance(assigned, ast.Attribute) and is_name(assigned.value, "self"):
                         _merge(stored, assigned.attr, _held(node.value, imports))
         returned = kinds.pop() if len(kinds) == 1 and not generator else None
-        if returned is not None and {_decorator_name(d) for d in function.decorator_list} & _CACHES:
+        if returned is not None and is_memoised(function):
             returned = Kind(returned.family)  # one connection for the process, kept by the cache
         return returned, stored
 
@@ -227,7 +227,7 @@ class ModuleFacts:
         for method in cls.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            decorators = {_decorator_name(d) for d in method.decorator_list}
+            decorators = {decorator_name(d) for d in method.decorator_list}
             target = attributes if decorators & _PROPERTIES else factories
             returned, stored = self._scan(method)
             _merge(target, method.name, returned)
@@ -280,15 +280,6 @@ def _merge(facts: dict[Key, Kind | None], key: Key, kind: Kind | None) -> None:
         facts[key] = None
     else:
         facts[key] = kind
-
-
-def _decorator_name(node: ast.expr) -> str:
-    while isinstance(node, (ast.Attribute, ast.Call)):
-        if isinstance(node, ast.Call):
-            node = node.func
-        else:
-            return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _is_none(node: ast.expr) -> bool:

@@ -12,17 +12,24 @@ import ast
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from errguard.astutil import SCOPE_NODES
-from errguard.project.accesses import attribute_path, collect_accesses, does_database_work
+from errguard.astutil import SCOPE_NODES, dotted_name, is_memoised, last_part, walk_scope
+from errguard.project.accesses import (
+    attribute_path,
+    collect_accesses,
+    does_database_work,
+    writes,
+)
 from errguard.registry import Function
 from errguard.rules._loops import (
     data_sized,
     exit_depth,
+    exits,
     literal_bound,
     repeated_nodes,
     runs_once,
 )
 from errguard.rules._querysets import (
+    ROW_SHORTCUTS,
     Binding,
     ContextDict,
     Instance,
@@ -98,6 +105,8 @@ class FunctionAnalysis:
     loads: list[RelationLoad] = field(default_factory=list)
     queries: list[QueryInLoop] = field(default_factory=list)
     _seen: set[tuple[int, str]] = field(default_factory=set)
+    _helper_queries: dict[str, QuerySet | None] = field(default_factory=dict)
+    _discarded: set[int] = field(default_factory=set)  # calls whose result is not used
 
     def run(
         self, body: Sequence[ast.stmt], params: Iterable[str], env: Mapping[str, Binding]
@@ -122,6 +131,7 @@ class FunctionAnalysis:
             return _merge(scope, self._block(stmt.body, scope.copy()))
         if isinstance(stmt, ast.If):
             self._expressions(stmt.test, scope)
+            self._truth_test(stmt.test, scope)
             return _merge(self._branch(stmt.body, scope), self._branch(stmt.orelse, scope))
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
@@ -138,6 +148,9 @@ class FunctionAnalysis:
         if isinstance(stmt, (ast.Return, ast.Raise)) and scope.loops:
             self._expressions(stmt, _Scope(scope.env, scope.unbounded))  # runs once
             return scope
+        if isinstance(stmt, ast.Expr):
+            # A helper called for its effect (a merge, a sync) is work, not a lookup.
+            self._discarded.add(id(stmt.value))
         self._expressions(stmt, scope)
         return self._assign(stmt, scope)
 
@@ -155,7 +168,9 @@ class FunctionAnalysis:
         after = self._block(getattr(stmt, "body", []), scope.copy())
         merged = self._block(getattr(stmt, "orelse", []), after)
         for handler in getattr(stmt, "handlers", []):
-            merged = _merge(merged, self._block(handler.body, _merge(scope, after)))
+            handled = self._block(handler.body, _merge(scope, after))
+            if not exits(handler.body):  # a handler that raises or returns joins nothing
+                merged = _merge(merged, handled)
         return self._block(getattr(stmt, "finalbody", []), merged)
 
     def _assign(self, stmt: ast.stmt, scope: _Scope) -> _Scope:
@@ -245,6 +260,7 @@ class FunctionAnalysis:
             self._relations(loop, current, [*body, *results])
             for condition in generator.ifs:
                 self._expressions(condition, current)
+                self._truth_test(condition, current)
         for result in results:
             self._expressions(result, current)
 
@@ -272,8 +288,45 @@ class FunctionAnalysis:
             if _cached(call.args[0], scope):
                 return
             queryset, method = self.resolver.queryset(call.args[0], scope.env), "evaluation"
+        elif last_part(dotted_name(func)) in ROW_SHORTCUTS and call.args:
+            queryset, method = self.resolver.shortcut_queryset(call.args[0], scope.env), "get"
+        elif dotted_name(func) in self.functions and id(call) not in self._discarded:
+            queryset, method = self._helper_query(dotted_name(func) or ""), "helper"
         if queryset is not None and queryset.outer is None and not queryset.materialized:
             self._note_query(call, method, queryset, scope)
+
+    def _truth_test(self, test: ast.expr, scope: _Scope) -> None:
+        """``if not Model.objects.filter(...):`` evaluates the queryset to test it."""
+        if not scope.loops:
+            return
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            self._truth_test(test.operand, scope)
+        elif isinstance(test, ast.BoolOp):
+            for value in test.values:
+                self._truth_test(value, scope)
+        elif not _executes(test) and not _cached(test, scope):
+            queryset = self.resolver.queryset(test, scope.env)
+            if queryset is not None and queryset.outer is None and not queryset.materialized:
+                self._note_query(test, "evaluation", queryset, scope)
+
+    def _helper_query(self, name: str) -> QuerySet | None:
+        """The first query a same-module lookup helper runs (``_hours_logged(task)``); none
+        for helpers that write, or that are memoised (``@lru_cache``)."""
+        if name not in self._helper_queries:
+            self._helper_queries[name] = None
+            helper = self.functions[name]
+            if is_memoised(helper) or writes(helper.body):
+                return None
+            for node in walk_scope(helper):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in EXECUTING
+                    and (queryset := self.resolver.queryset(node.func.value, {})) is not None
+                ):
+                    self._helper_queries[name] = queryset
+                    break
+        return self._helper_queries[name]
 
     def _iteration_query(
         self, iterable: ast.expr, queryset: QuerySet | None, scope: _Scope
@@ -384,6 +437,14 @@ class FunctionAnalysis:
 
 def _passes_arguments(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and bool(node.args or node.keywords)
+
+
+def _executes(node: ast.expr) -> bool:
+    """A call that runs its query itself (``.exists()``): noted as that call, not as a test."""
+    return isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Attribute) and node.func.attr in EXECUTING)
+        or (isinstance(node.func, ast.Name) and node.func.id in EVALUATING_CALLS)
+    )
 
 
 def _cached(node: ast.expr, scope: _Scope) -> bool:

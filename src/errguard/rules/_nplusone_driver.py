@@ -34,6 +34,7 @@ class _FileFacts:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.globals: dict[str, Binding] = {}
+        self.models = len(ctx.models) > 0  # an index to resolve parameters named after models
         self.names = self._model_names()
 
     @functools.cached_property
@@ -139,7 +140,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
         facts = cache["facts"] = _FileFacts(ctx)
     assert isinstance(facts, _FileFacts)
     analysis = None
-    if runs_once_or_in_tests(ctx.source.path, ctx.project.root) or not facts.names:
+    if runs_once_or_in_tests(ctx.source.path, ctx.project.root) or not facts.models:
         cache[id(node)] = analysis
         return analysis
     if isinstance(node, ast.Module):
@@ -162,6 +163,9 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
             analysis = FunctionAnalysis(facts.resolver, functions)
             params = [a.arg for a in arguments]
             params += [a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            if node.name == "handle":
+                # A management command's arguments: what a person typed, not data.
+                params = [p for p in params if p not in ("args", "options")]
             env = {**facts.globals, **facts.method_env.get(id(node), {}), **rows}
             analysis.run(node.body, params, env)
     cache[id(node)] = analysis

@@ -138,7 +138,7 @@ class ContextDict:
 
 Binding: TypeAlias = "QuerySet | Instance | ModelClass | Row | ContextDict | None"
 # Fetch a single row by a model class or a queryset given as the first argument.
-_ROW_SHORTCUTS = frozenset({"get_object_or_404", "get_object_or_None"})
+ROW_SHORTCUTS = frozenset({"get_object_or_404", "get_object_or_None"})
 
 
 class Resolver:
@@ -203,11 +203,9 @@ class Resolver:
         if isinstance(func, ast.Attribute) and func.attr in SINGLE_RESULT:
             base = self.queryset(func.value, env)
             return Row(base.model) if base is not None and base.rows == "instances" else None
-        if last_part(dotted_name(func)) in _ROW_SHORTCUTS and node.args:
-            model = self.model_class(node.args[0], env)
-            base = self.queryset(node.args[0], env) if model is None else None
-            model = model or (base.model if base is not None else None)
-            return Row(model) if model is not None else None
+        if last_part(dotted_name(func)) in ROW_SHORTCUTS and node.args:
+            base = self.shortcut_queryset(node.args[0], env)
+            return Row(base.model) if base is not None else None
         return None
 
     def parameter_row(self, argument: ast.arg) -> Row | None:
@@ -221,6 +219,13 @@ class Resolver:
         else:
             model = self.models.named_like(argument.arg)
         return Row(model) if model is not None else None
+
+    def shortcut_queryset(self, first: ast.expr, env: Mapping[str, Binding]) -> QuerySet | None:
+        """What ``get_object_or_404(first, ...)`` queries: a model class or a queryset."""
+        model = self.model_class(first, env)
+        if model is not None:
+            return QuerySet(model, Loaded(), first)
+        return self.queryset(first, env)
 
     def _context_list(self, node: ast.Subscript, env: Mapping[str, Binding]) -> QuerySet | None:
         """``context["object_list"]`` of a list view's context."""

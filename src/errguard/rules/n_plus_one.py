@@ -27,6 +27,14 @@ class NPlusOne(FunctionRule):
     and methods (from the project's model index) and into same-module functions the loop
     variable is passed to.
 
+    The querysets it knows: `Model.objects...` chains, through local variables and same-module
+    helpers; the related managers of a row fetched on its own (`get()`, `first()`,
+    `get_object_or_404()`, a parameter annotated with a model or named after one, `order` for
+    `Order`); a class-based view's rows (`queryset`/`model`/`get_queryset()`, read back as
+    `self.get_queryset()`, `self.object_list`, `context["object_list"]`, and `self.object` in
+    detail views); and an admin action's `queryset`, with the `select_related()` Django adds
+    for `list_select_related` and for foreign keys in `list_display`.
+
     The model index is read from your source: which attributes are relations, their
     `related_name`s and default reverse accessors (`review_set`), nullability, managers.
     A model whose source is not in the project (a third-party app, a partial checkout) is
@@ -41,9 +49,11 @@ class NPlusOne(FunctionRule):
     `values_list()`, relations already loaded by `select_related` (including `select_related()`
     with no arguments, which follows every non-null foreign key) or `prefetch_related` and served
     from the prefetch cache (`.all()`, iteration, `.count()`, `.exists()`), `Prefetch(...,
-    to_attr=...)` lists, annotations, a relation the loop assigns itself, reads in a branch that
-    leaves the loop (`return book.author`), loops that run their body once, and any object whose
-    origin errguard cannot see (a function argument, a queryset built with dynamic arguments).
+    to_attr=...)` lists, annotations, a relation the loop assigns itself, the row a related
+    manager's rows came from (`for book in author.books.all(): book.author`, which Django
+    caches), reads in a branch that leaves the loop (`return book.author`), loops that run their
+    body once, and any object whose origin errguard cannot see (a list passed in, a queryset
+    built with dynamic arguments).
 
     ## Why is this bad?
     Each iteration runs one more query: a page of 50 orders that shows each customer's name runs
@@ -106,6 +116,25 @@ class NPlusOne(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from django.contrib import admin
+            from shop.models import Author, Book
+
+            def bylines(author: Author):
+                # Rows of a related manager know the row they came from: book.author is cached.
+                return [f"{book.title} by {book.author.name}" for book in author.books.all()]
+
+            @admin.register(Book)
+            class BookAdmin(admin.ModelAdmin):
+                list_display = ("title", "author")  # Django adds select_related() for it
+
+                @admin.action(description="Export")
+                def export(self, request, queryset):
+                    return [(book.title, book.author.name) for book in queryset]
+            """,
+            files=SHOP,
+        ),
         Valid(
             """
             from orders.models import Order
@@ -234,6 +263,93 @@ class NPlusOne(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.shortcuts import get_object_or_404
+            from shop.models import Author
+
+            def author_page(request, pk):
+                author = get_object_or_404(Author, pk=pk)
+                books = author.books.all()
+                return [(book.title, book.editor.name) for book in books]
+            """,
+            files=SHOP,
+            line=7,
+            column=26,
+            fixed="""
+            from django.shortcuts import get_object_or_404
+            from shop.models import Author
+
+            def author_page(request, pk):
+                author = get_object_or_404(Author, pk=pk)
+                books = author.books.select_related("editor")
+                return [(book.title, book.editor.name) for book in books]
+            """,
+        ),
+        Invalid(
+            """
+            def publisher_report(publisher):
+                # A parameter named after a model holds one of its rows.
+                authors = publisher.author_set.all()
+                return {author.name: author.books.count() for author in authors}
+            """,
+            files=SHOP,
+            line=4,
+            fixed="""
+            def publisher_report(publisher):
+                # A parameter named after a model holds one of its rows.
+                authors = publisher.author_set.prefetch_related("books")
+                return {author.name: author.books.count() for author in authors}
+            """,
+        ),
+        Invalid(
+            """
+            from django.views.generic import ListView
+            from shop.models import Book
+
+            class BookList(ListView):
+                model = Book
+
+                def get_context_data(self, **kwargs):
+                    context = super().get_context_data(**kwargs)
+                    context["rows"] = [(b.title, b.author.name) for b in context["object_list"]]
+                    return context
+            """,
+            files=SHOP,
+            line=9,
+            message="N+1: b.author (Book.author → Author) is loaded once per iteration of the "
+            'loop over context["object_list"] at line 9; add .select_related("author")',
+        ),
+        Invalid(
+            """
+            from django.contrib import admin
+            from shop.models import Book
+
+            @admin.register(Book)
+            class BookAdmin(admin.ModelAdmin):
+                list_display = ("title", "price")
+
+                @admin.action(description="Export authors")
+                def export(self, request, queryset):
+                    return [(book.title, book.author.name) for book in queryset]
+            """,
+            files=SHOP,
+            line=10,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def five_star_counts():
+                return {b.pk: b.review_set.filter(stars=5).count() for b in Book.objects.all()}
+            """,
+            files=SHOP,
+            line=4,
+            message="N+1: b.review_set.filter() (Book.review_set → Review) runs a query once per "
+            "iteration of the loop over Book.objects.all() at line 4; a prefetch does not serve "
+            '.filter(): prefetch the rows it needs with Prefetch("review_set", queryset=..., '
+            "to_attr=...), or annotate the value",
+        ),
         Invalid(
             """
             from orders.models import Order

@@ -27,13 +27,16 @@ class QueryInLoop(FunctionRule):
 
     ## What it does
     Flags a query run inside a loop whose length depends on data: `Model.objects.get(...)`,
-    `.filter(...).exists()`, `.count()`, `.first()`, `.last()`, `.aggregate()`, or a queryset
-    evaluated by iteration, `list()`, `len()` or `bool()`. Data-sized loops are loops over a
-    queryset, a list built from one, a function argument, or values derived from those
-    (`payload["items"]`, `request.data.get("lines")`).
+    `get_object_or_404(...)`, `.filter(...).exists()`, `.count()`, `.first()`, `.last()`,
+    `.aggregate()`, a queryset evaluated by iteration, `list()`, `len()`, `bool()` or a truth
+    test (`if not qs:`), or a same-module helper whose result is used and that runs such a
+    query (`_hours_logged(task)`; not a helper that writes or is memoised with `lru_cache`).
+    Data-sized loops are loops over a queryset, a list built from one, a function argument, or
+    values derived from those (`payload["items"]`, `request.POST.getlist("ids")`).
 
     Not flagged: loops over literal tuples, lists and dicts, `range()` of a small literal,
-    module constants (`for code in CURRENCIES`), loops that run their body once, queries in a
+    module constants (`for code in CURRENCIES`), a management command's own arguments (what a
+    person typed), loops that run their body once, queries in a
     branch that leaves the loop, `while` loops, and queries through a loop variable's own
     relations (`author.books.count()`), which are reported by EG101 with a fix.
 
@@ -85,6 +88,27 @@ class QueryInLoop(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from functools import lru_cache
+            from django.core.management.base import BaseCommand
+            from shop.models import Tag
+
+            @lru_cache(maxsize=None)
+            def tag_named(name):
+                return Tag.objects.get(name=name)
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    # The names a person typed on the command line: a handful.
+                    for name in options["names"]:
+                        self.stdout.write(str(Tag.objects.filter(name=name).exists()))
+
+            def tag_ids(names):
+                return [tag_named(name).pk for name in names]
+            """,
+            files=SHOP,
+        ),
         Valid(
             """
             from shop.models import Book
@@ -162,6 +186,27 @@ class QueryInLoop(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.shortcuts import get_object_or_404
+            from shop.models import Book, Review
+
+            def _stars(book):
+                return Review.objects.filter(book=book).count()
+
+            def unreviewed(book_ids):
+                found = []
+                for pk in book_ids:
+                    book = get_object_or_404(Book, pk=pk)
+                    if not Review.objects.filter(book=book):
+                        found.append((book.title, _stars(book)))
+                return found
+            """,
+            files=SHOP,
+            count=3,
+            line=10,
+            column=16,
+        ),
         Invalid(
             """
             from orders.models import Customer
