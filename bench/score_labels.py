@@ -8,6 +8,7 @@ label of the same code in the same innermost function, nearest line first, each 
 
     python bench/score_labels.py tests/corpus/races
     python bench/score_labels.py tests/corpus/races --verbose   # list misses and false alarms
+    python bench/score_labels.py tests/corpus/races --json      # counts, for tests
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -41,9 +44,15 @@ class Score:
 
 
 def run_check(corpus: Path, codes: set[str]) -> list[Point]:
+    """``errguard check`` on a copy of the corpus: a project of its own, away from the
+    configuration (and its excludes) of wherever the corpus is kept."""
     command = [sys.executable, "-m", "errguard", "check", ".", "--format", "json"]
     command += ["--no-cache", "--select", ",".join(sorted(codes))]
-    done = subprocess.run(command, cwd=corpus, capture_output=True, text=True, check=False)
+    with tempfile.TemporaryDirectory() as temporary:
+        copy = Path(temporary) / "corpus"
+        shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns("__pycache__", "_verify"))
+        (copy / "pyproject.toml").write_text("[tool.errguard]\n")
+        done = subprocess.run(command, cwd=copy, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"errguard check failed ({done.returncode}):\n{done.stderr}")
     return [Point(f["path"], f["line"], f["code"]) for f in json.loads(done.stdout)]
@@ -89,17 +98,20 @@ def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f}" if whole else "n/a"
 
 
-def report(result: Score, codes: list[str], verbose: bool) -> None:
+def counts(result: Score, codes: list[str]) -> dict[str, dict[str, int]]:
+    """``{code: {"tp", "fp", "fn"}}``, with the totals under ``"all"``."""
     tp = Counter(label.code for label, _ in result.matched)
     fp = Counter(p.code for p in result.false_alarms)
     fn = Counter(p.code for p in result.misses)
+    table = {code: {"tp": tp[code], "fp": fp[code], "fn": fn[code]} for code in codes}
+    table["all"] = {key: sum(row[key] for row in table.values()) for key in ("tp", "fp", "fn")}
+    return table
+
+
+def report(result: Score, codes: list[str], verbose: bool) -> None:
     print(f"{'code':6} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>7}")
-    for code in [*codes, "all"]:
-        t, f, m = (
-            (tp[code], fp[code], fn[code])
-            if code != "all"
-            else (sum(tp.values()), sum(fp.values()), sum(fn.values()))
-        )
+    for code, row in counts(result, codes).items():
+        t, f, m = row["tp"], row["fp"], row["fn"]
         print(f"{code:6} {t:4} {f:4} {m:4} {ratio(t, t + f):>10} {ratio(t, t + m):>7}")
     if verbose:
         for title, points in (("false alarms", result.false_alarms), ("misses", result.misses)):
@@ -112,6 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="directory with the code and labels.json")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
+    parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     args = parser.parse_args()
     corpus = args.corpus.resolve()
     labels = [
@@ -119,7 +132,11 @@ def main() -> None:
         for item in json.loads((corpus / "labels.json").read_text())
     ]
     codes = sorted({label.code for label in labels})
-    report(score(corpus, labels, run_check(corpus, set(codes))), codes, args.verbose)
+    result = score(corpus, labels, run_check(corpus, set(codes)))
+    if args.json:
+        print(json.dumps(counts(result, codes)))
+    else:
+        report(result, codes, args.verbose)
 
 
 if __name__ == "__main__":

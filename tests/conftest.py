@@ -12,6 +12,8 @@ import pytest
 from errguard.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+# Labelled example code for bench/score_labels.py, with its own conftest and test files.
+collect_ignore = ["corpus"]
 
 
 @dataclass

@@ -9,6 +9,7 @@ subprocess (``tests/resources_django.py``) so this process never configures Djan
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -145,13 +146,12 @@ def _fixed(project: Path, name: str, program: str) -> tuple[str, str]:
 
 
 def _create_database(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total INT)")
         conn.executemany(
             "INSERT INTO orders (customer, total) VALUES (?, ?)",
             [("alice", 5), ("bob", 12), ("alice", 30)],
         )
-    conn.close()
 
 
 def _is_open(resource: sqlite3.Connection | sqlite3.Cursor) -> bool:
