@@ -20,7 +20,7 @@ from errguard.config import Config
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
 from errguard.project.models import RawClass, extract_classes
-from errguard.project.modules import find_project_root, import_root, module_name
+from errguard.project.modules import find_project_root, forget_roots, import_root, module_name
 from errguard.project.parallel import map_in_processes
 
 if TYPE_CHECKING:
@@ -259,6 +259,8 @@ def _inside_excluded(path: Path, root: Path) -> bool:
 def forget_projects() -> None:
     """Drop the memoised projects, so the next look reads the files again (after fixes)."""
     _project.cache_clear()
+    _root_for_directory.cache_clear()
+    forget_roots()
 
 
 @functools.lru_cache(maxsize=32)

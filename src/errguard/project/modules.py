@@ -13,11 +13,22 @@ ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "manage.py", ".git")
 def find_project_root(path: Path) -> Path | None:
     """The nearest directory holding a project marker, walking up from ``path``."""
     start = path.resolve()
-    directory = start if start.is_dir() else start.parent
-    for candidate in (directory, *directory.parents):
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
-    return None
+    found = _marked_ancestor(str(start if start.is_dir() else start.parent))
+    return Path(found) if found is not None else None
+
+
+def forget_roots() -> None:
+    """Forget which directories hold project markers (a test may create one later)."""
+    _marked_ancestor.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked_ancestor(directory: str) -> str | None:
+    # Memoised per directory: the files of one tree share their ancestors' answers.
+    if any(os.path.exists(os.path.join(directory, marker)) for marker in ROOT_MARKERS):
+        return directory
+    parent = os.path.dirname(directory)
+    return None if parent == directory else _marked_ancestor(parent)
 
 
 def import_root(path: Path, src: Sequence[Path] = ()) -> Path:
