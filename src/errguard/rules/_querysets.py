@@ -127,6 +127,9 @@ class Row:
     detail view's ``self.object``): its related managers start fresh querysets."""
 
     model: ModelInfo
+    # ``self`` in a model method: callers may have prefetched its relations, and a
+    # ``select_related()`` added here would bypass their prefetch, so no fix is offered.
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,7 @@ class Resolver:
         target = self.models.models.get(relation.target)
         if target is None:
             return None
-        anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
+        anchor = None if row.own else FixAnchor(node, frozenset(), None, frozenset(), False)
         return QuerySet(target, _knowing(Loaded(), relation.remote), node, anchor=anchor)
 
     def _inferred_model(self, node: ast.expr, env: Mapping[str, Binding]) -> ModelInfo | None:

@@ -1,4 +1,6 @@
-"""What ``self`` holds in class-based views and model admins, for the N+1 analysis.
+"""What ``self`` holds in models, class-based views and model admins, for the N+1 analysis.
+
+In a model's methods ``self`` is one row: ``self.items.all()`` is a fresh query.
 
 Django's and DRF's generic views build their rows from the class: ``queryset = ...`` or
 ``model = ...``, refined by ``get_queryset()``. Their methods read them back as
@@ -29,6 +31,9 @@ def method_bindings(module: ast.Module, resolver: Resolver) -> dict[int, dict[st
         if not isinstance(cls, ast.ClassDef):
             continue
         env = _class_bindings(cls, resolver)
+        model = resolver.models.get(f"{resolver.ctx.module}.{cls.name}")
+        if model is not None and not model.abstract:
+            env = {**env, "self": Row(model, own=True)}  # a model method's own row
         admin_model = registered.get(cls.name)
         for method in cls.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -30,10 +30,11 @@ class NPlusOne(FunctionRule):
     The querysets it knows: `Model.objects...` chains, through local variables and same-module
     helpers; the related managers of a row fetched on its own (`get()`, `first()`,
     `get_object_or_404()`, a parameter annotated with a model or named after one, `order` for
-    `Order`); a class-based view's rows (`queryset`/`model`/`get_queryset()`, read back as
-    `self.get_queryset()`, `self.object_list`, `context["object_list"]`, and `self.object` in
-    detail views); and an admin action's `queryset`, with the `select_related()` Django adds
-    for `list_select_related` and for foreign keys in `list_display`.
+    `Order`, and `self` in a model's own methods); a class-based view's rows
+    (`queryset`/`model`/`get_queryset()`, read back as `self.get_queryset()`,
+    `self.object_list`, `context["object_list"]`, and `self.object` in detail views); and an
+    admin action's `queryset`, with the `select_related()` Django adds for
+    `list_select_related` and for foreign keys in `list_display`.
 
     The model index is read from your source: which attributes are relations, their
     `related_name`s and default reverse accessors (`review_set`), nullability, managers.
@@ -82,7 +83,9 @@ class NPlusOne(FunctionRule):
     `union()` or `raw()`; not for a field `.only()` excludes or `.defer()` defers (Django
     refuses that combination); not `prefetch_related` on `.iterator()`; not when
     `select_related()` without arguments is already there (adding a lookup would narrow it).
-    Filtered prefetches, deferred fields and `.pk` reads are reported without a fix.
+    Filtered prefetches, deferred fields and `.pk` reads are reported without a fix, and so are
+    loops over `self.<relation>` in a model method (a caller's `prefetch_related()` would be
+    bypassed by a `select_related()` added there).
     """
 
     uses_models = True
@@ -263,6 +266,28 @@ class NPlusOne(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.db import models
+
+            class Product(models.Model):
+                price = models.IntegerField()
+
+            class Order(models.Model):
+                def total(self):
+                    # In a model method self is one row: self.lines.all() is a fresh query.
+                    # No fix: a caller's prefetch_related("lines") would be bypassed.
+                    return sum(line.product.price * line.quantity for line in self.lines.all())
+
+            class OrderLine(models.Model):
+                order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+                product = models.ForeignKey(Product, on_delete=models.CASCADE)
+                quantity = models.IntegerField()
+            """,
+            line=10,
+            message="N+1: line.product (OrderLine.product → Product) is loaded once per iteration "
+            'of the loop over self.lines.all() at line 10; add .select_related("product")',
+        ),
         Invalid(
             """
             from django.shortcuts import get_object_or_404
