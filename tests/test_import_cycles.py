@@ -279,3 +279,27 @@ def test_noqa_on_the_import_line_suppresses_that_edge(tmp_path, jobs):
     result = run_subprocess("check", "--select", "EG501", "--jobs", jobs, ".", cwd=tmp_path)
     assert result.out.count("EG501") == 1
     assert "app/b.py:1:1: EG501" in result.out
+
+
+def test_package_trees_side_by_side_are_separate_namespaces(tmp_path):
+    # One marked root holding two unrelated package trees that both define ``shop``: Python
+    # could never import both, so each tree is analysed on its own and neither hides the other.
+    crashing = {
+        "shop/__init__.py": "",
+        "shop/models.py": "from shop.signals import on_save\n\n\nclass Order:\n    pass\n",
+        "shop/signals.py": "from shop.models import Order\n\n\ndef on_save():\n    return Order\n",
+    }
+    harmless = {
+        "shop/__init__.py": "",
+        "shop/models.py": "class Order:\n    pass\n",
+        "shop/signals.py": "from shop.models import Order\n",
+    }
+    (tmp_path / "pyproject.toml").write_text("")
+    for tree, files in (("service_a", crashing), ("service_b", harmless)):
+        for name, source in files.items():
+            path = tmp_path / tree / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(source)
+    result = run_subprocess("check", "--select", "EG501", "--format", "json", ".", cwd=tmp_path)
+    found = sorted(finding["path"] for finding in json.loads(result.out))
+    assert found == ["service_a/shop/models.py", "service_a/shop/signals.py"], result.err

@@ -3,7 +3,8 @@
 The corpora were written by reviewers who did not read errguard's rules, then used to improve
 them: the floors below guard against regressions and are no promise about unseen code. The N+1
 corpus's labels are facts, not opinions: its harness runs every case on SQLite at three data
-sizes and derives the labels from the queries that grow.
+sizes and derives the labels from the queries that grow; the import-cycle corpus's harness
+imports every module first in a fresh interpreter and labels the cycles that crash.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "corpus"
 # (family, minimum precision, minimum recall), a little under what errguard measures today.
-FLOORS = [("nplusone", 0.95, 0.90), ("races", 0.95, 0.90), ("excepts", 0.85, 0.95)]
+FLOORS = [
+    ("nplusone", 0.95, 0.90),
+    ("races", 0.95, 0.90),
+    ("excepts", 0.85, 0.95),
+    ("cycles", 0.95, 0.95),
+]
 
 
 def scores(family: str) -> dict[str, dict[str, int]]:
@@ -61,3 +67,13 @@ def test_nplusone_labels_are_what_the_queries_say(tmp_path):
         return {(e["path"], e["line"], e["code"]) for e in json.loads(path.read_text())}
 
     assert label_set(copy / "labels.json") == label_set(CORPUS / "nplusone" / "labels.json")
+
+
+def test_cycle_labels_are_what_the_imports_do(tmp_path):
+    copy = tmp_path / "cycles"
+    shutil.copytree(CORPUS / "cycles", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    completed = subprocess.run(
+        [sys.executable, str(copy / "_verify.py")], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr
+    assert "crashing-cases=23 labels=50" in completed.stdout

@@ -270,11 +270,19 @@ def _project(root: Path, src: tuple[Path, ...]) -> Project:
 
 @functools.lru_cache(maxsize=1024)
 def _root_for_directory(directory: Path, src: tuple[Path, ...]) -> Path:
-    """The nearest marked project root; the top of the package tree when there is none, or
-    when the file lives in a virtualenv or vendored tree inside that root."""
+    """The top of the file's package tree (where its imports resolve), or the nearest marked
+    project root when they coincide or ``src`` roots are configured.
+
+    Package trees side by side under one marked root (``service_a/app/``, ``service_b/app/``
+    in a monorepo, or a directory of separate examples) are separate namespaces: Python could
+    not import both ``app`` packages at once, so each gets its own model index and import graph.
+    """
+    tree = import_root(directory / "_", src)
     root = find_project_root(directory)
     if root is None or _inside_excluded(directory / "_", root):
-        return import_root(directory / "_", src)
+        return tree
+    if not src and tree != root and tree.is_relative_to(root):
+        return tree
     return root
 
 

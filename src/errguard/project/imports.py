@@ -275,6 +275,11 @@ class _Extractor:
         self._bind(node.name, node, where)
 
     def _if(self, node: ast.If, where: _Where) -> None:
+        if where.module_scope and where.kind == IMPORT_TIME and _is_main_guard(node.test):
+            # ``if __name__ == "__main__":`` runs when the file is a script, never on import.
+            self._block(node.body, _replace(where, kind=DEFERRED, module_scope=False))
+            self._block(node.orelse, where)
+            return
         guard = type_checking_test(node.test)
         if guard is None:
             self._reads(node.test, where)
@@ -346,6 +351,16 @@ def _targets(node: ast.stmt) -> list[ast.expr]:
     if isinstance(node, (ast.For, ast.AsyncFor)):
         return [node.target]
     return []
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = {ast.dump(test.left), ast.dump(test.comparators[0])}
+    return sides == {ast.dump(ast.Name("__name__", ast.Load())), ast.dump(ast.Constant("__main__"))}
 
 
 def _caught(handler_type: ast.expr | None) -> Iterator[str]:

@@ -54,10 +54,11 @@ class ImportCycle(Rule):
     (AttributeError). The finding is on the cycle's import in each module of the cycle, with
     the chain, the failing name, and the import to cut.
 
-    Not reported: cycles that only go through imports inside functions or under
-    `if TYPE_CHECKING:`; cycles that work in every order (see EG502); failures a surrounding
-    `try`/`except ImportError` catches; modules whose names errguard cannot see (`import *`
-    before the point reached, module `__getattr__`, `globals()`, `sys.modules` tricks).
+    Not reported: cycles that only go through imports inside functions, under
+    `if TYPE_CHECKING:` or under `if __name__ == "__main__":` (which runs only as a script);
+    cycles that work in every order (see EG502); failures a surrounding `try`/`except
+    ImportError` catches; modules whose names errguard cannot see (`import *` before the point
+    reached, module `__getattr__`, `globals()`, `sys.modules` tricks).
 
     ## Why is this bad?
     Whether it crashes depends on which module happens to be imported first: a new test, a
@@ -113,6 +114,23 @@ class ImportCycle(Rule):
         report_cycles(self, ctx, self.code, fixable=True)
 
     VALID = (
+        Valid(
+            """
+            from app.models import Order
+
+
+            def describe(order):
+                return "order"
+            """,
+            files={
+                "app/__init__.py": "",
+                # The import back runs only when models.py is run as a script.
+                "app/models.py": (
+                    "class Order:\n    pass\n\n\nif __name__ == '__main__':\n"
+                    "    from example import describe\n\n    print(describe(Order()))\n"
+                ),
+            },
+        ),
         Valid(
             """
             def helper():

@@ -1,0 +1,4 @@
+from .models import Post, Comment
+from .feeds import LatestPostsFeed
+
+__all__ = ["Post", "Comment", "LatestPostsFeed"]

@@ -1,0 +1,5 @@
+from blog.models import Post
+
+
+class LatestPostsFeed:
+    model = Post

@@ -1,0 +1,9 @@
+from .serializers import OrderSerializer
+
+
+class OrderDetailView:
+    serializer_class = OrderSerializer
+
+    @staticmethod
+    def url_for(obj):
+        return f"/orders/{obj['id']}/"

@@ -1,0 +1,4 @@
+from config.constants import DEFAULT_TIMEOUT
+
+RETRIES = 3
+TIMEOUT = DEFAULT_TIMEOUT

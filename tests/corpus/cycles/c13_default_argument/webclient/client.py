@@ -1,0 +1,5 @@
+from webclient import config
+
+
+def fetch(url, timeout=config.DEFAULT_TIMEOUT):
+    return url, timeout

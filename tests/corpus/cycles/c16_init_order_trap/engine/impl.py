@@ -1,0 +1,5 @@
+from .base import BaseEngine
+
+
+class FastEngine(BaseEngine):
+    name = "fast"

@@ -1,0 +1,6 @@
+from store.signals import post_save
+
+
+class Product:
+    def save(self):
+        post_save(self)

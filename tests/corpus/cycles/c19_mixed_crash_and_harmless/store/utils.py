@@ -1,0 +1,5 @@
+from store import helpers
+
+
+def slug(text):
+    return helpers.clean(text).replace(" ", "-")

@@ -1,0 +1,6 @@
+from ..core.engine import Engine
+
+
+def load_plugins(engine):
+    assert isinstance(engine, Engine)
+    return []

@@ -1,0 +1,6 @@
+from . import validate
+
+
+class Loader(validate.Validated):
+    def load(self, rows):
+        return rows

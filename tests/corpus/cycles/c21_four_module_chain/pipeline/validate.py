@@ -1,0 +1,9 @@
+from .extract import extract
+
+
+class Validated:
+    pass
+
+
+def revalidate():
+    return extract()

@@ -1,0 +1,8 @@
+class Contact:
+    def __init__(self, email):
+        self.email = email
+
+
+from . import signals  # noqa: E402
+
+signals.connect(Contact)

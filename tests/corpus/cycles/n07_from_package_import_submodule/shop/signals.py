@@ -1,0 +1,5 @@
+from shop import models
+
+
+def order_saved(instance):
+    return isinstance(instance, models.Order)

@@ -1,0 +1,6 @@
+import toolkit
+
+
+class Widget:
+    def theme(self):
+        return toolkit.Theme()

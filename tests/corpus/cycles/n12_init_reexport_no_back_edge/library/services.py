@@ -1,0 +1,5 @@
+from library.models import Book
+
+
+def lend(book: Book):
+    return f"lent {book.title}"

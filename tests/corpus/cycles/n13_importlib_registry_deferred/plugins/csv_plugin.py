@@ -1,0 +1,6 @@
+from plugins.registry import register
+
+
+@register
+class CsvPlugin:
+    name = "csv"

@@ -1,0 +1,6 @@
+from plugins import registry
+
+
+@registry.register
+class JsonPlugin:
+    name = "json"

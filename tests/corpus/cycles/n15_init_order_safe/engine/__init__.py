@@ -1,0 +1,4 @@
+from .base import BaseEngine
+from .impl import FastEngine
+
+__all__ = ["BaseEngine", "FastEngine"]

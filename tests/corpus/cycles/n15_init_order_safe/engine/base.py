@@ -1,0 +1,7 @@
+class BaseEngine:
+    name = "base"
+
+
+from .impl import FastEngine  # noqa: E402
+
+DEFAULT = FastEngine

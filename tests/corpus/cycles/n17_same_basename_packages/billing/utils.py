@@ -1,0 +1,5 @@
+from .models import Invoice
+
+
+def empty_invoice():
+    return Invoice(None)

@@ -1,0 +1,2 @@
+def money(x):
+    return round(x, 2)

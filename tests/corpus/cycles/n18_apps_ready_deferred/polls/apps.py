@@ -1,0 +1,7 @@
+class PollsConfig:
+    name = "polls"
+
+    def ready(self):
+        from . import signals  # noqa: F401
+
+        return signals.RECEIVERS

@@ -1,0 +1,5 @@
+from .apps import PollsConfig
+
+
+class Question:
+    app_config = PollsConfig

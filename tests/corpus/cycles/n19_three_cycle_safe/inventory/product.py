@@ -1,0 +1,6 @@
+import inventory.stock
+
+
+class Product:
+    def stock(self):
+        return inventory.stock.StockLevel()

@@ -1,0 +1,6 @@
+from inventory import warehouse
+
+
+class StockLevel:
+    def where(self):
+        return warehouse.Warehouse()

@@ -1,0 +1,6 @@
+from inventory import product
+
+
+class Warehouse:
+    def products(self):
+        return [product.Product()]

@@ -1,0 +1,6 @@
+from forms import fields
+
+
+class TextInput:
+    def field(self):
+        return fields.CharField(self)
