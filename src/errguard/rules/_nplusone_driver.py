@@ -20,6 +20,8 @@ from errguard.rules._querysets import Binding, Resolver
 from errguard.rules._views import method_bindings
 
 _CACHE_KEY = "nplusone"
+# Every for loop and comprehension spells its keyword with one of these after it.
+_LOOP_KEYWORDS = (b"for ", b"for(", b"for\t", b"for\\")
 AnalysedNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -135,6 +137,9 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
     if id(node) in cache:
         found = cache[id(node)]
         return found if isinstance(found, FunctionAnalysis) else None
+    if not isinstance(node, ast.Module) and not ctx.mentions(node, _LOOP_KEYWORDS):
+        cache[id(node)] = None  # no loop, no query per iteration (most functions)
+        return None
     facts = cache.get("facts")
     if facts is None:
         facts = cache["facts"] = _FileFacts(ctx)

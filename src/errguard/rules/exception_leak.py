@@ -131,14 +131,17 @@ class ExceptionLeak(FunctionRule):
     )
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
+        handled = handled_exception(function)
+        traceback_text = _mentions_traceback(ctx)
+        if handled is None and not traceback_text and not ctx.mentions(function, (b"except",)):
+            return  # no exception in reach: nothing to leak
         imports = _function_imports(function, ctx.imports)
         tracker = LeakTracker(
             imports,
             lambda call: sink_arguments(call, imports),
             in_project=ctx.defined_in_project,
-            traceback_text=_mentions_traceback(ctx),
+            traceback_text=traceback_text,
         )
-        handled = handled_exception(function)
         exceptions: frozenset[str] = frozenset()
         if handled is not None:
             parameter, handled_type = handled
