@@ -20,6 +20,15 @@ from errguard.project.accesses import (
     writes,
 )
 from errguard.registry import Function
+from errguard.rules._bindings import (
+    ROW_SHORTCUTS,
+    Binding,
+    ContextDict,
+    Instance,
+    ModelClass,
+    QuerySet,
+    merge_bindings,
+)
 from errguard.rules._loops import (
     data_sized,
     exit_depth,
@@ -28,17 +37,7 @@ from errguard.rules._loops import (
     repeated_nodes,
     runs_once,
 )
-from errguard.rules._querysets import (
-    ROW_SHORTCUTS,
-    Binding,
-    ContextDict,
-    Instance,
-    ModelClass,
-    QuerySet,
-    Resolver,
-    env_key,
-    merge_bindings,
-)
+from errguard.rules._querysets import Resolver, env_key
 from errguard.rules._relations import Load, interpret
 
 EXECUTING = frozenset(

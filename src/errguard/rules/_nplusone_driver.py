@@ -15,8 +15,9 @@ from errguard.astutil import SCOPE_NODES
 from errguard.detect.context import FileContext
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function
+from errguard.rules._bindings import Binding
 from errguard.rules._nplusone import FunctionAnalysis
-from errguard.rules._querysets import Binding, Resolver
+from errguard.rules._querysets import Resolver
 from errguard.rules._views import method_bindings
 
 _CACHE_KEY = "nplusone"

@@ -11,11 +11,25 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, TypeAlias
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from errguard.astutil import dotted_name, last_part, qualified_name, walk_scope
-from errguard.project.index import ModelIndex, ModelInfo
+from errguard.project.index import ModelIndex, ModelInfo, Relation
+from errguard.rules._bindings import (
+    ROW_SHORTCUTS,
+    Binding,
+    ContextDict,
+    FixAnchor,
+    Instance,
+    Loaded,
+    ModelClass,
+    QuerySet,
+    Row,
+    merge_bindings,
+    union,
+    with_prefixes,
+)
 
 if TYPE_CHECKING:
     from errguard.detect.context import FileContext
@@ -44,104 +58,6 @@ NOT_INSTANCES = {"values": "dicts", "values_list": "tuples", "dates": "dates", "
 # Chains a select_related/prefetch_related cannot be safely added to.
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
 LIST_BUILDERS = frozenset({"list", "tuple", "sorted", "reversed", "set"})
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """What a queryset, and every instance it yields, already holds in memory."""
-
-    select: frozenset[str] = frozenset()
-    select_all: bool = False
-    prefetch: frozenset[str] = frozenset()
-    to_attrs: frozenset[str] = frozenset()
-    only: frozenset[str] | None = None
-    deferred: frozenset[str] = frozenset()
-    annotations: frozenset[str] = frozenset()
-    opaque: bool = False
-
-    def has(self, path: str) -> bool:
-        return path in self.select or path in self.prefetch
-
-    def below(self, name: str) -> Loaded:
-        """The state of the related object reached through ``name``."""
-        prefix = f"{name}__"
-        return Loaded(
-            select=frozenset(p[len(prefix) :] for p in self.select if p.startswith(prefix)),
-            select_all=self.select_all,
-            prefetch=frozenset(p[len(prefix) :] for p in self.prefetch if p.startswith(prefix)),
-            opaque=self.opaque,
-        )
-
-
-def with_prefixes(paths: frozenset[str]) -> frozenset[str]:
-    """``a__b`` loads ``a`` too."""
-    parts = {"__".join(p.split("__")[: i + 1]) for p in paths for i in range(p.count("__") + 1)}
-    return frozenset(parts)
-
-
-@dataclass(frozen=True)
-class FixAnchor:
-    """The expression a fix may edit: built in this function, on a straight path to the loop."""
-
-    node: ast.expr
-    methods: frozenset[str]  # chain methods seen, to judge what may be added
-    only: frozenset[str] | None
-    deferred: frozenset[str]
-    select_all: bool
-
-
-@dataclass(frozen=True)
-class QuerySet:
-    model: ModelInfo
-    loaded: Loaded
-    origin: ast.expr
-    rows: str = "instances"
-    bound: int | None = None
-    # A list already built from the queryset (list(), sorted()): evaluating it runs no query.
-    materialized: bool = False
-    anchor: FixAnchor | None = None
-    # Reached through a relation of an outer loop's instance: fixes go on the outer queryset.
-    prefix: str = ""
-    outer: QuerySet | None = None
-
-
-@dataclass(frozen=True)
-class Instance:
-    """A model instance whose loaded state is known (a loop variable, or an alias of one)."""
-
-    model: ModelInfo
-    loaded: Loaded
-    source: QuerySet  # the queryset the instance came from
-    path: tuple[str, ...] = ()  # relations followed from the loop variable to reach it
-    variable: str = ""
-
-
-@dataclass(frozen=True)
-class ModelClass:
-    model: ModelInfo
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row fetched on its own (``M.objects.get(...)``, ``get_object_or_404(M, ...)``, a
-    detail view's ``self.object``): its related managers start fresh querysets."""
-
-    model: ModelInfo
-    # ``self`` in a model method: callers may have prefetched its relations, and a
-    # ``select_related()`` added here would bypass their prefetch, so no fix is offered.
-    own: bool = False
-
-
-@dataclass(frozen=True)
-class ContextDict:
-    """A list view's template context (``super().get_context_data()``): its ``object_list``."""
-
-    object_list: QuerySet
-
-
-Binding: TypeAlias = "QuerySet | Instance | ModelClass | Row | ContextDict | None"
-# Fetch a single row by a model class or a queryset given as the first argument.
-ROW_SHORTCUTS = frozenset({"get_object_or_404", "get_object_or_None"})
 
 
 class Resolver:
@@ -255,14 +171,20 @@ class Resolver:
             return self._row_manager(row, node)
         return None
 
-    def _row_manager(self, row: Row, node: ast.Attribute) -> QuerySet | None:
-        """``event.tickets``: a fresh queryset of the related rows of one fetched row."""
-        relation = row.model.relations.get(node.attr)
+    def _many_related(self, model: ModelInfo, attr: str) -> tuple[Relation, ModelInfo] | None:
+        """The relation ``attr`` of ``model`` and its target, when it is a related manager."""
+        relation = model.relations.get(attr)
         if relation is None or relation.single or relation.target is None:
             return None
         target = self.models.models.get(relation.target)
-        if target is None:
+        return (relation, target) if target is not None else None
+
+    def _row_manager(self, row: Row, node: ast.Attribute) -> QuerySet | None:
+        """``event.tickets``: a fresh queryset of the related rows of one fetched row."""
+        found = self._many_related(row.model, node.attr)
+        if found is None:
             return None
+        relation, target = found
         anchor = None if row.own else FixAnchor(node, frozenset(), None, frozenset(), False)
         return QuerySet(target, _knowing(Loaded(), relation.remote), node, anchor=anchor)
 
@@ -274,12 +196,10 @@ class Resolver:
         return inferred_model(node, self.ctx.imports, self.models)
 
     def _related_manager(self, owner: Instance, node: ast.Attribute) -> QuerySet | None:
-        relation = owner.model.relations.get(node.attr)
-        if relation is None or relation.single or relation.target is None:
+        found = self._many_related(owner.model, node.attr)
+        if found is None:
             return None
-        target = self.models.models.get(relation.target)
-        if target is None:
-            return None
+        relation, target = found
         prefix = "__".join((*owner.path, node.attr))
         return QuerySet(
             target,
@@ -435,7 +355,7 @@ class Resolver:
                 loaded = first.loaded
                 for other in results[1:]:
                     assert other is not None
-                    loaded = _union(loaded, other.loaded)
+                    loaded = union(loaded, other.loaded)
                 found = replace(first, loaded=loaded, anchor=None)
         return found
 
@@ -476,26 +396,3 @@ def inferred_model(
     if not module or not class_name[:1].isupper():
         return None
     return models.inferred(qualified)
-
-
-def _union(a: Loaded, b: Loaded) -> Loaded:
-    """What is loaded on some path: merging branches this way can only hide findings."""
-    return Loaded(
-        select=a.select | b.select,
-        select_all=a.select_all or b.select_all,
-        prefetch=a.prefetch | b.prefetch,
-        to_attrs=a.to_attrs | b.to_attrs,
-        only=None if a.only is None or b.only is None else a.only | b.only,
-        deferred=a.deferred & b.deferred,
-        annotations=a.annotations | b.annotations,
-        opaque=a.opaque or b.opaque,
-    )
-
-
-def merge_bindings(a: Binding, b: Binding) -> Binding:
-    """The binding after two branches: same kind and model merge, anything else is unknown."""
-    if a == b:
-        return a
-    if isinstance(a, QuerySet) and isinstance(b, QuerySet) and a.model.key == b.model.key:
-        return replace(a, loaded=_union(a.loaded, b.loaded), anchor=None)
-    return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from errguard.project.index import ModelIndex, ModelInfo, Relation
 from errguard.project.models import RawMember
-from errguard.rules._querysets import Instance, Loaded
+from errguard.rules._bindings import Instance, Loaded
 
 # Related-manager methods that run a query (writes like add()/create() are another matter).
 MANAGER_QUERIES = frozenset(

@@ -18,7 +18,8 @@ from dataclasses import replace
 
 from errguard.astutil import dotted_name, last_part
 from errguard.project.index import ModelInfo
-from errguard.rules._querysets import Binding, Loaded, QuerySet, Resolver, Row
+from errguard.rules._bindings import Binding, Loaded, QuerySet, Row
+from errguard.rules._querysets import Resolver
 
 Method = ast.FunctionDef | ast.AsyncFunctionDef
 

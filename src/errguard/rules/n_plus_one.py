@@ -5,10 +5,10 @@ import ast
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.registry import FunctionRule
+from errguard.rules._bindings import QuerySet
 from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import RelationLoad
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
-from errguard.rules._querysets import QuerySet
 from errguard.rules._relations import PREFETCH_CACHED
 
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
