@@ -315,9 +315,8 @@ class _Extractor:
             self._block(case.body, where)
 
     def _bind_targets(self, target: ast.expr, node: ast.stmt, where: _Where) -> None:
-        for child in ast.walk(target):
-            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-                self._bind(child.id, node, where)
+        for name in _stored_names(target):
+            self._bind(name, node, where)
 
     def _bind(self, name: str, node: ast.stmt, where: _Where) -> None:
         if where.module_scope and where.kind == IMPORT_TIME:
@@ -335,6 +334,17 @@ class _Extractor:
             for node in _walk_evaluated(expression):
                 if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                     self.events.append(Event("bind", node.lineno, name=node.target.id))
+
+
+def _stored_names(target: ast.expr) -> Iterator[str]:
+    """The names an assignment target binds (``a``, ``a, *b``; not ``x.a`` or ``x[a]``)."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _stored_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _stored_names(target.value)
 
 
 def _replace(where: _Where, **changes: Any) -> _Where:
