@@ -255,6 +255,8 @@ class Resolver:
         elif method == "annotate":
             names = frozenset(k.arg for k in node.keywords if k.arg)
             loaded = replace(loaded, annotations=loaded.annotations | names)
+        elif method == "filter":
+            loaded = replace(loaded, select=loaded.select | _null_relations(base.model, node))
         elif method not in PLAIN_CHAIN:
             if method in SINGLE_RESULT or method not in self.models.known_methods:
                 return None  # a single object, a scalar, or a third-party method we cannot read
@@ -358,6 +360,23 @@ class Resolver:
                     loaded = union(loaded, other.loaded)
                 found = replace(first, loaded=loaded, anchor=None)
         return found
+
+
+def _null_relations(model: ModelInfo, call: ast.Call) -> frozenset[str]:
+    """``filter(parent__isnull=True)`` or ``filter(parent=None)``: every row's foreign key
+    ``parent`` is None, which Django answers without a query (as if it had been loaded)."""
+    found = set()
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg is None or not isinstance(value, ast.Constant):
+            continue
+        name, _, lookup = keyword.arg.partition("__")
+        relation = model.relations.get(name)
+        if relation is None or relation.kind not in ("fk", "o2o"):
+            continue
+        if (lookup == "isnull" and value.value is True) or (not lookup and value.value is None):
+            found.add(name)
+    return frozenset(found)
 
 
 def _knowing(loaded: Loaded, remote: str) -> Loaded:

@@ -52,7 +52,7 @@ class NPlusOne(FunctionRule):
     from the prefetch cache (`.all()`, iteration, `.count()`, `.exists()`), `Prefetch(...,
     to_attr=...)` lists, annotations, a relation the loop assigns itself, the row a related
     manager's rows came from (`for book in author.books.all(): book.author`, which Django
-    caches), reads in a branch that leaves the loop (`return book.author`), loops that run their
+    caches), a foreign key the queryset filters to None (`filter(parent__isnull=True)`), reads in a branch that leaves the loop (`return book.author`), loops that run their
     body once, and any object whose origin errguard cannot see (a list passed in, a queryset
     built with dynamic arguments).
 
@@ -119,6 +119,17 @@ class NPlusOne(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from shop.models import Author
+
+            def independents():
+                # Every row's publisher is None: Django answers author.publisher without a query.
+                authors = Author.objects.filter(publisher__isnull=True)
+                return [(a.name, a.publisher) for a in authors]
+            """,
+            files=SHOP,
+        ),
         Valid(
             """
             from django.contrib import admin
