@@ -52,9 +52,10 @@ class NPlusOne(FunctionRule):
     from the prefetch cache (`.all()`, iteration, `.count()`, `.exists()`), `Prefetch(...,
     to_attr=...)` lists, annotations, a relation the loop assigns itself, the row a related
     manager's rows came from (`for book in author.books.all(): book.author`, which Django
-    caches), a foreign key the queryset filters to None (`filter(parent__isnull=True)`), reads in a branch that leaves the loop (`return book.author`), loops that run their
-    body once, and any object whose origin errguard cannot see (a list passed in, a queryset
-    built with dynamic arguments).
+    caches), a foreign key the queryset filters to None (`filter(parent__isnull=True)`), reads
+    in a branch that leaves the loop (`return book.author`), loops that run their body once, and
+    any object whose origin errguard cannot see (a list passed in, a queryset built with dynamic
+    arguments).
 
     ## Why is this bad?
     Each iteration runs one more query: a page of 50 orders that shows each customer's name runs
