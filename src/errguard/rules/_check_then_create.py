@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from errguard.astutil import SCOPE_NODES
 from errguard.detect.context import FileContext
@@ -25,6 +25,8 @@ from errguard.rules._races import (
     related_manager_chain,
 )
 
+# Chain methods that give a queryset of the same rows, filtered or ordered.
+_QUERYSET_METHODS = frozenset({"filter", "exclude", "all", "order_by", "select_related"})
 _ZERO_MEANS_ABSENT = {ast.Eq: 0, ast.LtE: 0, ast.Lt: 1}
 _NONZERO_MEANS_PRESENT = {ast.NotEq: 0, ast.Gt: 0, ast.GtE: 1}
 _DOES_NOT_EXIST = ("DoesNotExist", "ObjectDoesNotExist")
@@ -59,16 +61,35 @@ def races(function: ast.AST, ctx: FileContext) -> Iterator[Race]:
             previous = stmt
 
 
-def _chain(node: ast.expr, ctx: FileContext) -> ManagerChain | None:
-    return manager_chain(node, ctx) or related_manager_chain(node)
+def _chain(
+    node: ast.expr, ctx: FileContext, env: Mapping[str, ManagerChain] | None = None
+) -> ManagerChain | None:
+    found = manager_chain(node, ctx) or related_manager_chain(node)
+    if found is None and env:
+        found = _continued(node, env)
+    return found
+
+
+def _continued(node: ast.expr, env: Mapping[str, ManagerChain]) -> ManagerChain | None:
+    """``existing.exists()`` with ``existing = M.objects.filter(...)`` bound earlier."""
+    calls: list[tuple[str, ast.Call]] = []
+    current = node
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        calls.append((current.func.attr, current))
+        current = current.func.value
+    base = env.get(current.id) if isinstance(current, ast.Name) and calls else None
+    if base is None or base.last not in _QUERYSET_METHODS:
+        return None
+    return replace(base, calls=(*base.calls, *reversed(calls)))
 
 
 def _remember(stmt: ast.stmt, env: dict[str, ManagerChain], ctx: FileContext) -> None:
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
         if isinstance(target, ast.Name):
-            chain = _chain(stmt.value, ctx)
-            if chain is not None and chain.last in ("first", "last", "exists", "count"):
+            chain = _chain(stmt.value, ctx, env)
+            remembered = ("first", "last", "exists", "count", *_QUERYSET_METHODS)
+            if chain is not None and chain.last in remembered:
                 env[target.id] = chain
             else:
                 env.pop(target.id, None)
@@ -82,7 +103,7 @@ def _check(
     node = test.operand if isinstance(test, ast.UnaryOp) and negated else test
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         return _compare(node, env, ctx)
-    chain = env.get(node.id) if isinstance(node, ast.Name) else _chain(node, ctx)
+    chain = env.get(node.id) if isinstance(node, ast.Name) else _chain(node, ctx, env)
     if chain is None or chain.last in ("create", "get"):
         return None
     # exists()/count()/first()/a queryset are all truthy exactly when a row exists.
@@ -98,7 +119,7 @@ def _compare(
         if chain is not None and chain.last in ("first", "last") and op in (ast.Is, ast.IsNot):
             return chain, op is ast.Is
         return None
-    chain = env.get(left.id) if isinstance(left, ast.Name) else _chain(left, ctx)
+    chain = env.get(left.id) if isinstance(left, ast.Name) else _chain(left, ctx, env)
     if chain is None or chain.last != "count" or not isinstance(right, ast.Constant):
         return None
     if _ZERO_MEANS_ABSENT.get(op) == right.value:
@@ -145,6 +166,9 @@ def _early_exit_races(
     """``if M.objects.filter(...).exists(): return`` (or ``raise``), then a create below: the
     statements after the ``if`` run only when no row was found."""
     found = _check(stmt.test, env, ctx)
+    if found is None and isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And):
+        # ``if message_id and M.objects.filter(...).exists(): return``: when it holds, it exits.
+        found = next((f for v in stmt.test.values if (f := _check(v, env, ctx)) and not f[1]), None)
     if found is None or found[1] or stmt.orelse or not _exits(stmt.body):
         return
     chain = found[0]
@@ -235,11 +259,11 @@ def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
 def _overlaps(chain: ManagerChain, create: ast.Call) -> bool:
     """The create writes at least one of the looked-up values."""
     lookup = chain.lookup()
-    keywords = keyword_map(create)
-    if lookup is None or keywords is None:
+    if lookup is None:
         return _same_unpacked(chain, create)
-    looked = {_field(key) for key in lookup}
-    return bool(looked & {_field(key) for key in keywords})
+    # Named keywords count even beside ``**defaults``: ``create(key=key, **fields)``.
+    written = {_field(k.arg) for k in create.keywords if k.arg}
+    return bool({_field(key) for key in lookup} & written) or _same_unpacked(chain, create)
 
 
 def _field(lookup: str) -> str:

@@ -90,8 +90,33 @@ def _user_facing_class(
     return in_project(qualified_name(node, imports) or "")
 
 
+# Registration calls, and the position of the exception among the handler's parameters.
+_REGISTRATIONS = {"add_exception_handler": 1, "register_error_handler": 0}
+
+
+def registered_handlers(tree: ast.Module) -> dict[str, tuple[int, ast.expr]]:
+    """Functions registered as exception handlers without a decorator, by name: the position
+    of their exception parameter and the class they handle. ``app.add_exception_handler(E, f)``
+    (Starlette, FastAPI), ``app.register_error_handler(E, f)`` (Flask), and
+    ``Starlette(exception_handlers={E: f})``."""
+    found: dict[str, tuple[int, ast.expr]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        position = _REGISTRATIONS.get(getattr(node.func, "attr", ""))
+        if position is not None and len(node.args) == 2 and isinstance(node.args[1], ast.Name):
+            found[node.args[1].id] = (position, node.args[0])
+        for keyword in node.keywords:
+            if keyword.arg == "exception_handlers" and isinstance(keyword.value, ast.Dict):
+                for key, value in zip(keyword.value.keys, keyword.value.values, strict=True):
+                    if key is not None and isinstance(value, ast.Name):
+                        found[value.id] = (1, key)
+    return found
+
+
 def handled_exception(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
+    registered: Mapping[str, tuple[int, ast.expr]] | None = None,
 ) -> tuple[ast.arg, ast.expr | None] | None:
     """The parameter that receives the exception in a framework's exception handler, and the
     class it is registered for (None: any exception).
@@ -114,6 +139,10 @@ def handled_exception(
         if isinstance(handled, ast.Constant):
             return None  # a status code: an HTTP exception whose text is for clients
         return parameters[position], handled
+    if registered and function.name in registered:
+        position, handled = registered[function.name]
+        if len(parameters) > position and not isinstance(handled, ast.Constant):
+            return parameters[position], handled
     return None
 
 
@@ -178,8 +207,12 @@ class LeakTracker:
         return unique
 
     def _block(self, stmts: Iterable[ast.stmt], state: _State) -> _State:
-        for stmt in stmts:
+        statements = list(stmts)
+        for index, stmt in enumerate(statements):
             state = self._statement(stmt, state)
+            if _leaves_unless_debug(stmt):
+                # ``if not settings.DEBUG: return ...``: what follows runs in debug mode only.
+                return self._branch(statements[index + 1 :], state, True)
         return state
 
     def _statement(self, stmt: ast.stmt, state: _State) -> _State:
@@ -188,8 +221,8 @@ class LeakTracker:
         if isinstance(stmt, ast.If):
             self._scan(stmt.test, state)
             gate = _debug_gate(stmt.test)
-            return self._branch(stmt.body, state, gate is True) | self._branch(
-                stmt.orelse, state, gate is False
+            return self._branch(stmt.body, self._narrowed(stmt.test, state), gate is True) | (
+                self._branch(stmt.orelse, state, gate is False)
             )
         if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             self._scan(stmt.test if isinstance(stmt, ast.While) else stmt.iter, state)
@@ -210,6 +243,21 @@ class LeakTracker:
         self._scan(stmt, state)
         return self._assignments(stmt, state)
 
+    def _narrowed(self, test: ast.expr, state: _State) -> _State:
+        """``if isinstance(exc, CartFull):``: in the branch, ``exc`` is an exception whose text
+        was written for the client."""
+        if not (
+            isinstance(test, ast.Call)
+            and getattr(test.func, "id", "") == "isinstance"
+            and len(test.args) == 2
+            and isinstance(test.args[0], ast.Name)
+            and test.args[0].id in state.exceptions
+        ):
+            return state
+        if not is_user_facing(test.args[1], self.imports, self.in_project):
+            return state
+        return state.bind(test.args[0].id)
+
     def _branch(self, stmts: list[ast.stmt], state: _State, debug_only: bool) -> _State:
         self._debug_only += debug_only
         try:
@@ -224,6 +272,7 @@ class LeakTracker:
             entry = state | after_body
             if handler.name:
                 leaking = not is_user_facing(handler.type, self.imports, self.in_project)
+                leaking = leaking and not _parse_error(handler, getattr(stmt, "body", []))
                 entry = entry.bind(handler.name, exception=leaking)
             exit_state = self._block(handler.body, entry)
             if handler.name:
@@ -247,6 +296,8 @@ class LeakTracker:
                     self.found.append((child, leak))
 
     def _assignments(self, stmt: ast.stmt, state: _State) -> _State:
+        if self._debug_only:
+            return state  # ``payload["debug"] = repr(exc)`` under ``if settings.DEBUG:``
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = stmt.value
@@ -347,6 +398,46 @@ class LeakTracker:
                 if leak is not None:
                     return leak
         return None
+
+
+# Conversions of client input, and reads of it: their ValueError describes the input itself.
+_PARSERS = frozenset(
+    {"int", "float", "Decimal", "UUID", "fromisoformat", "strptime", "parse_date",
+     "parse_datetime", "parse_duration", "loads", "bool", "complex", "date", "datetime", "time"}
+)  # fmt: skip
+_INPUT_READS = frozenset({"get", "getlist", "strip", "lower", "upper", "split", "pop"})
+_PARSE_ERRORS = frozenset({"ValueError", "TypeError", "InvalidOperation", "JSONDecodeError"})
+
+
+def _parse_error(handler: ast.ExceptHandler, body: list[ast.stmt]) -> bool:
+    """``try: n = int(request.GET["n"]) except ValueError as e:``: the try only converts
+    input, so the message (``invalid literal for int() with base 10: 'x'``) is about the
+    client's own value, not the server's internals."""
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if not caught or not all(last_part(dotted_name(t)) in _PARSE_ERRORS for t in caught if t):
+        return False
+    if not body or not all(isinstance(s, (ast.Assign, ast.AnnAssign, ast.Return)) for s in body):
+        return False
+    calls = [node for stmt in body for node in ast.walk(stmt) if isinstance(node, ast.Call)]
+    return bool(calls) and all(
+        last_part(dotted_name(call.func)) in _PARSERS
+        or (isinstance(call.func, ast.Attribute) and call.func.attr in _INPUT_READS)
+        for call in calls
+    )
+
+
+def _leaves_unless_debug(stmt: ast.stmt) -> bool:
+    """``if not settings.DEBUG: return`` (also ``if not settings.DEBUG or ...:``)."""
+    if not isinstance(stmt, ast.If) or stmt.orelse or not stmt.body:
+        return False
+    if not isinstance(stmt.body[-1], (ast.Return, ast.Raise)):
+        return False
+    tests = (
+        stmt.test.values
+        if isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.Or)
+        else [stmt.test]
+    )
+    return any(_debug_gate(test) is False for test in tests)
 
 
 def _debug_gate(test: ast.expr) -> bool | None:

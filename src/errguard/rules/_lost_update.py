@@ -10,9 +10,10 @@ from errguard.astutil import last_part, qualified_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.project.index import ModelInfo
 from errguard.rules._querysets import inferred_model
-from errguard.rules._races import ManagerChain, manager_chain
+from errguard.rules._races import ManagerChain, manager_chain, related_manager_chain
 
 _SINGLE_ROW = frozenset({"get", "first", "last", "earliest", "latest"})
+_PAIRS = frozenset({"get_or_create", "update_or_create"})  # give (row, created)
 NUMERIC_FIELDS = frozenset(
     {
         "IntegerField",
@@ -168,6 +169,13 @@ def _loaded_instances(
     for node in scope:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
+            if isinstance(target, ast.Tuple) and target.elts:
+                # ``row, created = M.objects.get_or_create(...)``
+                first = target.elts[0]
+                loaded = _row(node.value, ctx, _PAIRS)
+                if isinstance(first, ast.Name) and loaded is not None:
+                    instances[first.id] = loaded
+                continue
             if not isinstance(target, ast.Name):
                 continue
             loaded = _row(node.value, ctx)
@@ -221,14 +229,18 @@ def _related_row(
 
 
 def _chain_model(chain: ManagerChain | None, ctx: FileContext) -> ModelInfo | None:
-    """The chain's model, inferred from ``X.objects`` when the index cannot read ``X``."""
+    """The chain's model, inferred from ``X.objects`` when the index cannot read ``X``, and
+    unknown (named after the manager, ``post.likes``) for a related manager."""
     if chain is None or chain.model is not None:
         return chain.model if chain else None
+    if chain.manager.attr != "objects":
+        return ctx.models.inferred(chain.model_text)
     return inferred_model(chain.manager.value, ctx.imports, ctx.models)
 
 
-def _row(value: ast.expr, ctx: FileContext) -> Loaded | None:
-    """One row read from the database: ``M.objects.get(...)``, ``get_object_or_404(M, ...)``."""
+def _row(value: ast.expr, ctx: FileContext, methods: frozenset[str] = _SINGLE_ROW) -> Loaded | None:
+    """One row read from the database: ``M.objects.get(...)``, ``get_object_or_404(M, ...)``,
+    ``post.likes.first()`` (``methods``: the chain's last call; ``_PAIRS`` for get_or_create)."""
     if (
         isinstance(value, ast.Call)
         and last_part(qualified_name(value.func, ctx.imports)) == ("get_object_or_404")
@@ -242,9 +254,9 @@ def _row(value: ast.expr, ctx: FileContext) -> Loaded | None:
         name = qualified_name(source, ctx.imports)
         model = ctx.models.get(name if name and "." in name else f"{ctx.module}.{name}")
         return Loaded(model, locked=False) if model is not None else None
-    chain = manager_chain(value, ctx)
+    chain = manager_chain(value, ctx) or related_manager_chain(value)
     model = _chain_model(chain, ctx)
-    if chain is None or model is None or chain.last not in _SINGLE_ROW:
+    if chain is None or model is None or chain.last not in methods:
         return None
     return Loaded(model, "select_for_update" in chain.methods)
 

@@ -333,12 +333,17 @@ class Scope:
             return False
         if not self._guards(guard, primary):
             return False
-        # Uses between the open and the ``try`` (an execute() that raises) escape the finally.
+        # Uses between the open and the ``try`` (an execute() that raises) escape the finally;
+        # making a cursor or binding a name there cannot fail in practice.
         return all(
-            _start(guard) <= _start(node) < _end(guard)
-            for node, _, _ in trace.sites
+            _start(guard) <= _start(node) < _end(guard) or self._cannot_fail(node, role)
+            for node, role, _ in trace.sites
             if _start(node) >= _end(primary)
         )
+
+    def _cannot_fail(self, node: ast.AST, role: str) -> bool:
+        parent = self.parents.get(node)
+        return role == BIND or (isinstance(parent, ast.Attribute) and parent.attr == "cursor")
 
     def _guards(self, guard: ast.AST, statement: ast.stmt) -> bool:
         """Whether ``guard`` holds ``statement`` or runs after it in the same or an outer block."""

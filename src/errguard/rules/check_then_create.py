@@ -19,8 +19,10 @@ class CheckThenCreate(FunctionRule):
     with the looked-up values: `if not M.objects.filter(...).exists(): M.objects.create(...)`,
     `if M.objects.filter(...).count() == 0:`, `x = M.objects.filter(...).first()` then
     `if x is None: x = M.objects.create(...)`, `if M.objects.filter(...).exists(): return`
-    (or `raise`) with the create after it, and `try: M.objects.get(...)` with
-    `except M.DoesNotExist: M.objects.create(...)`.
+    (or `raise`, also as one condition of an `and`) with the create after it, and
+    `try: M.objects.get(...)` with `except M.DoesNotExist: M.objects.create(...)`; the check
+    may go through a queryset variable (`existing = M.objects.filter(...)`, then
+    `existing.exists()`) or a related manager (`post.likes`).
 
     Not flagged: `get_or_create()` and `update_or_create()`; a create guarded by
     `except IntegrityError` (the race is handled); a check used only for display (no create in
@@ -193,6 +195,20 @@ class CheckThenCreate(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def tag_once(name, enabled):
+                existing = Tag.objects.filter(name=name)
+                if enabled and existing.exists():
+                    return existing.first()
+                return Tag.objects.create(name=name, **defaults_for(name))
+            """,
+            files=SHOP,
+            line=5,
+            column=8,
+        ),
         Invalid(
             """
             def like(post, user):

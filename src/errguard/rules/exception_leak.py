@@ -7,7 +7,12 @@ from errguard.astutil import SCOPE_NODES, collect_imports, last_part, qualified_
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import Function, FunctionRule
-from errguard.rules._leaks import LeakTracker, handled_exception, is_user_facing
+from errguard.rules._leaks import (
+    LeakTracker,
+    handled_exception,
+    is_user_facing,
+    registered_handlers,
+)
 
 # Calls whose arguments end up in an HTTP response body, by qualified name or module prefix.
 _SINK_PREFIXES = (
@@ -77,15 +82,21 @@ class ExceptionLeak(FunctionRule):
     `jsonify`/`make_response`/`abort`. The exception is the one an `except` clause binds, or
     the one a framework's exception handler receives: `@app.exception_handler(E)` (FastAPI,
     Starlette), `@app.errorhandler(E)` (Flask; not for a status code, whose HTTP exception
-    speaks to clients), and Django middleware's `process_exception()`.
+    speaks to clients), handlers registered with `add_exception_handler()`,
+    `register_error_handler()` or `exception_handlers={E: handler}`, and Django middleware's
+    `process_exception()`.
 
-    Details shown only in debug mode (`if settings.DEBUG:`, `... if settings.DEBUG else ...`)
-    are not flagged: that is Django's own convention for developer-only output. Handlers for
+    Details shown only in debug mode (`if settings.DEBUG:`, `... if settings.DEBUG else ...`,
+    code after `if not settings.DEBUG: return`, a dict filled under `if settings.DEBUG:`) are
+    not flagged: that is Django's own convention for developer-only output. Neither is the
+    `ValueError` of a `try` that only converts input (`int(request.GET["page"])`): its text
+    describes the client's own value. Handlers for
     exceptions whose text is written for users are not flagged either: Django's and DRF's
     `ValidationError` (any class named `*ValidationError`), `PermissionDenied`, `Http404`, DRF's
     `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`, and the
     project's own exception classes (defined in the module or elsewhere in the project), whose
-    messages the project wrote, usually for its users (`raise CartFull("Your cart is full")`).
+    messages the project wrote, usually for its users (`raise CartFull("Your cart is full")`),
+    also when an `isinstance(exc, CartFull)` test narrows a broader handler to them.
     User-facing attributes (`e.messages`, `e.message_dict`, `e.detail`) are never flagged.
 
     ## Why is this bad?
@@ -131,7 +142,7 @@ class ExceptionLeak(FunctionRule):
     )
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
-        handled = handled_exception(function)
+        handled = handled_exception(function, _registered(ctx))
         traceback_text = _mentions_traceback(ctx)
         if handled is None and not traceback_text and not ctx.mentions(function, (b"except",)):
             return  # no exception in reach: nothing to leak
@@ -152,6 +163,38 @@ class ExceptionLeak(FunctionRule):
             self.report(ctx, leak, leak=_short_source(leak), sink=sink)
 
     VALID = (
+        Valid(
+            """
+            import traceback
+            from django.conf import settings
+            from django.http import JsonResponse
+
+            class ApiErrors:
+                def process_exception(self, request, exception):
+                    if isinstance(exception, CartFull):  # the project's own, written for users
+                        return JsonResponse({"error": str(exception)}, status=409)
+                    payload = {"error": "internal error"}
+                    if settings.DEBUG:
+                        payload["debug"] = repr(exception)
+                    return JsonResponse(payload, status=500)
+
+            class DebugTracebacks:
+                def process_exception(self, request, exception):
+                    if not settings.DEBUG:
+                        return None
+                    return JsonResponse({"traceback": traceback.format_exception(exception)})
+
+            def page(request):
+                try:
+                    number = int(request.GET.get("page", 1))
+                except ValueError as exc:  # about the client's own input
+                    return JsonResponse({"error": f"bad page: {exc}"}, status=400)
+                return JsonResponse({"page": number})
+
+            class CartFull(Exception):
+                pass
+            """
+        ),
         Valid(
             """
             from flask import Flask, jsonify
@@ -290,6 +333,19 @@ class ExceptionLeak(FunctionRule):
     INVALID = (
         Invalid(
             """
+            from starlette.applications import Starlette
+            from starlette.responses import JSONResponse
+
+            async def on_error(request, exc):
+                return JSONResponse({"error": "internal", "detail": repr(exc)}, status_code=500)
+
+            app = Starlette(exception_handlers={Exception: on_error})
+            """,
+            line=5,
+            column=57,
+        ),
+        Invalid(
+            """
             from fastapi import FastAPI, Request
             from fastapi.responses import JSONResponse
             from sqlalchemy.exc import IntegrityError
@@ -412,6 +468,16 @@ class ExceptionLeak(FunctionRule):
             line=7,
         ),
     )
+
+
+def _registered(ctx: FileContext) -> dict[str, tuple[int, ast.expr]]:
+    """The module's handlers registered without a decorator (computed once per file)."""
+    found = ctx.cache.get("EG404:registered")
+    if not isinstance(found, dict):
+        registering = b"exception_handler" in ctx.source.data or b"error_handler" in ctx.source.data
+        found = registered_handlers(ctx.tree) if registering else {}
+        ctx.cache["EG404:registered"] = found
+    return found
 
 
 def _function_imports(

@@ -18,7 +18,8 @@ class LostUpdate(FunctionRule):
 
     ## What it does
     Flags a model instance loaded from the database (`M.objects.get(...)`, `.first()`,
-    `get_object_or_404(...)`, a loop over a queryset or a queryset variable, `.iterator()`
+    `get_object_or_404(...)`, the row of `get_or_create()`/`update_or_create()`, a related
+    manager's `.first()`/`.get()`, a loop over a queryset or a queryset variable, `.iterator()`
     included, a foreign key or one-to-one of such an instance, `self` in a model method) whose
     field is changed from its own value (`obj.count += 1`, `obj.balance = obj.balance - amount`)
     and then saved with `obj.save()`, when the row was not loaded with `select_for_update()` and
@@ -171,6 +172,35 @@ class LostUpdate(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def sell(title, author, post):
+                book, _created = Book.objects.get_or_create(title=title, author=author)
+                book.price += 1
+                book.save()
+                like = post.likes.filter(user=author).first()
+                like.count += 1
+                like.save()
+            """,
+            files=SHOP,
+            count=2,
+            line=5,
+            column=5,
+            unsafe_fixed="""
+            from django.db.models import F
+            from shop.models import Book
+
+            def sell(title, author, post):
+                book, _created = Book.objects.get_or_create(title=title, author=author)
+                book.price = F("price") + 1
+                book.save()
+                like = post.likes.filter(user=author).first()
+                like.count += 1
+                like.save()
+            """,
+        ),
         Invalid(
             """
             from shop.models import Review

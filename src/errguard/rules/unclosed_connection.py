@@ -32,9 +32,9 @@ class UnclosedConnection(Rule):
     `from sqlite3 import connect`), or with a function or method of the same module whose every
     `return` is such a call, that is not closed on every path: not wrapped in
     `contextlib.closing(...)`, not closed in a `finally:` that covers its uses (a use between
-    the open and the `try` escapes it), and not used as a context manager by a driver whose
-    connection closes on exit. `with sqlite3.connect(...) as
-    conn:`, `with psycopg2.connect(...) as conn:` and `with pyodbc.connect(...) as conn:` only
+    the open and the `try` escapes it; making a cursor there does not count), and not used as
+    a context manager by a driver whose connection closes on exit. `with sqlite3.connect(...)
+    as conn:`, `with psycopg2.connect(...) as conn:` and `with pyodbc.connect(...) as conn:` only
     commit or roll back a transaction: the connection stays open, so they are flagged too.
     Closing it at the end of the happy path, or only in an `except` handler, still leaks it when
     an error is raised in between (only `with` and `finally` count).
@@ -136,6 +136,20 @@ class UnclosedConnection(Rule):
             )
 
     VALID = (
+        Valid(
+            """
+            import sqlite3
+
+            def stats(path):
+                conn = sqlite3.connect(path)
+                cur = conn.cursor()  # making a cursor cannot fail: the finally still covers
+                try:
+                    cur.execute("SELECT count(*) FROM spool")
+                    return cur.fetchone()
+                finally:
+                    conn.close()
+            """
+        ),
         Valid(
             """
             import sqlite3
