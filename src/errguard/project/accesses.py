@@ -20,6 +20,8 @@ class Access:
     node: ast.expr
     path: tuple[str, ...]
     called: bool
+    # The variable read; given when ``node`` is not an attribute chain on it (``str(book)``).
+    root: str = ""
 
 
 def attribute_path(node: ast.expr) -> tuple[str | None, tuple[str, ...]]:
@@ -53,7 +55,25 @@ def collect_accesses(nodes: Iterable[ast.AST], names: frozenset[str]) -> Iterato
             if root in names:
                 yield Access(node, path, called=False)
                 continue
+        formatted = _formatted(node, names)
+        if formatted is not None:
+            # ``str(book)``, ``f"{book}"``: the model's ``__str__`` runs.
+            yield Access(node, ("__str__",), called=True, root=formatted)  # type: ignore[arg-type]
+            continue
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _formatted(node: ast.AST, names: frozenset[str]) -> str | None:
+    """The name ``str(name)`` or ``f"{name}"`` turns into text."""
+    if isinstance(node, ast.FormattedValue):
+        value, plain = node.value, node.conversion in (-1, ord("s"))
+    elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "str" and node.args:
+        value, plain = node.args[0], len(node.args) == 1
+    else:
+        return None
+    if plain and isinstance(value, ast.Name) and value.id in names:
+        return value.id
+    return None
 
 
 # Methods that write to the database. A loop calling code that writes on every row does

@@ -24,6 +24,8 @@ _PASS_THROUGH_METHODS = frozenset({"items", "values", "keys", "get", "split", "s
 _COLLECTIONS_OF = _PASS_THROUGH_METHODS | frozenset(
     {"getlist", "lists", "all", "filter", "exclude", "order_by", "iterator", "distinct"}
 )
+# Readers of files and uploads: their rows are data, however the file was named.
+_FILE_READERS = frozenset({"DictReader", "reader", "readlines", "iter_rows", "load_workbook"})
 _DECODES = re.compile(r"^(loads?|parse|decode|deserialize)|(_|^)(json|loads?|parse|decode)(_|$)")
 
 
@@ -136,6 +138,11 @@ def data_sized(node: ast.expr, unbounded: frozenset[str]) -> bool:
             return any(data_sized(a, unbounded) for a in node.args)
         if isinstance(func, ast.Attribute) and func.attr in _COLLECTIONS_OF:
             return data_sized(func.value, unbounded)
+        if isinstance(func, ast.Attribute) and func.attr == "in_bulk":
+            return any(data_sized(a, unbounded) for a in node.args)  # one row per key given
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _FILE_READERS:
+            return True  # rows of a file: as many as the file has
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         # json.loads(request.body), parse_payload(request): input decoded, still data-sized.
         if _DECODES.search(name) and node.args:

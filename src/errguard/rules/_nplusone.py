@@ -72,6 +72,8 @@ class RelationLoad:
 
     @property
     def text(self) -> str:
+        if self.load.detail.startswith("__str__"):
+            return f"str({self.variable})"
         return f"{self.variable}.{self.load.detail}"
 
 
@@ -276,6 +278,8 @@ class FunctionAnalysis:
                 continue
             if isinstance(node, ast.Call) and scope.loops:
                 self._query(node, scope)
+            if isinstance(node, ast.Compare) and scope.loops:
+                self._membership(node, scope)
             stack.extend(ast.iter_child_nodes(node))
 
     def _query(self, call: ast.Call, scope: _Scope) -> None:
@@ -293,6 +297,15 @@ class FunctionAnalysis:
             queryset, method = self._helper_query(dotted_name(func) or ""), "helper"
         if queryset is not None and queryset.outer is None and not queryset.materialized:
             self._note_query(call, method, queryset, scope)
+
+    def _membership(self, compare: ast.Compare, scope: _Scope) -> None:
+        """``x in Model.objects.values_list(...)`` evaluates the queryset for the test."""
+        for op, right in zip(compare.ops, compare.comparators, strict=True):
+            if not isinstance(op, (ast.In, ast.NotIn)) or _cached(right, scope):
+                continue
+            queryset = self.resolver.queryset(right, scope.env)
+            if queryset is not None and queryset.outer is None and not queryset.materialized:
+                self._note_query(right, "evaluation", queryset, scope)
 
     def _truth_test(self, test: ast.expr, scope: _Scope) -> None:
         """``if not Model.objects.filter(...):`` evaluates the queryset to test it."""
@@ -363,7 +376,7 @@ class FunctionAnalysis:
             path = access.path
             if isinstance(target, ast.Attribute) and not isinstance(target.ctx, ast.Load):
                 path = path[:-1]  # ``book.author.name = x`` reads book.author
-            root = attribute_path(target)[0] or ""
+            root = access.root or attribute_path(target)[0] or ""
             variable, prefix = aliases.get(root, (root, ()))
             self._report(
                 loop,

@@ -110,6 +110,9 @@ class Resolver:
         bound = env.get(env_key(node))
         if isinstance(bound, Row):
             return bound
+        if env_key(node) in ("request.user", "self.request.user"):
+            user = self.user_model()  # the signed-in user of a view
+            return Row(user.model) if user is not None else None
         if isinstance(node, ast.Attribute):
             # campaign.mailing_list: the row a foreign key or one-to-one of a row points to.
             owner = self.row(node.value, env)
@@ -227,15 +230,39 @@ class Resolver:
             if func.id in LIST_BUILDERS and node.args:
                 inner = self.queryset(node.args[0], env)
                 return replace(inner, origin=node, materialized=True) if inner else None
+            if func.id == "enumerate" and node.args:
+                # ``for i, row in enumerate(qs)``: the loop takes the row from each pair.
+                return self.queryset(node.args[0], env)
             if func.id in self.helpers:
                 return self._helper(func.id)
             return None
         if not isinstance(func, ast.Attribute):
             return None
+        rows = self._row_list(func, node, env)
+        if rows is not None:
+            return replace(rows, origin=node, materialized=True)
         base = self.queryset(func.value, env)
         if base is None:
             return None
         return self._chain(base, func.attr, node)
+
+    def _row_list(
+        self, func: ast.Attribute, node: ast.Call, env: Mapping[str, Binding]
+    ) -> QuerySet | None:
+        """Rows already fetched into a list or dict: ``qs.in_bulk(ids).values()`` and DRF's
+        ``self.paginate_queryset(qs)``."""
+        if func.attr == "paginate_queryset" and node.args:
+            return self.queryset(node.args[0], env)
+        receiver = func.value
+        if (
+            func.attr == "values"
+            and not node.args
+            and isinstance(receiver, ast.Call)
+            and isinstance(receiver.func, ast.Attribute)
+            and receiver.func.attr == "in_bulk"
+        ):
+            return self.queryset(receiver.func.value, env)
+        return None
 
     def _chain(self, base: QuerySet, method: str, node: ast.Call) -> QuerySet | None:
         loaded, anchor = base.loaded, base.anchor

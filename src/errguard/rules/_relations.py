@@ -72,6 +72,10 @@ def interpret(
         return _inferred_load(model, loaded, path, called, assigned, arguments=arguments)
     for index, name in enumerate(path):
         last = index == len(path) - 1
+        if not loaded.opaque and _deferred_column(model, loaded, name):
+            # ``only("title")`` defers ``author_id`` too: reading it loads the column.
+            walked = path[:index]
+            return Load("deferred", model, None, _lookup(walked, name), _detail(path, index))
         if loaded.opaque or _not_a_load(model, loaded, name):
             return None
         relation = model.relations.get(name)
@@ -263,6 +267,15 @@ def _lookup(walked: tuple[str, ...], name: str) -> str:
 
 def _detail(path: tuple[str, ...], index: int) -> str:
     return ".".join(path[: index + 1])
+
+
+def _deferred_column(model: ModelInfo, loaded: Loaded, name: str) -> bool:
+    """``book.author_id`` when ``.only()``/``.defer()`` left the foreign key's column out."""
+    relation = model.attname_of(name)
+    if relation is None:
+        return False
+    kept = loaded.only is None or name in loaded.only or relation in loaded.only
+    return not kept or name in loaded.deferred or relation in loaded.deferred
 
 
 def _not_a_load(model: ModelInfo, loaded: Loaded, name: str) -> bool:

@@ -24,13 +24,15 @@ class NPlusOne(FunctionRule):
     manager evaluated with `.all()`, `.count()`, `.exists()`, `.first()`, `.filter()`, ...,
     a field deferred by `.only()`/`.defer()`, and the second hop of a chain when only the first
     was loaded (`book.author.publisher`). It follows the read one level into model properties
-    and methods (from the project's model index) and into same-module functions the loop
-    variable is passed to.
+    and methods (from the project's model index; `str(row)` and `f"{row}"` run `__str__`)
+    and into same-module functions the loop variable is passed to. A foreign key's raw column
+    (`book.author_id`) counts when `.only()`/`.defer()` left it out.
 
-    The querysets it knows: `Model.objects...` chains, through local variables and same-module
-    helpers; the related managers of a row fetched on its own (`get()`, `first()`,
-    `get_object_or_404()`, a parameter annotated with a model or named after one, `order` for
-    `Order`, and `self` in a model's own methods); a class-based view's rows
+    The querysets it knows: `Model.objects...` chains, through local variables, same-module
+    helpers, `enumerate()`, `in_bulk(...).values()` and DRF's `paginate_queryset()`; the
+    related managers of a row fetched on its own (`get()`, `first()`, `get_object_or_404()`, a
+    parameter annotated with a model or named after one, `order` for `Order`, `request.user`,
+    and `self` in a model's own methods); a class-based view's rows
     (`queryset`/`model`/`get_queryset()`, read back as `self.get_queryset()`,
     `self.object_list`, `context["object_list"]`, and `self.object` in detail views); and an
     admin action's `queryset`, with the `select_related()` Django adds for
@@ -278,6 +280,57 @@ class NPlusOne(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.db import models
+
+            class Team(models.Model):
+                name = models.CharField(max_length=50)
+
+            class Player(models.Model):
+                name = models.CharField(max_length=50)
+                team = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+                def __str__(self):
+                    return f"{self.name} ({self.team.name})"
+
+            def roster():
+                # f"{player}" runs __str__, which reads the team.
+                players = Player.objects.order_by("name")
+                return [f"{n}. {player}" for n, player in enumerate(players, 1)]
+
+            def team_ids(ids):
+                # only() defers team_id too: reading it loads the column row by row.
+                return {p.pk: p.team_id for p in Player.objects.only("name").in_bulk(ids).values()}
+            """,
+            count=2,
+            line=16,
+            message="N+1: str(player), which reads self.team (Player.team → Team) is loaded once "
+            "per iteration of the loop over enumerate(players, 1) at line 16; add "
+            '.select_related("team")',
+            fixed="""
+            from django.db import models
+
+            class Team(models.Model):
+                name = models.CharField(max_length=50)
+
+            class Player(models.Model):
+                name = models.CharField(max_length=50)
+                team = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+                def __str__(self):
+                    return f"{self.name} ({self.team.name})"
+
+            def roster():
+                # f"{player}" runs __str__, which reads the team.
+                players = Player.objects.order_by("name").select_related("team")
+                return [f"{n}. {player}" for n, player in enumerate(players, 1)]
+
+            def team_ids(ids):
+                # only() defers team_id too: reading it loads the column row by row.
+                return {p.pk: p.team_id for p in Player.objects.only("name").in_bulk(ids).values()}
+            """,
+        ),
         Invalid(
             """
             from django.db import models

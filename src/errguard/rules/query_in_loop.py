@@ -28,11 +28,13 @@ class QueryInLoop(FunctionRule):
     ## What it does
     Flags a query run inside a loop whose length depends on data: `Model.objects.get(...)`,
     `get_object_or_404(...)`, `.filter(...).exists()`, `.count()`, `.first()`, `.last()`,
-    `.aggregate()`, a queryset evaluated by iteration, `list()`, `len()`, `bool()` or a truth
-    test (`if not qs:`), or a same-module helper whose result is used and that runs such a
-    query (`_hours_logged(task)`; not a helper that writes or is memoised with `lru_cache`).
+    `.aggregate()`, a queryset evaluated by iteration, `list()`, `len()`, `bool()`, a truth
+    test (`if not qs:`) or a membership test (`x in qs.values_list(...)`), or a same-module
+    helper whose result is used and that runs such a query (`_hours_logged(task)`; not a
+    helper that writes or is memoised with `lru_cache`).
     Data-sized loops are loops over a queryset, a list built from one, a function argument, or
-    values derived from those (`payload["items"]`, `request.POST.getlist("ids")`).
+    values derived from those (`payload["items"]`, `request.POST.getlist("ids")`), and the
+    rows of a file (`csv.DictReader(upload)`).
 
     Not flagged: loops over literal tuples, lists and dicts, `range()` of a small literal,
     module constants (`for code in CURRENCIES`), a management command's own arguments (what a
@@ -186,6 +188,21 @@ class QueryInLoop(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import csv
+            from shop.models import Book
+
+            def import_titles(path):
+                with open(path) as upload:
+                    for row in csv.DictReader(upload):  # as many rows as the file has
+                        if row["title"] not in Book.objects.values_list("title", flat=True):
+                            print(row["title"])
+            """,
+            files=SHOP,
+            line=7,
+            column=36,
+        ),
         Invalid(
             """
             from django.shortcuts import get_object_or_404
