@@ -115,6 +115,14 @@ class FunctionAnalysis:
         unbounded = frozenset(p for p in params if p not in ("self", "cls"))
         self._block(body, _Scope(dict(env), unbounded))
 
+    def run_per_row(self, body: Sequence[ast.stmt], row: str, rows: QuerySet) -> None:
+        """A function Django calls once per row of ``rows`` (an admin ``list_display``
+        method): its reads of ``row`` are reads in a loop over the rows."""
+        loop = Loop(rows.origin, rows.origin, rows, frozenset({row}))
+        instance = Instance(rows.model, rows.loaded, rows, (), row)
+        scope = _Scope({row: instance}, frozenset(), (loop,))
+        self._relations(loop, scope, list(body))  # the whole body runs for every row
+
     # -- statements ----------------------------------------------------------------------
     def _block(self, stmts: Iterable[ast.stmt], scope: _Scope) -> _Scope:
         for stmt in stmts:

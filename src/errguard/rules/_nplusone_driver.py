@@ -15,10 +15,10 @@ from errguard.astutil import SCOPE_NODES
 from errguard.detect.context import FileContext
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function
-from errguard.rules._bindings import Binding
+from errguard.rules._bindings import Binding, QuerySet
 from errguard.rules._nplusone import FunctionAnalysis
 from errguard.rules._querysets import Resolver
-from errguard.rules._views import method_bindings
+from errguard.rules._views import display_rows, method_bindings
 
 _CACHE_KEY = "nplusone"
 # Every for loop and comprehension spells its keyword with one of these after it.
@@ -49,6 +49,13 @@ class _FileFacts:
     def method_env(self) -> dict[int, dict[str, Binding]]:
         """What ``self`` (and an admin action's ``queryset``) holds in each method."""
         return method_bindings(self.ctx.tree, self.resolver)
+
+    @functools.cached_property
+    def display_rows(self) -> dict[int, tuple[str, QuerySet]]:
+        """Admin ``list_display`` methods: their row parameter and the change list's rows."""
+        if b"list_display" not in self.ctx.source.data:
+            return {}
+        return display_rows(self.ctx.tree, self.resolver)
 
     @functools.cached_property
     def methods(self) -> dict[int, dict[str, Function]]:
@@ -138,7 +145,11 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
     if id(node) in cache:
         found = cache[id(node)]
         return found if isinstance(found, FunctionAnalysis) else None
-    if not isinstance(node, ast.Module) and not ctx.mentions(node, _LOOP_KEYWORDS):
+    if (
+        not isinstance(node, ast.Module)
+        and not ctx.mentions(node, _LOOP_KEYWORDS)
+        and b"list_display" not in ctx.source.data
+    ):
         cache[id(node)] = None  # no loop, no query per iteration (most functions)
         return None
     facts = cache.get("facts")
@@ -174,5 +185,9 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
                 params = [p for p in params if p not in ("args", "options")]
             env = {**facts.globals, **facts.method_env.get(id(node), {}), **rows}
             analysis.run(node.body, params, env)
+        display = facts.display_rows.get(id(node))
+        if display is not None:
+            analysis = analysis or FunctionAnalysis(facts.resolver, facts.functions)
+            analysis.run_per_row(node.body, *display)
     cache[id(node)] = analysis
     return analysis

@@ -127,23 +127,56 @@ def _action_queryset(
     parameters = [*method.args.posonlyargs, *method.args.args]
     if len(parameters) != 3 or parameters[0].arg != "self" or not _is_action(cls, method):
         return None
-    if _method(cls, "get_queryset") is not None:
-        return None  # what it adds is not followed here
-    attributes = _attributes(cls)
-    loaded = Loaded()
-    setting = attributes.get("list_select_related")
-    if isinstance(setting, ast.Constant) and setting.value is True:
-        loaded = Loaded(select_all=True)
-    elif isinstance(setting, (ast.List, ast.Tuple)):
-        names = [e.value for e in setting.elts if isinstance(e, ast.Constant)]
-        loaded = Loaded(select=frozenset(str(n) for n in names))
-    elif setting is not None and not isinstance(setting, ast.Constant):
-        return None  # computed: unknown
-    elif _shows_foreign_keys(attributes.get("list_display"), model):
-        loaded = Loaded(select_all=True)  # Django adds select_related() for them
+    loaded = _change_list_loaded(cls, model)
+    if loaded is None:
+        return None
     parameter = parameters[2]
     origin = ast.copy_location(ast.Name(parameter.arg, ast.Load()), parameter)
     return parameter.arg, QuerySet(model, loaded, origin)
+
+
+def _change_list_loaded(cls: ast.ClassDef, model: ModelInfo) -> Loaded | None:
+    """What the change list's rows hold: Django's ``select_related()`` for
+    ``list_select_related`` or for foreign keys in ``list_display``; None when the admin
+    computes it (``get_queryset()``, a dynamic setting)."""
+    if _method(cls, "get_queryset") is not None:
+        return None  # what it adds is not followed here
+    attributes = _attributes(cls)
+    setting = attributes.get("list_select_related")
+    if isinstance(setting, ast.Constant) and setting.value is True:
+        return Loaded(select_all=True)
+    if isinstance(setting, (ast.List, ast.Tuple)):
+        names = [e.value for e in setting.elts if isinstance(e, ast.Constant)]
+        return Loaded(select=frozenset(str(n) for n in names))
+    if setting is not None and not isinstance(setting, ast.Constant):
+        return None  # computed: unknown
+    if _shows_foreign_keys(attributes.get("list_display"), model):
+        return Loaded(select_all=True)  # Django adds select_related() for them
+    return Loaded()
+
+
+def display_rows(module: ast.Module, resolver: Resolver) -> dict[int, tuple[str, QuerySet]]:
+    """Methods a registered admin lists in ``list_display`` (``def customer(self, obj)``): Django
+    calls each once per row of the change list. By ``id``: the row parameter and the rows,
+    whose ``origin`` is the ``list_display`` value."""
+    found: dict[int, tuple[str, QuerySet]] = {}
+    admins = dict(_registered_admins(module, resolver))
+    for cls in module.body:
+        model = admins.get(cls.name) if isinstance(cls, ast.ClassDef) else None
+        if model is None or not isinstance(cls, ast.ClassDef):
+            continue
+        display = _attributes(cls).get("list_display")
+        loaded = _change_list_loaded(cls, model)
+        if not isinstance(display, (ast.List, ast.Tuple)) or loaded is None:
+            continue
+        listed = {e.value for e in display.elts if isinstance(e, ast.Constant)}
+        for method in cls.body:
+            if not isinstance(method, ast.FunctionDef) or method.name not in listed:
+                continue
+            parameters = [*method.args.posonlyargs, *method.args.args]
+            if len(parameters) == 2 and parameters[0].arg == "self":
+                found[id(method)] = (parameters[1].arg, QuerySet(model, loaded, display))
+    return found
 
 
 def _is_action(cls: ast.ClassDef, method: Method) -> bool:

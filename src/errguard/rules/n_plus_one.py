@@ -34,8 +34,9 @@ class NPlusOne(FunctionRule):
     parameter annotated with a model or named after one, `order` for `Order`, `request.user`,
     and `self` in a model's own methods); a class-based view's rows
     (`queryset`/`model`/`get_queryset()`, read back as `self.get_queryset()`,
-    `self.object_list`, `context["object_list"]`, and `self.object` in detail views); and an
-    admin action's `queryset`, with the `select_related()` Django adds for
+    `self.object_list`, `context["object_list"]`, and `self.object` in detail views); an admin
+    action's `queryset` and the rows of an admin's `list_display` methods (Django calls them
+    once per row of the change list), with the `select_related()` Django adds for
     `list_select_related` and for foreign keys in `list_display`.
 
     The model index is read from your source: which attributes are relations, their
@@ -108,13 +109,16 @@ class NPlusOne(FunctionRule):
         for found in analysis.loads if analysis else ():
             top, lookup = _top_queryset(found.instance.source, found.load.lookup)
             method = _method(found, top)
+            change_list = isinstance(found.loop.node, (ast.List, ast.Tuple))
             self.report(
                 ctx,
                 found.node,
                 access=_access_text(found),
                 relation=_relation_text(found),
                 effect="runs a query" if found.load.method else "is loaded",
-                loop=ctx.segment(found.loop.iterable),
+                loop="the admin change list's rows (list_display)"
+                if change_list
+                else ctx.segment(found.loop.iterable),
                 line=getattr(found.loop.node, "lineno", 0),
                 advice=_advice(found, method, lookup),
                 fix=_fixable(found, top, method, lookup),
@@ -280,6 +284,34 @@ class NPlusOne(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.contrib import admin
+            from shop.models import Author, Book
+
+            @admin.register(Book)
+            class BookAdmin(admin.ModelAdmin):
+                list_display = ("title", "author_name")
+
+                @admin.display(description="Author")
+                def author_name(self, book):
+                    # Django calls this once per row of the change list.
+                    return book.author.name
+
+            @admin.register(Author)
+            class AuthorAdmin(admin.ModelAdmin):
+                list_display = ("name", "publisher_name")
+                list_select_related = ("publisher",)
+
+                def publisher_name(self, author):
+                    return author.publisher.name if author.publisher else ""
+            """,
+            files=SHOP,
+            line=11,
+            message="N+1: book.author (Book.author → Author) is loaded once per iteration of "
+            "the loop over the admin change list's rows (list_display) at line 6; add "
+            '"author" to list_select_related',
+        ),
         Invalid(
             """
             from django.db import models
@@ -696,6 +728,10 @@ def _relation_text(found: RelationLoad) -> str:
 
 def _advice(found: RelationLoad, method: str, lookup: str) -> str:
     kind = found.load.kind
+    if isinstance(found.loop.node, (ast.List, ast.Tuple)) and kind == "select":
+        return f'add "{lookup}" to list_select_related'
+    if isinstance(found.loop.node, (ast.List, ast.Tuple)) and kind == "prefetch":
+        return f'prefetch "{lookup}" in get_queryset(), or annotate the value there'
     if kind == "deferred":
         return "it is deferred by .only()/.defer(): load it with the queryset"
     if kind == "pk":
