@@ -394,7 +394,8 @@ class FunctionAnalysis:
                 path=(*prefix, *path),
                 called=access.called,
                 assigned=assigned,
-                arguments=_passes_arguments(access.node),
+                # ``str(book)`` passes the row itself, not arguments to ``__str__``.
+                arguments=not access.root and _passes_arguments(access.node),
             )
         self._calls_with_instance(loop, body, instances)
 

@@ -286,6 +286,44 @@ class NPlusOne(FunctionRule):
     INVALID = (
         Invalid(
             """
+            from django.db import models
+
+            class Recipe(models.Model):
+                name = models.CharField(max_length=50)
+
+            class Batch(models.Model):
+                recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE)
+
+                def __str__(self):
+                    return f"{self.recipe.name} #{self.pk}"
+
+            def labels():
+                batches = Batch.objects.order_by("pk")
+                return [{"label": str(batch)} for batch in batches]
+            """,
+            line=14,
+            message="N+1: str(batch), which reads self.recipe (Batch.recipe → Recipe) is loaded "
+            "once per iteration of the loop over batches at line 14; add "
+            '.select_related("recipe")',
+            fixed="""
+            from django.db import models
+
+            class Recipe(models.Model):
+                name = models.CharField(max_length=50)
+
+            class Batch(models.Model):
+                recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE)
+
+                def __str__(self):
+                    return f"{self.recipe.name} #{self.pk}"
+
+            def labels():
+                batches = Batch.objects.order_by("pk").select_related("recipe")
+                return [{"label": str(batch)} for batch in batches]
+            """,
+        ),
+        Invalid(
+            """
             from django.contrib import admin
             from shop.models import Author, Book
 
