@@ -54,6 +54,9 @@ class Loop:
     queryset: QuerySet | None
     targets: frozenset[str]
     assigned: frozenset[str] = frozenset()  # names (re)bound on every iteration, targets too
+    # Not a loop in the code: Django runs the function once per row (an admin list_display
+    # method), so fixes go into the admin's list_select_related instead.
+    change_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class FunctionAnalysis:
     def run_per_row(self, body: Sequence[ast.stmt], row: str, rows: QuerySet) -> None:
         """A function Django calls once per row of ``rows`` (an admin ``list_display``
         method): its reads of ``row`` are reads in a loop over the rows."""
-        loop = Loop(rows.origin, rows.origin, rows, frozenset({row}))
+        loop = Loop(rows.origin, rows.origin, rows, frozenset({row}), change_list=True)
         instance = Instance(rows.model, rows.loaded, rows, (), row)
         scope = _Scope({row: instance}, frozenset(), (loop,))
         self._relations(loop, scope, list(body))  # the whole body runs for every row

@@ -37,7 +37,6 @@ class _FileFacts:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.globals: dict[str, Binding] = {}
-        self.models = len(ctx.models) > 0  # an index to resolve parameters named after models
         self.names = self._model_names()
 
     @functools.cached_property
@@ -53,8 +52,6 @@ class _FileFacts:
     @functools.cached_property
     def display_rows(self) -> dict[int, tuple[str, QuerySet]]:
         """Admin ``list_display`` methods: their row parameter and the change list's rows."""
-        if b"list_display" not in self.ctx.source.data:
-            return {}
         return display_rows(self.ctx.tree, self.resolver)
 
     @functools.cached_property
@@ -145,11 +142,10 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
     if id(node) in cache:
         found = cache[id(node)]
         return found if isinstance(found, FunctionAnalysis) else None
-    if (
-        not isinstance(node, ast.Module)
-        and not ctx.mentions(node, _LOOP_KEYWORDS)
-        and b"list_display" not in ctx.source.data
-    ):
+    displays = cache.get("list_display")
+    if displays is None:
+        displays = cache["list_display"] = b"list_display" in ctx.source.data  # once per file
+    if not isinstance(node, ast.Module) and not displays and not ctx.mentions(node, _LOOP_KEYWORDS):
         cache[id(node)] = None  # no loop, no query per iteration (most functions)
         return None
     facts = cache.get("facts")
@@ -157,7 +153,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
         facts = cache["facts"] = _FileFacts(ctx)
     assert isinstance(facts, _FileFacts)
     analysis = None
-    if runs_once_or_in_tests(ctx.source.path, ctx.project.root) or not facts.models:
+    if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
         cache[id(node)] = analysis
         return analysis
     if isinstance(node, ast.Module):
@@ -185,7 +181,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
                 params = [p for p in params if p not in ("args", "options")]
             env = {**facts.globals, **facts.method_env.get(id(node), {}), **rows}
             analysis.run(node.body, params, env)
-        display = facts.display_rows.get(id(node))
+        display = facts.display_rows.get(id(node)) if displays else None
         if display is not None:
             analysis = analysis or FunctionAnalysis(facts.resolver, facts.functions)
             analysis.run_per_row(node.body, *display)

@@ -107,10 +107,11 @@ class Resolver:
     def row(self, node: ast.expr, env: Mapping[str, Binding]) -> Row | None:
         """The single row ``node`` fetches: ``<queryset>.get/first/last/...()``,
         ``get_object_or_404(M or queryset, ...)``, or a bound ``self.object``."""
-        bound = env.get(env_key(node))
+        key = env_key(node)
+        bound = env.get(key)
         if isinstance(bound, Row):
             return bound
-        if env_key(node) in ("request.user", "self.request.user"):
+        if key in ("request.user", "self.request.user"):
             user = self.user_model()  # the signed-in user of a view
             return Row(user.model) if user is not None else None
         if isinstance(node, ast.Attribute):

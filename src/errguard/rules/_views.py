@@ -6,8 +6,9 @@ Django's and DRF's generic views build their rows from the class: ``queryset = .
 ``model = ...``, refined by ``get_queryset()``. Their methods read them back as
 ``self.get_queryset()``, ``self.object_list``, ``context["object_list"]`` and, in detail views,
 ``self.object`` / ``self.get_object()``. A model admin's actions receive the change list's
-queryset, with the ``select_related()`` Django adds for ``list_select_related`` and for
-foreign keys shown in ``list_display``.
+queryset, and its ``list_display`` methods run once per row of it, with the
+``select_related()`` Django adds for ``list_select_related`` and for foreign keys shown in
+``list_display``.
 """
 
 from __future__ import annotations

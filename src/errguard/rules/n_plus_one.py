@@ -109,7 +109,6 @@ class NPlusOne(FunctionRule):
         for found in analysis.loads if analysis else ():
             top, lookup = _top_queryset(found.instance.source, found.load.lookup)
             method = _method(found, top)
-            change_list = isinstance(found.loop.node, (ast.List, ast.Tuple))
             self.report(
                 ctx,
                 found.node,
@@ -117,7 +116,7 @@ class NPlusOne(FunctionRule):
                 relation=_relation_text(found),
                 effect="runs a query" if found.load.method else "is loaded",
                 loop="the admin change list's rows (list_display)"
-                if change_list
+                if found.loop.change_list
                 else ctx.segment(found.loop.iterable),
                 line=getattr(found.loop.node, "lineno", 0),
                 advice=_advice(found, method, lookup),
@@ -766,9 +765,9 @@ def _relation_text(found: RelationLoad) -> str:
 
 def _advice(found: RelationLoad, method: str, lookup: str) -> str:
     kind = found.load.kind
-    if isinstance(found.loop.node, (ast.List, ast.Tuple)) and kind == "select":
+    if found.loop.change_list and kind == "select":
         return f'add "{lookup}" to list_select_related'
-    if isinstance(found.loop.node, (ast.List, ast.Tuple)) and kind == "prefetch":
+    if found.loop.change_list and kind == "prefetch":
         return f'prefetch "{lookup}" in get_queryset(), or annotate the value there'
     if kind == "deferred":
         return "it is deferred by .only()/.defer(): load it with the queryset"
