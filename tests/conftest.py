@@ -10,10 +10,38 @@ from pathlib import Path
 import pytest
 
 from errguard.cli import main
+from tests.outside_paths import OutsideReads, allowed_roots
 
 REPO = Path(__file__).resolve().parent.parent
 # Labelled example code for bench/score_labels.py, with its own conftest and test files.
 collect_ignore = ["corpus"]
+_OUTSIDE_READS = OutsideReads(allowed_roots(REPO))
+sys.addaudithook(_OUTSIDE_READS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_reads_outside_the_checkout():
+    """Fail the run when a test read a path that exists only on this machine."""
+    _OUTSIDE_READS.active = True
+    yield
+    _OUTSIDE_READS.active = False
+    outside = "\n".join(f"{event}: {path}" for path, event in sorted(_OUTSIDE_READS.seen.items()))
+    assert not outside, f"tests read paths outside the checkout:\n{outside}"
+
+
+def pytest_sessionstart(session):
+    """A tox env named after a Django version must really test that version.
+
+    Dependency resolution can upgrade Django behind the env's back (a newer DRF that needs a
+    newer Django): tox sets ``ERRGUARD_EXPECT_DJANGO`` and the run stops at once if it did.
+    """
+    expected = os.environ.get("ERRGUARD_EXPECT_DJANGO")
+    if expected:
+        import django
+
+        installed = ".".join(map(str, django.VERSION[:2]))
+        if installed != expected:
+            pytest.exit(f"this env names Django {expected} but {installed} is installed", 3)
 
 
 @dataclass

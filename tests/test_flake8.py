@@ -74,6 +74,8 @@ def _corpus(root):
         for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID)):
             for index, example in enumerate(examples):
                 name = f"{code}_{kind}_{index}"
+                if "\0" in example.source and sys.version_info < (3, 12):
+                    continue  # flake8 crashes on a null byte where ast.parse raises ValueError
                 if not example.files:
                     files[f"{name}.py"] = example.source
                     continue

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -248,21 +246,15 @@ def _django_copy(destination: Path) -> Path:
     return destination
 
 
-def test_graph_for_djangos_source_builds_fast(tmp_path):
+def test_graph_for_djangos_source_is_the_same_cold_and_cached(tmp_path):
+    # How long this takes is measured by bench/bench_check.py, not asserted here.
     root = _django_copy(tmp_path)
-    timings = []
-    for _ in range(2):  # cold (nothing cached), then with the on-disk cache
-        start = time.perf_counter()
-        project = Project(root)
-        analysis = project.import_cycles
-        timings.append(time.perf_counter() - start)
-    modules = len(project.imports.modules)
-    print(f"\nDjango ({modules} modules): cold {timings[0]:.2f} s, cached {timings[1]:.2f} s")
-    assert modules > 800
-    assert any(f.code == "EG501" for f in analysis.all())
-    # Shared CPUs in CI: a generous bound; the measured figure is in the output above.
-    assert timings[1] < 3.0
-    assert timings[0] < 6.0 if os.environ.get("CI") else timings[0] < 4.0
+    cold = list(Project(root).import_cycles.all())
+    cached = Project(root)
+
+    assert len(cached.imports.modules) > 800
+    assert any(finding.code == "EG501" for finding in cold)
+    assert list(cached.import_cycles.all()) == cold
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

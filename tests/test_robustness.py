@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -41,7 +42,13 @@ def all_rules_engine():
         (b"x = 1\n\x00\n", "source contains a null byte"),
         (b"# -*- coding: klingon -*-\nx = 1\n", "SyntaxError: unknown encoding"),
         (b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\n", "too many nested parentheses"),
-        (b"x = " + b"1+" * 100_000 + b"1\n", "too deeply nested to parse"),
+        pytest.param(
+            b"x = " + b"1+" * 100_000 + b"1\n",
+            "too deeply nested to parse",
+            # Python 3.10's parser builds the 100,000-deep tree (only compiling it fails), and the
+            # rules walk it without recursion: there is nothing to report.
+            marks=pytest.mark.skipif(sys.version_info < (3, 11), reason="parses on 3.10"),
+        ),
         (b"x = " + b"-" * 200_000 + b"1\n", "too deeply nested to parse"),
         (
             b"".join(b" " * i + b"if x:\n" for i in range(110)) + b" " * 110 + b"pass\n",
@@ -148,8 +155,17 @@ def test_engine_and_fixer_never_raise(text):
     result = engine.check(source)
     assert not result.errors
     fixed = FixEngine(engine, unsafe=True).fix(SourceFile.from_text(text, "fuzz.py"))
-    if fixed.changed:
+    if fixed.changed and _compiles(text):
         compile(fixed.text, "fuzz.py", "exec")
+
+
+def _compiles(text):
+    """Some trees parse but do not compile (``from __future__ import typo``): no fix mends those."""
+    try:
+        compile(text, "fuzz.py", "exec")
+    except SyntaxError:
+        return False
+    return True
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -205,19 +204,28 @@ def test_sentences_of_plain_words_are_never_leaks(words):
     assert find_leaks(" ".join(words).capitalize() + ".") == []
 
 
+ADVERSARIAL = {
+    "dotted": "a." * 20_000,
+    "columns": "select " + "a, " * 20_000,
+    "table": "select a from " + "b." * 20_000,
+    "urls": "x://a:" * 10_000,
+    "reprs": 'ValueError("' * 10_000,
+    "paths": "/a." * 20_000,
+}
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("name", "kinds"),
     [
-        "a." * 20_000,
-        "select " + "a, " * 20_000,
-        "select a from " + "b." * 20_000,
-        "x://a:" * 10_000,
-        'ValueError("' * 10_000,
-        "/a." * 20_000,
+        ("dotted", []),
+        ("columns", []),
+        ("table", ["sql"]),
+        ("urls", []),
+        ("reprs", ["exception-repr"] * 5_000),
+        ("paths", []),
     ],
-    ids=["dotted", "columns", "table", "urls", "reprs", "paths"],
 )
-def test_adversarial_input_is_scanned_in_linear_time(text):
-    started = time.perf_counter()
-    find_leaks(text)
-    assert time.perf_counter() - started < 2  # a quadratic pattern takes over 10 s here
+def test_adversarial_input_is_scanned_and_judged(name, kinds):
+    # How the time grows with such input (linearly, not quadratically) is measured by
+    # bench/bench_leak_scan.py; a test asserts what the scan makes of it, not how fast.
+    assert [leak.kind for leak in find_leaks(ADVERSARIAL[name])] == kinds

@@ -52,7 +52,8 @@ def test_delay_alone_is_latency_before_the_real_call(faults):
     with Elapsed() as elapsed:
         assert faults_helpers.exchange_rate("EUR") == 1.1
 
-    assert elapsed.seconds >= 0.19
+    # A lower bound only: a sleep lasts at least its time however loaded the machine is.
+    assert elapsed.seconds >= 0.2
     assert slow.hits == 1
 
 

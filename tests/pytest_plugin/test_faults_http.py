@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from errguard.faults import FaultedRequest, Faults
-from tests.pytest_plugin.faults_helpers import CountingServer, Elapsed, offline
+from tests.pytest_plugin.faults_helpers import CountingServer, offline
 
 
 @pytest.fixture
@@ -150,49 +150,48 @@ def test_chunked_request_bodies_are_recorded(faults, server):
 # Timeouts and latency ----------------------------------------------------------------------
 
 
-def test_timeout_raises_the_clients_read_timeout_after_its_timeout(faults, server):
+def test_timeout_raises_the_clients_read_timeout(faults, server):
     faults.http(server.url("/slow"), error="timeout")
 
-    with Elapsed() as elapsed, pytest.raises(requests.exceptions.ReadTimeout):
+    with pytest.raises(requests.exceptions.ReadTimeout):
         session().get(server.url("/slow"), timeout=0.3)
 
-    assert 0.25 < elapsed.seconds < 1.5
     assert server.paths == []
 
 
 def test_delay_shorter_than_the_timeout_is_latency(faults, server):
-    slow = faults.http(server.url("/quote"), delay=0.3)
+    slow = faults.http(server.url("/quote"), delay=0.5)
 
-    with Elapsed() as elapsed:
-        response = session().get(server.url("/quote"), timeout=2)
+    # A client that waits less than the delay times out: the answer was held back.
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        session().get(server.url("/quote"), timeout=0.1)
+    response = session().get(server.url("/quote"), timeout=5)
 
     assert response.json() == {"path": "/quote", "price": 42}
-    assert 0.28 < elapsed.seconds < 1.5
-    assert slow.hits == 1
+    assert slow.hits == 2
     assert server.paths == ["/quote"]
 
 
-def test_delay_beyond_the_timeout_raises_after_the_timeout_not_the_delay(faults, server):
+def test_delay_beyond_the_timeout_raises_the_clients_timeout(faults, server):
     faults.http(server.url("/quote"), delay=1.5)
 
-    with Elapsed() as elapsed, pytest.raises(requests.exceptions.ReadTimeout):
+    # Had the client waited out the delay, the real server's answer would have come back.
+    with pytest.raises(requests.exceptions.ReadTimeout):
         session().get(server.url("/quote"), timeout=0.2)
 
-    assert elapsed.seconds < 1.2
     time.sleep(1.5)  # past the delay: the abandoned request never reaches the server
     assert server.paths == []
 
 
 def test_urllib3_retries_read_timeouts(faults, server):
-    faults.http(server.url("/quote"), error="timeout", times=2)
+    stuck = faults.http(server.url("/quote"), error="timeout", times=2)
 
-    with Elapsed() as elapsed:
-        response = pool(Retry(read=2, backoff_factor=0)).request(
-            "GET", server.url("/quote"), timeout=urllib3.Timeout(read=0.2)
-        )
+    response = pool(Retry(read=2, backoff_factor=0)).request(
+        "GET", server.url("/quote"), timeout=urllib3.Timeout(read=0.2)
+    )
 
     assert response.status == 200
-    assert 0.35 < elapsed.seconds < 2.0
+    assert stuck.hits == 2
     assert server.paths == ["/quote"]
 
 

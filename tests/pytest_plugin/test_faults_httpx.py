@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from errguard.faults import Faults
-from tests.pytest_plugin.faults_helpers import CountingServer, Elapsed, offline
+from tests.pytest_plugin.faults_helpers import CountingServer, offline
 
 
 @pytest.fixture
@@ -62,22 +62,23 @@ def test_status_is_a_real_response_httpx_does_not_retry(faults, server):
     assert server.paths == ["/quote"]
 
 
-def test_timeout_is_httpx_read_timeout_after_the_clients_timeout(faults, server):
+def test_timeout_is_httpx_read_timeout(faults, server):
     faults.http(server.url("/quote"), error="timeout")
 
-    with client(timeout=0.3) as http, Elapsed() as elapsed, pytest.raises(httpx.ReadTimeout):
+    with client(timeout=0.3) as http, pytest.raises(httpx.ReadTimeout):
         http.get(server.url("/quote"))
 
-    assert 0.25 < elapsed.seconds < 1.5
+    assert server.paths == []
 
 
-def test_delay_beyond_the_timeout_raises_after_the_timeout(faults, server):
-    faults.http(server.url("/quote"), delay=2.0)
+def test_delay_beyond_the_timeout_raises_the_clients_timeout(faults, server):
+    slow = faults.http(server.url("/quote"), delay=2.0)
 
-    with client(timeout=0.2) as http, Elapsed() as elapsed, pytest.raises(httpx.TimeoutException):
+    # Had the client waited out the delay, the real server's answer would have come back.
+    with client(timeout=0.2) as http, pytest.raises(httpx.TimeoutException):
         http.get(server.url("/quote"))
 
-    assert elapsed.seconds < 1.0
+    assert slow.hits == 1
 
 
 def test_malformed_body_and_reset(faults, server):
@@ -112,15 +113,12 @@ def test_async_client_meets_status_timeout_and_pass_through(faults, server):
     async def scenario():
         async with async_client(timeout=0.3) as http:
             down = await http.get(server.url("/down"))
-            with Elapsed() as elapsed, pytest.raises(httpx.ReadTimeout):
+            with pytest.raises(httpx.ReadTimeout):
                 await http.get(server.url("/stuck"))
             up = await http.get(server.url("/up"))
-            return down.status_code, elapsed.seconds, up.status_code
+            return down.status_code, up.status_code
 
-    down, waited, up = asyncio.run(scenario())
-
-    assert (down, up) == (502, 200)
-    assert 0.25 < waited < 1.5
+    assert asyncio.run(scenario()) == (502, 200)
     assert server.paths == ["/up"]
 
 

@@ -140,7 +140,7 @@ def test_comprehension_frames_are_named_after_their_function(tmp_path):
     namespace: dict[str, object] = {}
     exec(compile(source, str(tmp_path / "r.py"), "exec"), namespace)
     call_site = finder.resolve(finder.find(namespace["report"]()))
-    assert call_site.function == ("report" if sys.version_info >= (3, 11) else "<listcomp>")
+    assert call_site.function == "report"
 
 
 def test_library_frames_are_walked_past_to_their_caller(tmp_path):

@@ -96,6 +96,22 @@ def _function_name(qualname: str) -> str:
     return ".".join(part for part in parts if part != "<locals>")
 
 
+def _frame_name(frame: FrameType) -> str:
+    """The frame's qualified name; Python 3.10 names a comprehension's frame only ``<listcomp>``.
+
+    There the function is the one that runs the comprehension: the caller in the same file.
+    """
+    code = frame.f_code
+    name: str = getattr(code, _NAME_ATTRIBUTE)
+    caller = frame.f_back
+    while name in _COMPREHENSIONS and caller is not None:
+        if caller.f_code.co_filename != code.co_filename:
+            break
+        name = getattr(caller.f_code, _NAME_ATTRIBUTE)
+        caller = caller.f_back
+    return name
+
+
 class CallSiteFinder:
     """Finds and names the project frame of each query; one per test session."""
 
@@ -115,7 +131,7 @@ class CallSiteFinder:
             if skip is None:
                 skip = library[filename] = self.is_library_file(filename)
             if not skip:
-                return (filename, frame.f_lineno, getattr(code, _NAME_ATTRIBUTE))
+                return (filename, frame.f_lineno, _frame_name(frame))
             frame = frame.f_back
         return None
 

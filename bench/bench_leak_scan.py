@@ -1,0 +1,50 @@
+"""How the envelope leak scan's time grows with adversarial input (it should grow linearly).
+
+    python bench/bench_leak_scan.py [--runs 5]
+
+Each input repeats a unit that almost matches a detector (dotted names, SQL column lists,
+URLs, exception reprs, paths). For each, the best time at n and 4n repeats and their ratio:
+about 4 is linear; a quadratic pattern shows about 16.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from errguard.envelopes.leaks import find_leaks
+
+UNITS = {
+    "dotted": ("", "a."),
+    "columns": ("select ", "a, "),
+    "table": ("select a from ", "b."),
+    "urls": ("", "x://a:"),
+    "reprs": ("", 'ValueError("'),
+    "paths": ("", "/a."),
+}
+
+
+def best_time(text: str, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        find_leaks(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=10_000)
+    args = parser.parse_args()
+    print(f"{'input':<8} {'n':>8} {'seconds':>8} {'4n':>8} {'seconds':>8} {'ratio':>6}")
+    for name, (prefix, unit) in UNITS.items():
+        small, large = args.repeats, 4 * args.repeats
+        short = best_time(prefix + unit * small, args.runs)
+        long = best_time(prefix + unit * large, args.runs)
+        print(f"{name:<8} {small:>8} {short:>8.3f} {large:>8} {long:>8.3f} {long / short:>6.1f}")
+
+
+if __name__ == "__main__":
+    main()
