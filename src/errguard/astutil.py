@@ -5,16 +5,19 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator, Mapping
 
+from errguard.newer_syntax import NewerSyntax, parse_source
+
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # Statements whose bodies still run at the level of the statement that holds them.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 
 
 def parse_or_none(source: str | bytes) -> ast.Module | None:
-    """The module, or None when Python could not compile it either (or it is too deep)."""
+    """The module, or None when no Python can compile it, only a newer one than this can, or it
+    is too deep."""
     try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return parse_source(source)
+    except (SyntaxError, NewerSyntax, ValueError, RecursionError, MemoryError):
         return None
 
 

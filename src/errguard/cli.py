@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from errguard import __version__
-from errguard.config import Config, ConfigError, discover_config
+from errguard.config import Config, ConfigError, discover_config, search_start
 from errguard.detect.engine import FileResult
-from errguard.discovery import MissingPath, discover
+from errguard.discovery import discover
 from errguard.models import Applicability, Violation
+from errguard.newer_syntax import skipped_report
 from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
+from errguard.project.modules import find_project_root
 from errguard.registry import load_rules
-from errguard.report import RENDERERS, SHOWS_EDITS
+from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render
 from errguard.runner import Job, check_file, fix_file, run
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ EPILOG = """\
 exit codes:
   0  no findings
   1  findings (for fix: findings remain; for fix --diff: there are fixes to apply)
-  2  usage error, invalid configuration or internal error
+  2  usage error, invalid configuration, a path that does not exist, a fixed file that
+     could not be written, or internal error
 
 examples:
   errguard check                       check the current directory
@@ -57,7 +60,7 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         type=Path,
-        default=[],
+        default=[Path(".")],
         metavar="PATH",
         help="files or directories to check (default: .)",
     )
@@ -136,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     _selection_options(check)
     check.add_argument(
         "--format",
-        choices=sorted(RENDERERS),
+        choices=sorted(FORMATS),
         default="text",
         help="output format (default: text, like flake8)",
     )
@@ -170,15 +173,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> tuple[Config, list[Path]]:
-    paths = args.paths or [Path(".")]
-    config = discover_config(paths, args.config).with_overrides(
+def _load(args: argparse.Namespace, err: TextIO) -> tuple[Config, list[Path], bool]:
+    """The configuration, the files to check, and whether a given path does not exist (each
+    is reported on ``err``; the other paths are still checked)."""
+    config = discover_config(args.paths, args.config).with_overrides(
         select=args.select,
         extend_select=args.extend_select,
         ignore=args.ignore,
         exclude=args.exclude,
     )
-    return config, discover(paths, config, force_exclude=args.force_exclude)
+    missing = [path for path in args.paths if not path.exists()]
+    for path in missing:
+        print(f"errguard: error: {path}: no such file or directory", file=err)
+    return config, discover(args.paths, config, force_exclude=args.force_exclude), bool(missing)
+
+
+def _project_root(config: Config, paths: Sequence[Path]) -> Path:
+    """What SARIF locations are relative to: the configuration file's directory, else the
+    nearest directory above the paths with a pyproject.toml, setup.cfg, manage.py or .git."""
+    if config.path is not None:
+        return config.root
+    return find_project_root(search_start(paths)) or config.root
 
 
 def _report_errors(results: Sequence[FileResult | FixResult], err: TextIO) -> bool:
@@ -186,6 +201,14 @@ def _report_errors(results: Sequence[FileResult | FixResult], err: TextIO) -> bo
     for message in errors:
         print(f"errguard: error: {message}", file=err)
     return bool(errors)
+
+
+def _report_skipped(results: Sequence[FileResult | FixResult], err: TextIO) -> int:
+    """Name once the files skipped for syntax this Python cannot parse; return their number."""
+    skipped = [(result.path, result.skipped) for result in results if result.skipped is not None]
+    if skipped:
+        err.write(skipped_report(skipped))
+    return len(skipped)
 
 
 def _summary(violations: Sequence[Violation], files: int) -> str:
@@ -203,57 +226,86 @@ def _summary(violations: Sequence[Violation], files: int) -> str:
 
 
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    config, files = _load(args)
+    config, files, missing = _load(args, err)
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS)
     results = run(check_file, files, job, args.jobs)
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
-    out.write(RENDERERS[args.format](violations))
+    out.write(render(args.format, violations, _project_root(config, args.paths)))
+    skipped = _report_skipped(results, err)
     if not args.quiet and args.format == "text":
-        print(_summary(violations, len(files)), file=err)
-    if _report_errors(results, err):
+        print(_summary(violations, len(files) - skipped), file=err)
+    if _report_errors(results, err) or missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if violations and not args.exit_zero else EXIT_CLEAN
 
 
 def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.edits import unified_diff
-    from errguard.fixer import FixResult, write_atomic
+    from errguard.fixer import FixResult
 
-    config, files = _load(args)
+    config, files, missing = _load(args, err)
     job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
     results = run(fix_file, files, job, args.jobs)
-    fixed, changed_files, remaining = 0, 0, []
-    for result in results:
-        if isinstance(result, FixResult) and result.changed:
-            fixed += len(result.fixed)
-            changed_files += 1
-            if args.diff:
-                out.write(unified_diff(result.source.text, result.text, result.source.display))
-            else:
-                write_atomic(result.source.path, result.text, result.source.encoding)
-        remaining.extend(result.remaining if isinstance(result, FixResult) else result.violations)
-    if changed_files and not args.diff:
+    changes = [r for r in results if isinstance(r, FixResult) and r.changed]
+    if args.diff:
+        out.writelines(unified_diff(r.source.text, r.text, r.source.display) for r in changes)
+        applied = changes
+    else:
+        applied = _write_fixes(changes, err)
+    if changes:
         # A fix in one file can settle findings in others (an import cycle, a model change):
-        # what remains is what a fresh check of the written files finds.
+        # what remains is what a fresh check of every file finds, the fixed ones as written
+        # or, for --diff, as they would be (the same check for both, so the counts agree).
+        unsaved = {r.source.path: r.text.encode(r.source.encoding) for r in applied if args.diff}
         forget_projects()
-        rechecked = run(check_file, files, Job(config, Path.cwd()), args.jobs)
+        rechecked = run(check_file, files, Job(config, Path.cwd(), unsaved=unsaved), args.jobs)
         remaining = [v for checked in rechecked for v in checked.violations]
+    else:
+        remaining = [v for r in results for v in _remaining(r)]
     remaining.sort(key=lambda v: v.sort_key)
     if not args.diff:
         out.write(RENDERERS["text"](remaining))
+    fixed = sum(len(r.fixed) for r in applied)
+    _report_skipped(results, err)
     if not args.quiet:
         verb = "Would fix" if args.diff else "Fixed"
         print(
-            f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {changed_files} "
-            f"file{'s' if changed_files != 1 else ''}; {len(remaining)} remaining.",
+            f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {len(applied)} "
+            f"file{'s' if len(applied) != 1 else ''}; {len(remaining)} remaining.",
             file=err,
         )
-    if _report_errors(results, err):
+    if _report_errors(results, err) or missing or len(applied) < len(changes):
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
     pending = fixed if args.diff else len(remaining)
     return EXIT_FINDINGS if pending else EXIT_CLEAN
+
+
+def _remaining(result: FixResult | FileResult) -> list[Violation]:
+    from errguard.fixer import FixResult
+
+    return result.remaining if isinstance(result, FixResult) else result.violations
+
+
+def _write_fixes(changes: Sequence[FixResult], err: TextIO) -> list[FixResult]:
+    """Write each fixed file and return those written; a file that cannot be written (or is
+    read-only) is reported and left as it was, and the others are still written."""
+    from errguard.fixer import write_atomic
+
+    written = []
+    for result in changes:
+        source = result.source
+        try:
+            write_atomic(source.path, result.text, source.encoding)
+        except OSError as exc:
+            print(
+                f"errguard: error: {source.display}: fixes not written: {exc.strerror or exc}",
+                file=err,
+            )
+        else:
+            written.append(result)
+    return written
 
 
 def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -313,7 +365,7 @@ def main(
     try:
         with cache_switched_off(getattr(args, "no_cache", False)):
             return COMMANDS[args.command](args, out, err)
-    except (ConfigError, MissingPath) as exc:
+    except ConfigError as exc:
         print(f"errguard: error: {exc}", file=err)
         return EXIT_ERROR
     except KeyboardInterrupt:

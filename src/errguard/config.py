@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import functools
+import json
 import os
 import re
 import sys
@@ -76,16 +77,41 @@ class Config:
         ignore: Sequence[str] = (),
         exclude: Sequence[str] = (),
     ) -> Config:
-        """Apply command-line options: ``--select`` replaces, the others extend."""
+        """Apply command-line options: ``--select`` replaces, the others extend.
+
+        A selection of no rule at all (``--select ''``, ``select = []``, everything ignored) is
+        an error: a run that checks nothing would pass silently.
+        """
         known = _known_codes()
         origin = "command line"
-        return replace(
+        config = replace(
             self,
             select=_selectors(select, origin, known) if select is not None else self.select,
             extend_select=self.extend_select + _selectors(extend_select, origin, known),
             ignore=self.ignore + _selectors(ignore, origin, known),
             exclude=self.exclude + tuple(exclude),
         )
+        if not config.enabled_codes(known):
+            raise ConfigError(config._nothing_selected(select is not None, known))
+        return config
+
+    def _nothing_selected(self, select_given: bool, known: Mapping[str, bool]) -> str:
+        if select_given:
+            origin = f"--select {','.join(self.select or ()) or repr('')}"
+        elif self.select is not None:
+            origin = f"{self.path}: [tool.errguard] select = {json.dumps(list(self.select))}"
+        else:
+            origin = "the default selection"
+        extras = [
+            f"{key} = {','.join(codes)}"
+            for key, codes in (("extend-select", self.extend_select), ("ignore", self.ignore))
+            if codes
+        ]
+        described = f"{origin} with {' and '.join(extras)}" if extras else origin
+        selectors = (*(self.select or ()), *self.extend_select)
+        opt_in = [code for code, opt in known.items() if opt and code.startswith(selectors)]
+        hint = f" (opt-in rules such as {opt_in[0]} need their full code)" if opt_in else ""
+        return f"{described} selects no rule, so nothing would be checked{hint}"
 
     def enabled_codes(self, known: Mapping[str, bool]) -> frozenset[str]:
         """Codes that run, from ``known`` (code -> opt-in?)."""
@@ -304,6 +330,10 @@ def discover_config(paths: Sequence[Path], explicit: Path | None) -> Config:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: config file not found")
         return load_config(explicit)
+    return load_config(find_config_file(search_start(paths)), default_root=Path.cwd())
+
+
+def search_start(paths: Sequence[Path]) -> Path:
+    """Where to look upwards from for what the checked ``paths`` share (config, project root)."""
     existing = [path.resolve() for path in paths if path.exists()]
-    start = Path(os.path.commonpath(existing)) if existing else Path.cwd()
-    return load_config(find_config_file(start), default_root=Path.cwd())
+    return Path(os.path.commonpath(existing)) if existing else Path.cwd()

@@ -9,10 +9,6 @@ from pathlib import Path
 from errguard.config import Config
 
 
-class MissingPath(Exception):
-    """A path given on the command line does not exist."""
-
-
 def _walk(directory: Path, config: Config) -> Iterator[Path]:
     """Python files below ``directory``; strings until a file qualifies, since a tree like
     Django's has thousands of directories of translations and only Python files matter."""
@@ -35,12 +31,11 @@ def discover(paths: Sequence[Path], config: Config, *, force_exclude: bool = Fal
     """Python files to check, sorted and without duplicates.
 
     Files named explicitly are always checked (pre-commit passes them one by one), unless
-    ``force_exclude`` is set; directories are walked with excluded directories pruned.
+    ``force_exclude`` is set; directories are walked with excluded directories pruned. Paths
+    that do not exist yield nothing (the command line reports them).
     """
     found: dict[Path, None] = {}
     for path in paths:
-        if not path.exists():
-            raise MissingPath(f"{path}: no such file or directory")
         if path.is_file():
             if not (force_exclude and _excluded_by_parent(path, config)):
                 found[path] = None

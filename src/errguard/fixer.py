@@ -7,6 +7,7 @@ Rounds repeat (positions move after each) until nothing is left to fix.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import tempfile
@@ -25,6 +26,7 @@ from errguard.registry import load_rules
 
 if TYPE_CHECKING:
     from errguard.fixes import FixContext, Replacement, Replacements
+    from errguard.newer_syntax import NewerSyntax
     from errguard.project import Project
 
 MAX_ROUNDS = 10
@@ -37,6 +39,11 @@ class FixResult:
     fixed: list[Violation] = field(default_factory=list)
     remaining: list[Violation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: NewerSyntax | None = None
+
+    @property
+    def path(self) -> str:
+        return self.source.display
 
     @property
     def changed(self) -> bool:
@@ -169,6 +176,7 @@ class FixEngine:
             result.fixed.extend(applied)
         result.remaining = current.violations
         result.errors = current.errors
+        result.skipped = current.skipped
         return result
 
 
@@ -212,10 +220,19 @@ def _verify(
 
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:
-    """Replace ``path``'s content in one rename, keeping its permission bits."""
+    """Replace ``path``'s content in one rename, keeping its permission bits.
+
+    Raises ``OSError`` when the file cannot be written (``PermissionError`` when it is read-only).
+    """
     data = text.encode(encoding)
     mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The rename would replace a read-only file all the same (it needs only the directory to
+    # be writable), and root passes os.access() for every file: the mode bits decide too.
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, f"the file is read-only (mode {mode:04o})", str(path))
+    # The name shortened: a file whose own name is near the length limit can be fixed too.
+    prefix = f".{path.name[:64]}."
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from errguard.config import Config
 from errguard.detect.engine import Engine, FileResult, parse_error
 from errguard.detect.source import SourceError, SourceFile, display_path
-from errguard.project import project_for, warm_projects
+from errguard.project import project_for, unsaved_files, warm_projects
 from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class Job:
     cwd: Path
     with_edits: bool = False
     unsafe_fixes: bool = False
+    # Contents to check instead of what is on disk: fixes that ``fix --diff`` does not write.
+    unsaved: Mapping[Path, bytes] = field(default_factory=dict)
 
 
 _last_engine: list[tuple[Job, Engine]] = []
@@ -47,6 +49,9 @@ def _engine(job: Job) -> Engine:
 
 def _read(path: Path, job: Job) -> SourceFile | FileResult:
     display = display_path(path, job.cwd)
+    unsaved = job.unsaved.get(path)
+    if unsaved is not None:
+        return SourceFile(path, display, unsaved)
     try:
         return SourceFile.read(path, display)
     except SourceError as exc:
@@ -79,7 +84,8 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
 def _run_chunk(task: tuple[Callable[[Path, Job], T], list[Path], Job]) -> list[T]:
     function, paths, job = task
     gc.disable()
-    return [function(path, job) for path in paths]
+    with unsaved_files(job.unsaved):
+        return [function(path, job) for path in paths]
 
 
 def _chunks(paths: Sequence[Path], size: int) -> Iterator[list[Path]]:
@@ -100,20 +106,23 @@ def run(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-            return [function(path, job) for path in paths]
-        engine = _engine(job)
-        uses_graph = any(rule.uses_import_graph for rule in engine.rules)
-        if engine.uses_models or uses_graph:
-            # Built once here, inherited by forked workers.
-            warm_projects(
-                paths, job.config, models=engine.uses_models, imports=uses_graph, jobs=jobs
-            )
-        tasks = [(function, chunk, job) for chunk in _chunks(paths, CHUNK_SIZE)]
-        with process_pool(jobs) as pool:
-            return [result for chunk in pool.map(_run_chunk, tasks) for result in chunk]
+        with unsaved_files(job.unsaved):
+            return _run(function, paths, job, jobs)
     finally:
         if gc_was_enabled:
             # What the run built (the project's indexes) lives on; keep the collector off it.
             gc.freeze()
             gc.enable()
+
+
+def _run(function: Callable[[Path, Job], T], paths: Sequence[Path], job: Job, jobs: int) -> list[T]:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        return [function(path, job) for path in paths]
+    engine = _engine(job)
+    uses_graph = any(rule.uses_import_graph for rule in engine.rules)
+    if engine.uses_models or uses_graph:
+        # Built once here, inherited by forked workers.
+        warm_projects(paths, job.config, models=engine.uses_models, imports=uses_graph, jobs=jobs)
+    tasks = [(function, chunk, job) for chunk in _chunks(paths, CHUNK_SIZE)]
+    with process_pool(jobs) as pool:
+        return [result for chunk in pool.map(_run_chunk, tasks) for result in chunk]

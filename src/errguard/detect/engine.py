@@ -14,6 +14,7 @@ from errguard.detect.context import FileContext
 from errguard.detect.noqa import filter_noqa
 from errguard.detect.source import SourceError, SourceFile
 from errguard.models import Violation
+from errguard.newer_syntax import NewerSyntax
 from errguard.registry import Rule, Visitor, get_rule, load_rules
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class FileResult:
     violations: list[Violation] = field(default_factory=list)
     # Internal errors (a rule crashed): reported on stderr, exit code 2, other files still run.
     errors: list[str] = field(default_factory=list)
+    # Valid code for a newer Python that this one cannot parse: not checked, told on stderr.
+    skipped: NewerSyntax | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Engine:
             violations, result.errors = self.detect(source, tree, project)
             violations = [v for v in violations if not v.code.startswith(ignored)]
             result.violations = filter_noqa(violations, source.text, source.lines)
+        except NewerSyntax as newer:
+            result.skipped = newer
         except SourceError as exc:
             if PARSE_ERROR_CODE in self.codes and not PARSE_ERROR_CODE.startswith(ignored):
                 result.violations = [parse_error(source.display, exc)]

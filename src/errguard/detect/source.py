@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from errguard.newer_syntax import parse_source
+
 
 class SourceError(Exception):
     """The file cannot be read, decoded or parsed. Carries a position for the EG001 finding."""
@@ -65,10 +67,11 @@ class SourceFile:
         return io.StringIO(self.text, newline="").readlines()
 
     def parse(self) -> ast.Module:
+        """The tree; raises SourceError, or NewerSyntax when only a newer Python can parse it."""
         try:
             if b"\0" in self.data:
                 raise SourceError("source contains a null byte", *_null_position(self.data))
-            return ast.parse(self.data, filename=self.display)
+            return parse_source(self.data, filename=self.display)
         except SyntaxError as exc:
             raise SourceError(_syntax_reason(exc), exc.lineno or 1, exc.offset or 1) from None
         except (RecursionError, MemoryError):

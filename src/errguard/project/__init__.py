@@ -11,7 +11,8 @@ import contextlib
 import functools
 import os
 import re
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ _MODEL_FIELD_CALL = re.compile(
     rb"models\.\w*(?:Field|ForeignKey)\(|\b(?:ForeignKey|OneToOneField|ManyToManyField)\("
 )
 _WORD = re.compile(rb"\w+")
+# Files as fixes would leave them, by real path, while ``unsaved_files`` is active (fix --diff).
+_unsaved: dict[str, bytes] = {}
 
 
 def _calls_model_field(data: bytes) -> bool:
@@ -119,6 +122,10 @@ class Project:
 
         sources: dict[Path, bytes] = {}
         for path in discover([self.root], Config(root=self.root)):
+            unsaved = _unsaved.get(os.path.realpath(path)) if _unsaved else None
+            if unsaved is not None:
+                sources[path] = unsaved
+                continue
             with contextlib.suppress(OSError):
                 sources[path] = path.read_bytes()
         return sources
@@ -185,7 +192,9 @@ class Project:
 def _analyser_fingerprint() -> str:
     from errguard.project import import_cycles, import_graph, import_sim, import_usage, imports
 
-    return code_fingerprint(import_cycles, import_graph, import_sim, import_usage, imports)
+    code = code_fingerprint(import_cycles, import_graph, import_sim, import_usage, imports)
+    # What the analysis sees depends on which modules this Python can parse (newer syntax).
+    return f"{code}:python{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @functools.cache
@@ -261,6 +270,32 @@ def forget_projects() -> None:
     _project.cache_clear()
     _root_for_directory.cache_clear()
     forget_roots()
+
+
+@contextlib.contextmanager
+def unsaved_files(contents: Mapping[Path, bytes]) -> Iterator[None]:
+    """Projects built in the block see the files in ``contents`` as holding those bytes.
+
+    ``fix --diff`` writes nothing, yet must count what a check of the fixed files would find:
+    a fix in one file can settle findings in others (an import cycle, a model change).
+    """
+    wanted = {os.path.realpath(path): data for path, data in contents.items()}
+    if wanted == _unsaved:  # a forked worker inherits its parent's, and its projects
+        yield
+        return
+    before = dict(_unsaved)
+    _replace_unsaved(wanted)
+    try:
+        yield
+    finally:
+        _replace_unsaved(before)
+
+
+def _replace_unsaved(contents: dict[str, bytes]) -> None:
+    _unsaved.clear()
+    _unsaved.update(contents)
+    FileCache.read_only = bool(contents)
+    forget_projects()
 
 
 @functools.lru_cache(maxsize=32)

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 from errguard import __version__
 
@@ -53,6 +53,10 @@ def code_fingerprint(*modules: ModuleType) -> str:
 class FileCache:
     """``{relative path: {"digest": ..., **facts}}`` for one kind of facts in one project."""
 
+    # Read but not written while files are checked as fixes would leave them (fix --diff): the
+    # facts of contents that are not on disk would only push out those of the files that are.
+    read_only: ClassVar[bool] = False
+
     def __init__(self, root: Path, kind: str, schema: str) -> None:
         """``schema`` changes whenever the code producing the facts changes."""
         self.path = root / CACHE_DIRECTORY / f"{kind}.json"
@@ -79,7 +83,7 @@ class FileCache:
 
     def save(self) -> None:
         """Write atomically; a read-only checkout just goes without a cache."""
-        if not self.dirty or self.disabled:
+        if not self.dirty or self.disabled or self.read_only:
             return
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(exist_ok=True)

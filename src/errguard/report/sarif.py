@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from errguard import __version__
 from errguard.models import Edit, Violation
@@ -12,6 +15,8 @@ from errguard.registry import Rule, load_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/errguard/errguard"
+# File locations are relative to this base, declared in the run as the project root's URI.
+ROOT_ID = "PROJECTROOT"
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -38,8 +43,22 @@ def _replacement(edit: Edit) -> dict[str, Any]:
     }
 
 
-def _result(violation: Violation, rule_index: dict[str, int]) -> dict[str, Any]:
-    location = {"uri": violation.path, "uriBaseId": "%SRCROOT%"}
+def _artifact_location(path: str, root: Path) -> dict[str, str]:
+    """Relative to the project root; a file outside it gets an absolute URI (SARIF allows a
+    base only under a relative URI)."""
+    absolute = Path(os.path.abspath(path))
+    if absolute.is_relative_to(root):
+        return {"uri": quote(absolute.relative_to(root).as_posix()), "uriBaseId": ROOT_ID}
+    return {"uri": absolute.as_uri()}
+
+
+def _root_uri(root: Path) -> str:
+    uri = root.as_uri()
+    return uri if uri.endswith("/") else f"{uri}/"  # a base URI must end with a slash
+
+
+def _result(violation: Violation, rule_index: dict[str, int], root: Path) -> dict[str, Any]:
+    location = _artifact_location(violation.path, root)
     result: dict[str, Any] = {
         "ruleId": violation.code,
         "ruleIndex": rule_index[violation.code],
@@ -72,7 +91,9 @@ def _result(violation: Violation, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(violations: Sequence[Violation]) -> str:
+def render(violations: Sequence[Violation], root: Path) -> str:
+    """The SARIF log; ``root`` is the absolute project root the file locations are relative to
+    (paths in ``violations`` are relative to the working directory)."""
     rules = list(load_rules().values())
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
     document = {
@@ -88,8 +109,11 @@ def render(violations: Sequence[Violation]) -> str:
                         "rules": [_rule_descriptor(rule) for rule in rules],
                     }
                 },
+                "originalUriBaseIds": {
+                    ROOT_ID: {"uri": _root_uri(root), "description": {"text": "project root"}}
+                },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(violation, rule_index) for violation in violations],
+                "results": [_result(violation, rule_index, root) for violation in violations],
             }
         ],
     }

@@ -8,7 +8,9 @@ from errguard.rules._check_then_create import Race, races
 from errguard.rules._example_models import SHOP
 from errguard.rules._races import keyword_map, names_used
 
-_CREATED_NAMES = ("created", "_created")
+# The code replaced has no "created" flag, so the fix binds it to `_` (no unused variable),
+# unless the function uses `_` (gettext, most often), which that binding would shadow.
+_CREATED_NAMES = ("_", "_created")
 
 
 class CheckThenCreate(FunctionRule):
@@ -50,7 +52,7 @@ class CheckThenCreate(FunctionRule):
 
     ## Fix safety
     The fix rewrites the sequence as `M.objects.get_or_create(<lookup>, defaults={<the other
-    create arguments>})`, keeping the variable it assigned (`x, created = ...`). It is offered
+    create arguments>})`, keeping the variable it assigned (`x, _ = ...`). It is offered
     only when the rewrite does what the code did: the same plain-field lookup, a create that
     writes every looked-up value unchanged, and nothing else in the replaced statements.
 
@@ -287,29 +289,31 @@ class CheckThenCreate(FunctionRule):
 
             def author_for(email, name):
                 # Reuse the author when the email is known.
-                author, created = Author.objects.get_or_create(email=email, defaults={"name": name})
+                author, _ = Author.objects.get_or_create(email=email, defaults={"name": name})
                 return author
             """,
         ),
         Invalid(
             """
+            from django.utils.translation import gettext as _
             from shop.models import Author
 
-            def find(email, name, created):
+            def find(email, name):
                 try:
                     found = Author.objects.get(email=email)
                 except Author.DoesNotExist:
                     found = Author.objects.create(email=email, name=name)
-                return found, created
+                return found, _("Found")
             """,
             files=SHOP,
-            line=5,
+            line=6,
             fixed="""
+            from django.utils.translation import gettext as _
             from shop.models import Author
 
-            def find(email, name, created):
+            def find(email, name):
                 found, _created = Author.objects.get_or_create(email=email, defaults={"name": name})
-                return found, created
+                return found, _("Found")
             """,
         ),
         Invalid(

@@ -15,7 +15,7 @@ _MODELS_IMPORTS_EXAMPLE = {
 
 
 class FragileImportCycle(Rule):
-    """Import cycle that works today in every import order, but only just (opt-in).
+    """Import cycle that works today in every import order, but only just.
 
     ## What it does
     Reports each import that runs at import time and lies on a cycle of such imports, when no

@@ -12,6 +12,12 @@ class ParseError(Rule):
     encoding, a null byte, an unknown `# -*- coding: -*-` declaration, nesting too deep for the
     parser, or a file that cannot be read. The finding carries the reason and the position.
 
+    Syntax that only a newer Python than the one running errguard accepts is not a parse error:
+    `except A, B:` without parentheses (Python 3.14) is checked under every Python; a file with
+    other newer syntax (t-strings, `type` statements and type parameters, the f-strings of
+    Python 3.12, `except*`) is skipped instead, and the run names it on stderr along with the
+    Python that can check it.
+
     ## Why is this bad?
     Python cannot import the file either, and none of the other rules have looked at it. errguard
     never stops on such a file: it reports it and goes on with the others.
@@ -35,7 +41,10 @@ class ParseError(Rule):
     code = "EG001"
     message = "file cannot be parsed: {reason}"
 
-    VALID = (Valid("print('hello')\n"),)
+    VALID = (
+        Valid("print('hello')\n"),
+        Valid('greeting = t"Hello {name}"\n'),
+    )
     INVALID = (
         Invalid(
             """
