@@ -1,18 +1,30 @@
-"""A tiny Django project (real SQLite) for pytester runs of errguard's queries plugin.
+"""A tiny Django project for pytester runs of errguard's queries plugin, on a real database.
 
-``write_project(pytester)`` writes settings, an ``app`` with Author/Profile/Book/Tag models,
-report functions with and without N+1 loops, a view, and a ``catalogue`` fixture; tests then
-add their own test files. ``line_of`` finds line numbers in the written sources, so assertions
+``write_project(pytester, backend)`` writes settings (two aliases, ``default`` and ``other``, on
+SQLite in memory or on PostgreSQL: see ``backends.py``), an ``app`` with Author/Profile/Book/Tag
+models, report functions with and without N+1 loops, a view, and a ``catalogue`` fixture; tests
+then add their own test files. ``line_of`` finds line numbers in the written sources, so assertions
 about call sites do not hard-code them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+
+from tests.pytest_plugin.backends import DRIVER_HEADER, SQLITE, Backend
+
+try:
+    import fcntl
+except ImportError:  # Windows: each xdist worker makes its own runs
+    fcntl = None  # type: ignore[assignment]
 
 SETTINGS = """
 SECRET_KEY = "errguard-queries-tests-only"
@@ -21,13 +33,10 @@ ALLOWED_HOSTS = ["testserver"]
 INSTALLED_APPS = ["app"]
 MIDDLEWARE = []
 ROOT_URLCONF = "urls"
-DATABASES = {
-    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
-    "other": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
-}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
 """
+SQLITE_NAMES = {"default": ":memory:", "other": ":memory:"}
 
 MODELS = """
 from django.db import models
@@ -170,6 +179,7 @@ def catalogue(db):
             book.tags.set(tags[:2])
     return Author.objects.count()
 """
+CONFTEST += DRIVER_HEADER
 
 PYTEST_INI = """
 [pytest]
@@ -190,11 +200,11 @@ def write(pytester: pytest.Pytester, path: str, source: str) -> None:
     target.write_text(_text(source))
 
 
-def write_project(pytester: pytest.Pytester) -> None:
-    """Write the Django project into the pytester directory."""
+def write_project(pytester: pytest.Pytester, backend: Backend = SQLITE) -> None:
+    """Write the Django project, on ``backend``'s database, into the pytester directory."""
     files = {
         "pytest.ini": PYTEST_INI,
-        "settings.py": SETTINGS,
+        "settings.py": backend.settings(SETTINGS, SQLITE_NAMES),
         "urls.py": URLS,
         "conftest.py": CONFTEST,
         "app/__init__.py": "",
@@ -255,9 +265,7 @@ class Run:
 _SUMMARY_LINE = re.compile(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+?)(?: - .*)?$")
 
 
-def run(pytester: pytest.Pytester, *args: str) -> Run:
-    """Run pytest in a subprocess (Django configures itself once per process) with ``-rA``."""
-    result = pytester.runpytest_subprocess("-rA", *args)
+def _finished(result: pytest.RunResult) -> Run:
     outcomes = {}
     for line in result.stdout.lines:
         match = _SUMMARY_LINE.match(line)
@@ -266,18 +274,67 @@ def run(pytester: pytest.Pytester, *args: str) -> Run:
     return Run(result, outcomes)
 
 
+def run(pytester: pytest.Pytester, *args: str) -> Run:
+    """Run pytest in a subprocess (Django configures itself once per process) with ``-rA``."""
+    return _finished(pytester.runpytest_subprocess("-rA", *args))
+
+
 _RUNS: dict[str, Run] = {}
 
 
-def run_once(pytester: pytest.Pytester, key: str, files: dict[str, str], *args: str) -> Run:
-    """``run`` a project once per test process; later tests assert on the same finished run.
+def run_once(
+    pytester: pytest.Pytester,
+    key: str,
+    files: dict[str, str],
+    *args: str,
+    backend: Backend = SQLITE,
+) -> Run:
+    """``run`` a project once per test session and backend; later tests assert on the same
+    finished run, which must have used ``backend``'s database and driver.
 
     Each run costs a Python process with Django and a test database, so the tests of one
-    scenario share it (each still gets its own, unused, pytester directory).
+    scenario share it (each still gets its own, unused, pytester directory), also across
+    pytest-xdist workers.
     """
+    key = f"{key}[{backend.name}]"
     if key not in _RUNS:
-        write_project(pytester)
-        for path, source in files.items():
-            write(pytester, path, source)
-        _RUNS[key] = run(pytester, *args)
-    return _RUNS[key]
+
+        def make() -> Run:
+            write_project(pytester, backend)
+            for path, source in files.items():
+                write(pytester, path, source)
+            return run(pytester, *args)
+
+        _RUNS[key] = _shared_between_workers(pytester, key, make)
+    finished = _RUNS[key]
+    assert backend.header in finished.output, finished.output
+    return finished
+
+
+def _shared_between_workers(pytester: pytest.Pytester, key: str, make: Callable[[], Run]) -> Run:
+    """``make()`` the run in one xdist worker; the others wait for it and read its output.
+
+    Workers of one session share the parent of their temp dirs (``<basetemp>/popen-gw<N>``).
+    The output is saved while the lock is held, so a reader never sees half of it; a worker
+    that dies mid-run drops its lock and saves nothing, so the next one runs it.
+    """
+    if fcntl is None or "PYTEST_XDIST_WORKER" not in os.environ:
+        return make()
+    shared = pytester.path.parent.parent / "errguard-runs"
+    shared.mkdir(exist_ok=True)
+    saved = shared / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    with open(saved.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if saved.exists():
+            data = json.loads(saved.read_text(encoding="utf-8"))
+            return _finished(pytest.RunResult(**data))
+        finished = make()
+        result = finished.result
+        data = {
+            "ret": int(result.ret),
+            "outlines": result.outlines,
+            "errlines": result.errlines,
+            "duration": result.duration,
+        }
+        saved.write_text(json.dumps(data), encoding="utf-8")
+        return finished

@@ -1,17 +1,17 @@
-"""faults.db against real SQLite databases, in a pytest-django session of its own (Django
-configures itself once per process, so the session runs in a subprocess)."""
+"""faults.db against real databases (SQLite, PostgreSQL with psycopg 3 and with psycopg2), in a
+pytest-django session of its own (Django configures itself once per process, so the session
+runs in a subprocess)."""
 
 from __future__ import annotations
+
+from tests.pytest_plugin.backends import DRIVER_HEADER
 
 SETTINGS = """
 SECRET_KEY = "errguard-faults-tests-only"
 INSTALLED_APPS = ["django.contrib.contenttypes"]
-DATABASES = {
-    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "default.sqlite3"},
-    "other": {"ENGINE": "django.db.backends.sqlite3", "NAME": "other.sqlite3"},
-}
 USE_TZ = True
 """
+SQLITE_NAMES = {"default": "default.sqlite3", "other": "other.sqlite3"}
 
 TESTS = """
 import threading
@@ -120,11 +120,16 @@ def test_z_nothing_is_left_behind():
 """
 
 
-def test_database_faults_drive_retry_loops_and_are_undone(pytester):
-    pytester.makepyfile(faults_settings=SETTINGS, test_db_faults=TESTS)
+def test_database_faults_drive_retry_loops_and_are_undone(pytester, backend):
+    pytester.makepyfile(
+        faults_settings=backend.settings(SETTINGS, SQLITE_NAMES),
+        conftest=DRIVER_HEADER,
+        test_db_faults=TESTS,
+    )
     pytester.makeini("[pytest]\nDJANGO_SETTINGS_MODULE = faults_settings\npythonpath = .\n")
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
+    assert backend.header in result.stdout.str()
     result.assert_outcomes(passed=8, failed=1)
     result.stdout.fnmatch_lines(["*AssertionError: this test fails on purpose"])

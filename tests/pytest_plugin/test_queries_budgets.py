@@ -1,4 +1,5 @@
-"""The ``queries`` fixture and the ``max_queries`` marker, in real pytest-django runs on SQLite."""
+"""The ``queries`` fixture and the ``max_queries`` marker, in real pytest-django runs on SQLite
+and PostgreSQL (psycopg 3 and psycopg2)."""
 
 from __future__ import annotations
 
@@ -199,9 +200,10 @@ EXPECTED = {
 
 
 @pytest.fixture
-def budgets(pytester):
-    """One pytest-django session over BUDGET_TESTS, shared by this module's assertions."""
-    return run_once(pytester, "budgets", {"test_budgets.py": BUDGET_TESTS}, "--nplusone=off")
+def budgets(pytester, backend):
+    """One pytest-django session over BUDGET_TESTS per backend, shared by this module's tests."""
+    files = {"test_budgets.py": BUDGET_TESTS}
+    return run_once(pytester, "budgets", files, "--nplusone=off", backend=backend)
 
 
 def test_each_budget_passes_or_fails_as_expected(budgets):

@@ -190,10 +190,10 @@ EXPECTED = {
 
 
 @pytest.fixture
-def detected(pytester):
-    """One ``--nplusone=fail`` session over NPLUSONE_TESTS, shared by this module's tests."""
+def detected(pytester, backend):
+    """One ``--nplusone=fail`` session over NPLUSONE_TESTS per backend, shared by this module."""
     files = {"test_nplusone.py": NPLUSONE_TESTS, "conftest.py": CONFTEST + PATCH_CHECK}
-    return run_once(pytester, "nplusone", files, "--nplusone=fail")
+    return run_once(pytester, "nplusone", files, "--nplusone=fail", backend=backend)
 
 
 def test_each_case_fails_or_passes_as_expected(detected):

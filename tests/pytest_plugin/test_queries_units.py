@@ -12,7 +12,7 @@ import pytest
 from errguard.queries.callsite import CallSite, CallSiteFinder
 from errguard.queries.findings import LazyLoad, repeated_query
 from errguard.queries.log import QueryLog
-from errguard.queries.normalize import display, is_read, shape
+from errguard.queries.normalize import display, is_bookkeeping, is_read, shape
 from errguard.queries.patching import PatchStack
 from errguard.queries.report import count_failure, expectation
 from errguard.queries.session import QueryStats
@@ -77,6 +77,44 @@ def test_display_truncates_very_long_statements():
 )
 def test_is_read(sql, read):
     assert is_read(sql) is read
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "BEGIN",
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+        "ROLLBACK",
+        'SAVEPOINT "s140_x1"',
+        'RELEASE SAVEPOINT "s140_x1"',
+        'ROLLBACK TO SAVEPOINT "s140_x1"',
+        "SET CONSTRAINTS ALL IMMEDIATE",
+        "SET CONSTRAINTS ALL DEFERRED",
+        "PRAGMA foreign_key_check",
+        'PRAGMA foreign_key_check("app_tag")',
+        "PRAGMA foreign_keys = OFF",
+        "  begin ; ",
+    ],
+)
+def test_transaction_and_constraint_control_is_bookkeeping(sql):
+    assert is_bookkeeping(sql, None)
+
+
+@pytest.mark.parametrize(
+    ("sql", "params"),
+    [
+        ("BEGIN DBMS_STATS.GATHER_TABLE_STATS('APP', 'T'); END;", None),  # Oracle PL/SQL
+        ('INSERT INTO "savepoint" VALUES (1)', None),
+        ("SAVEPOINTS", None),
+        ("PRAGMA table_info(t)", None),
+        ("SELECT 1", None),
+        ("BEGIN", ()),  # statements with parameters are never bookkeeping
+        (b"BEGIN", None),
+    ],
+)
+def test_other_statements_are_not_bookkeeping(sql, params):
+    assert not is_bookkeeping(sql, params)
 
 
 def test_patch_stack_restores_exactly_in_reverse_order():

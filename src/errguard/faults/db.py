@@ -4,6 +4,11 @@ The fault is an execute wrapper (Django's ``connection.execute_wrapper`` mechani
 alias's connection object of the current thread, and, through the ``connection_created``
 signal, on the connections other threads open while it is active. Django is imported only here,
 only when a test asks for a database fault.
+
+Transaction and constraint-check control (``BEGIN``, savepoints, ``SET CONSTRAINTS``:
+``is_bookkeeping``) never fails: whether Django sends it through a cursor depends on the
+backend, so failing it would make one fault hit different statements on SQLite and
+PostgreSQL, and a fault is about the statements the code under test runs.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from errguard.faults.options import (
     make_exception,
     shown,
 )
+from errguard.queries.normalize import is_bookkeeping
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,10 @@ class DbFault:
         context: dict[str, Any],
     ) -> Any:
         alias = context["connection"].alias
-        if (self.match is None or self.match.search(sql)) and self._claim(
-            FaultedQuery(alias, sql, params)
+        if (
+            (self.match is None or self.match.search(sql))
+            and not is_bookkeeping(sql, params)
+            and self._claim(FaultedQuery(alias, sql, params))
         ):
             raise make_exception(self.error, f"errguard: injected database fault on {alias!r}")
         return execute(sql, params, many, context)

@@ -16,6 +16,17 @@ _VALUE_LIST = re.compile(r"\(\?(?:, \?)*\)")
 _REPEATED_LIST = re.compile(r"\(\.\.\.\)(?:, \(\.\.\.\))+")
 _SPACE = re.compile(r"\s+")
 _MAX_SHOWN = 300
+# Statements that manage transactions and constraint checks rather than read or write data.
+_BOOKKEEPING = re.compile(
+    r"""\s*(?:
+        (?:BEGIN|COMMIT|ROLLBACK)(?:\s+(?:DEFERRED|IMMEDIATE|EXCLUSIVE|TRANSACTION|WORK))?
+        | (?:SAVEPOINT|RELEASE(?:\s+SAVEPOINT)?|ROLLBACK\s+TO(?:\s+SAVEPOINT)?)\s+\S+
+        | SET\s+CONSTRAINTS\s+.+?\s+(?:IMMEDIATE|DEFERRED)
+        | PRAGMA\s+foreign_keys(?:\s*=\s*(?:ON|OFF))?
+        | PRAGMA\s+foreign_key_check(?:\s*\(\s*\S+\s*\))?
+    )\s*;?\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -53,6 +64,21 @@ def is_read(sql: str) -> bool:
     """True for statements that read rows (``SELECT``, ``WITH ... SELECT``)."""
     head = sql.lstrip()[:6].upper()
     return head == "SELECT" or head[:4] == "WITH"
+
+
+def is_bookkeeping(sql: object, params: object) -> bool:
+    """True for the statements Django runs to manage transactions and constraint checks.
+
+    ``BEGIN``/``COMMIT``/``ROLLBACK``, savepoints, PostgreSQL's ``SET CONSTRAINTS`` and
+    SQLite's foreign-key pragmas. Whether Django sends them through a cursor depends on the
+    backend (SQLite's ``BEGIN``; psycopg sends its own, and every driver its ``COMMIT``) and on
+    the test (``SAVEPOINT`` only inside another atomic block such as a test's transaction; a
+    ``TestCase`` checks constraints after each test: one pragma on SQLite, two ``SET
+    CONSTRAINTS`` on PostgreSQL). So they are neither counted nor failed, and a budget or a
+    fault means the same on every backend. They never take parameters, and ORM queries always
+    pass a sequence of them, so for those this costs one comparison.
+    """
+    return params is None and isinstance(sql, str) and _BOOKKEEPING.fullmatch(sql) is not None
 
 
 def _top_level_from(sql: str, start: int) -> int:

@@ -5,6 +5,12 @@ thread, so a wrapper installed by the test thread misses queries from other thre
 ``sync_to_async`` pools. Patching ``CursorWrapper._execute_with_wrappers`` on the class (the
 method every ``execute``/``executemany`` goes through, with or without the debug cursor) sees
 them all with one extra Python call per query, and never reads ``connection.queries_log``.
+
+What counts as a query is then the same on every backend: each ``execute`` is one, each
+``executemany`` is one (with its number of parameter sets), a statement that fails is one, and
+a server-side cursor's query (``QuerySet.iterator()`` on PostgreSQL) is one however many
+chunks its driver fetches. Transaction and constraint-check control (``BEGIN``, savepoints,
+``SET CONSTRAINTS``) is not recorded: see ``is_bookkeeping``.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from errguard.queries.django_api import CursorWrapper
 from errguard.queries.log import QueryLog
+from errguard.queries.normalize import is_bookkeeping
 from errguard.queries.patching import PatchStack
 
 
@@ -29,6 +36,8 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
     thread = threading.get_ident
 
     def _execute_with_wrappers(self: Any, sql: Any, params: Any, many: bool, executor: Any) -> Any:
+        if is_bookkeeping(sql, params):
+            return original(self, sql, params, many, executor)
         start = clock()
         try:
             return original(self, sql, params, many, executor)
