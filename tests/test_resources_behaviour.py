@@ -277,3 +277,23 @@ def test_fixed_programs_are_clean_and_fixing_again_changes_nothing(project):
         assert run_cli("check", project / name, "--select", "EG301,EG302").code == 0
         assert run_cli("fix", project / name, "--select", "EG301,EG302").code == 0
         assert (project / name).read_text() == fixed
+
+
+def test_cursors_in_migrations_are_left_alone(project):
+    backfill = textwrap.dedent(
+        """
+        from django.db import connection
+
+        def backfill(apps, schema_editor):
+            cursor = connection.cursor()
+            cursor.execute("UPDATE shop_order SET status = 'new' WHERE status IS NULL")
+        """
+    )
+    (project / "pyproject.toml").write_text("")
+    for module in ("shop/migrations/0002_backfill.py", "shop/backfill.py"):
+        (project / module).parent.mkdir(parents=True, exist_ok=True)
+        (project / module).write_text(backfill)
+
+    result = run_cli("check", "--select", "EG301", ".")
+
+    assert [line.split(":")[0] for line in result.out.splitlines()] == ["shop/backfill.py"]

@@ -190,9 +190,18 @@ class Project:
 
 @functools.cache
 def _analyser_fingerprint() -> str:
-    from errguard.project import import_cycles, import_graph, import_sim, import_usage, imports
+    from errguard.project import (
+        django_setup,
+        import_cycles,
+        import_graph,
+        import_sim,
+        import_usage,
+        imports,
+    )
 
-    code = code_fingerprint(import_cycles, import_graph, import_sim, import_usage, imports)
+    code = code_fingerprint(
+        django_setup, import_cycles, import_graph, import_sim, import_usage, imports
+    )
     # What the analysis sees depends on which modules this Python can parse (newer syntax).
     return f"{code}:python{sys.version_info[0]}.{sys.version_info[1]}"
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from errguard.project.cache import digest
+from errguard.project.django_setup import setup_entries, setup_roots
 from errguard.project.import_graph import ImportGraph, cyclic_components
 from errguard.project.import_sim import Crash, Definitions, Step, simulate
 from errguard.project.import_usage import ANNOTATION, FUNCTION
@@ -109,10 +110,11 @@ def analyse(graph: ImportGraph, jobs: int = 1) -> CycleAnalysis:
     }
     reverse = _reverse(graph.scanned)
     definitions = Definitions()
+    roots = setup_roots(graph)
     findings: list[CycleFinding] = []
     for component in cyclic_components(candidates, successors):
         precise = _reaching(component, reverse)
-        crashes = _crash_findings(graph, component, precise, definitions)
+        crashes = _crash_findings(graph, component, precise, definitions, roots)
         crashed = {(f.module, f.line) for f in crashes}
         findings.extend(crashes)
         findings.extend(
@@ -166,11 +168,19 @@ def _canonical(steps: Sequence[Step]) -> tuple[Step, ...]:
 
 
 def _crash_findings(
-    graph: ImportGraph, component: list[str], precise: Collection[str], definitions: Definitions
+    graph: ImportGraph,
+    component: list[str],
+    precise: Collection[str],
+    definitions: Definitions,
+    roots: Collection[str],
 ) -> list[CycleFinding]:
+    entries = setup_entries(graph, component, precise, roots) or component
+    crashes = list(simulate(graph, entries, precise, definitions))
+    if entries is not component and len(crashes) < len(entries):
+        return []  # the application's start-up imports it, in an order that works
     seen: dict[tuple[Step, ...], Crash] = {}
     crashing = []
-    for crash in simulate(graph, component, precise, definitions):
+    for crash in crashes:
         seen.setdefault(_canonical(crash.steps), crash)
         crashing.append(crash.entry)
     findings: list[CycleFinding] = []

@@ -136,6 +136,11 @@ class ImportGraph:
             return cached
         return self._store(file, content, _extract((data, file.name, file.is_package)))
 
+    def source(self, module: str) -> bytes | None:
+        """The module's bytes, or None when it cannot be read."""
+        found = self._source(self.modules[module])
+        return found[0] if found else None
+
     def _source(self, file: ModuleFile) -> tuple[bytes, str] | None:
         """The module's bytes and their digest, or None when it cannot be read."""
         data = self._contents.get(file.name)

@@ -93,6 +93,19 @@ def runs_once_or_in_tests(path: Path, root: Path) -> bool:
     name = path.name
     if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in _TEST_FILES:
         return True
+    return any(part in _TEST_DIRECTORIES or part == "migrations" for part in _folders(path, root))
+
+
+def in_migrations(path: Path, root: Path) -> bool:
+    """A module of a ``migrations`` package: it runs once, in one process, on deploy.
+
+    A ``migrations`` directory without ``__init__.py`` is an import root of its own.
+    """
+    return root.name == "migrations" or "migrations" in _folders(path, root)
+
+
+def _folders(path: Path, root: Path) -> tuple[str, ...]:
+    """The directories between the project root and the file."""
     absolute = Path(os.path.abspath(path))
-    inside = absolute.relative_to(root) if absolute.is_relative_to(root) else Path(name)
-    return any(part in _TEST_DIRECTORIES or part == "migrations" for part in inside.parts[:-1])
+    inside = absolute.relative_to(root) if absolute.is_relative_to(root) else Path(path.name)
+    return inside.parts[:-1]

@@ -67,6 +67,9 @@ class QuerySet:
     # Reached through a relation of an outer loop's instance: fixes go on the outer queryset.
     prefix: str = ""
     outer: QuerySet | None = None
+    # A related manager of a row handed in by a caller (``publisher.author_set``): the fix
+    # belongs where the callers fetch that row, so the advice names the full lookup.
+    handed_in: ast.Attribute | None = None
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,10 @@ class Row:
     detail view's ``self.object``): its related managers start fresh querysets."""
 
     model: ModelInfo
-    # ``self`` in a model method: callers may have prefetched its relations, and a
-    # ``select_related()`` added here would bypass their prefetch, so no fix is offered.
-    own: bool = False
+    # Handed in by a caller (``self`` in a model method, a parameter, a row reached from one):
+    # callers may have prefetched its relations, and a ``select_related()`` added to one of its
+    # related managers would bypass their prefetch, so no fix is offered.
+    from_caller: bool = False
 
 
 @dataclass(frozen=True)

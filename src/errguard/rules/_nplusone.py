@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from errguard.astutil import SCOPE_NODES, dotted_name, is_memoised, last_part, walk_scope
 from errguard.project.accesses import (
+    WRITE_METHODS,
     attribute_path,
     collect_accesses,
     does_database_work,
@@ -364,12 +365,16 @@ class FunctionAnalysis:
             self._note_query(iterable, "iteration", queryset, scope)
 
     def _note_query(self, node: ast.AST, method: str, queryset: QuerySet, scope: _Scope) -> None:
+        if _locks_rows(node):
+            return  # a select_for_update() per row is a deliberate lock, not a batchable read
         used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         changing = {name for loop in scope.loops for name in loop.assigned}
         changing |= {name for name, binding in scope.env.items() if binding is None}
-        self.queries.append(
-            QueryInLoop(node, method, queryset, scope.loops[-1], not used & changing)
-        )
+        loop = scope.loops[-1]
+        # The same query gives the same answer on every iteration only when nothing it reads
+        # changes: not its arguments, not the rows (a loop that writes), not a random order.
+        invariant = not (used & changing or _writes_what(node, loop.node) or _random_order(node))
+        self.queries.append(QueryInLoop(node, method, queryset, loop, invariant))
 
     # -- relations read from loop variables (EG101) -----------------------------------------
     def _relations(self, loop: Loop, scope: _Scope, body: Sequence[ast.AST]) -> None:
@@ -559,3 +564,43 @@ def _bound_arguments(function: Function, call: ast.Call) -> Iterator[tuple[str, 
     for keyword in call.keywords:
         if keyword.arg in keyword_names:
             yield keyword.arg, keyword.value
+
+
+def _locks_rows(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Attribute) and n.attr == "select_for_update" for n in ast.walk(node)
+    )
+
+
+def _random_order(node: ast.AST) -> bool:
+    """``.order_by("?")``: each evaluation picks other rows."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "order_by"
+        and any(isinstance(a, ast.Constant) and a.value == "?" for a in n.args)
+        for n in ast.walk(node)
+    )
+
+
+def _writes_what(query: ast.AST, loop: ast.AST) -> bool:
+    """The loop writes what the query may read: through the same model, manager or variable,
+    or saves or deletes an instance (of a model it cannot tell)."""
+    queried = _chain_root(query)
+    for node in ast.walk(loop):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in WRITE_METHODS
+        ):
+            continue
+        if node.func.attr in ("save", "delete") or _chain_root(node.func.value) == queried:
+            return True
+    return False
+
+
+def _chain_root(node: ast.AST) -> str | None:
+    """The name a chain starts from: ``Tag`` in ``Tag.objects.filter(...).count()``."""
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None

@@ -119,7 +119,9 @@ class Resolver:
             owner = self.row(node.value, env)
             relation = owner.model.relations.get(node.attr) if owner is not None else None
             target = self.models.models.get(relation.target or "") if relation else None
-            return Row(target) if target is not None and relation and relation.single else None
+            if owner is None or target is None or relation is None or not relation.single:
+                return None
+            return Row(target, from_caller=owner.from_caller)
         if not isinstance(node, ast.Call):
             return None
         func = node.func
@@ -141,7 +143,7 @@ class Resolver:
             model = self.model_class(annotation, {})
         else:
             model = self.models.named_like(argument.arg)
-        return Row(model) if model is not None else None
+        return Row(model, from_caller=True) if model is not None else None
 
     def shortcut_queryset(self, first: ast.expr, env: Mapping[str, Binding]) -> QuerySet | None:
         """What ``get_object_or_404(first, ...)`` queries: a model class or a queryset."""
@@ -189,8 +191,11 @@ class Resolver:
         if found is None:
             return None
         relation, target = found
-        anchor = None if row.own else FixAnchor(node, frozenset(), None, frozenset(), False)
-        return QuerySet(target, _knowing(Loaded(), relation.remote), node, anchor=anchor)
+        loaded = _knowing(Loaded(), relation.remote)
+        if row.from_caller:
+            return QuerySet(target, loaded, node, handed_in=node)
+        anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
+        return QuerySet(target, loaded, node, anchor=anchor)
 
     def _inferred_model(self, node: ast.expr, env: Mapping[str, Binding]) -> ModelInfo | None:
         """An imported class used as a model (``Order.objects``) that the index cannot read:

@@ -35,7 +35,7 @@ def method_bindings(module: ast.Module, resolver: Resolver) -> dict[int, dict[st
         env = _class_bindings(cls, resolver)
         model = resolver.models.get(f"{resolver.ctx.module}.{cls.name}")
         if model is not None and not model.abstract:
-            env = {**env, "self": Row(model, own=True)}  # a model method's own row
+            env = {**env, "self": Row(model, from_caller=True)}  # a model method's own row
         admin_model = registered.get(cls.name)
         for method in cls.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -60,6 +60,16 @@ class ImportCycle(Rule):
     ImportError` catches; modules whose names errguard cannot see (`import *` before the point
     reached, module `__getattr__`, `globals()`, `sys.modules` tricks).
 
+    In a Django application (the project has its own settings module defining
+    `INSTALLED_APPS`, not only test settings or a project template), `django.setup()` imports
+    the settings, every app's `apps` and `models` modules and what `AppConfig.ready()` imports,
+    in the same order on every start, before any other code of the project runs. A cycle those
+    modules reach at import time is reported only when start-up itself crashes on it: when
+    every module start-up enters it through crashes. Otherwise the module a crash would need
+    imported first has always been imported already. In a reusable app (no settings of its
+    own), its users' `INSTALLED_APPS` decide the order (another app's `models` may import any
+    of its modules first), so every crashing order is reported.
+
     ## Why is this bad?
     Whether it crashes depends on which module happens to be imported first: a new test, a
     management command, a Celery worker or a changed `INSTALLED_APPS` order imports the other
@@ -114,6 +124,25 @@ class ImportCycle(Rule):
         report_cycles(self, ctx, self.code, fixable=True)
 
     VALID = (
+        Valid(
+            """
+            from shop.models import Order
+
+
+            def order_saved(order):
+                print("saved", order)
+            """,
+            files={
+                # An application: django.setup() imports shop.models first, in the order that
+                # works, so example.py is never the first of the two to be imported.
+                "settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+                "shop/models.py": (
+                    "from django.db import models\n\n\nclass Order(models.Model):\n"
+                    "    pass\n\n\nfrom example import order_saved  # noqa: E402\n"
+                ),
+            },
+        ),
         Valid(
             """
             from app.models import Order
@@ -201,6 +230,25 @@ class ImportCycle(Rule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Order
+
+
+            def order_saved(order):
+                print("saved", order)
+            """,
+            files={
+                # Start-up itself crashes: shop.models needs example.py before defining Order.
+                "settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+                "shop/models.py": (
+                    "from django.db import models\n\nfrom example import order_saved\n\n\n"
+                    "class Order(models.Model):\n    pass\n"
+                ),
+            },
+            line=1,
+        ),
         Invalid(
             """
             from app.models import Order

@@ -88,8 +88,12 @@ class NPlusOne(FunctionRule):
     refuses that combination); not `prefetch_related` on `.iterator()`; not when
     `select_related()` without arguments is already there (adding a lookup would narrow it).
     Filtered prefetches, deferred fields and `.pk` reads are reported without a fix, and so are
-    loops over `self.<relation>` in a model method (a caller's `prefetch_related()` would be
-    bypassed by a `select_related()` added there).
+    loops over the related manager of a row a caller handed in (`self` in a model method, a
+    parameter, a row reached from one): a caller's `prefetch_related()` would be bypassed by a
+    call added there, so the advice names the prefetch for the callers' queryset instead.
+    When the loop body assigns to, saves or deletes the related object, the fix is unsafe:
+    loaded before the loop, two rows sharing one related object hold two snapshots, and the
+    later save writes back what the earlier one changed.
     """
 
     uses_models = True
@@ -420,7 +424,10 @@ class NPlusOne(FunctionRule):
             """,
             line=10,
             message="N+1: line.product (OrderLine.product → Product) is loaded once per iteration "
-            'of the loop over self.lines.all() at line 10; add .select_related("product")',
+            'of the loop over self.lines.all() at line 10; prefetch "lines__product" in the '
+            "callers' queryset that fetches self, or call prefetch_related_objects([self], "
+            '"lines__product") first; a select_related() added here would bypass the callers\' '
+            "prefetch",
         ),
         Invalid(
             """
@@ -454,11 +461,33 @@ class NPlusOne(FunctionRule):
             """,
             files=SHOP,
             line=4,
-            fixed="""
-            def publisher_report(publisher):
-                # A parameter named after a model holds one of its rows.
-                authors = publisher.author_set.prefetch_related("books")
-                return {author.name: author.books.count() for author in authors}
+            message="N+1: author.books.count() (Author.books → Book) runs a query once per "
+            'iteration of the loop over authors at line 4; prefetch "author_set__books" in the '
+            "callers' queryset that fetches publisher, or call prefetch_related_objects("
+            '[publisher], "author_set__books") first; a prefetch_related() added here would '
+            "bypass the callers' prefetch",
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def star_authors():
+                for book in Book.objects.filter(price__gt=10):
+                    author = book.author
+                    author.name += "*"  # a star per book
+                    author.save()
+            """,
+            files=SHOP,
+            line=5,
+            # Loaded up front, an author with two books would be two snapshots: one star lost.
+            unsafe_fixed="""
+            from shop.models import Book
+
+            def star_authors():
+                for book in Book.objects.filter(price__gt=10).select_related("author"):
+                    author = book.author
+                    author.name += "*"  # a star per book
+                    author.save()
             """,
         ),
         Invalid(
@@ -784,7 +813,21 @@ def _advice(found: RelationLoad, method: str, lookup: str) -> str:
             f'.{found.load.method}() bypasses the prefetch of "{lookup}": use the prefetched '
             f'objects, or Prefetch("{lookup}", queryset=..., to_attr=...)'
         )
-    return f'add .{method}("{lookup}")'
+    return _where_to_add(found, method, lookup)
+
+
+def _where_to_add(found: RelationLoad, method: str, lookup: str) -> str:
+    """Add the load to the queryset; for a row a caller handed in, where the callers fetch it."""
+    top, _ = _top_queryset(found.instance.source, "")
+    manager = top.handed_in
+    if manager is None:
+        return f'add .{method}("{lookup}")'
+    row, path = ast.unparse(manager.value), f"{manager.attr}__{lookup}"
+    return (
+        f'prefetch "{path}" in the callers\' queryset that fetches {row}, or call '
+        f'prefetch_related_objects([{row}], "{path}") first; a {method}() added here would '
+        "bypass the callers' prefetch"
+    )
 
 
 def _uncached_call(found: RelationLoad) -> bool:
@@ -802,7 +845,48 @@ def _anchor(top: QuerySet) -> ast.AST:
     return top.anchor.node if top.anchor is not None else top.origin
 
 
-def _fixable(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool:
+# Calls that write a model instance back, or reload it: with the relation loaded before the
+# loop, each row would hold a snapshot taken before the loop's earlier writes.
+_INSTANCE_WRITES = frozenset({"save", "delete", "refresh_from_db"})
+
+
+def _loop_writes_to_related(found: RelationLoad) -> bool:
+    """The loop body assigns to, saves or deletes an object the fix would load up front."""
+    loop = found.loop.node
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    parts = found.load.lookup.split("__")
+    objects = {".".join([found.variable, *parts[: i + 1]]) for i in range(len(parts))}
+    for node in (n for statement in loop.body for n in ast.walk(statement)):
+        if isinstance(node, ast.Assign) and ast.unparse(node.value) in objects:
+            objects.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for node in (n for statement in loop.body for n in ast.walk(statement)):
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+            else []
+        )
+        if any(isinstance(t, ast.Attribute) and ast.unparse(t.value) in objects for t in targets):
+            return True
+        func = node.func if isinstance(node, ast.Call) else None
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _INSTANCE_WRITES
+            and ast.unparse(func.value) in objects
+        ):
+            return True
+    return False
+
+
+def _fixable(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool | Applicability:
+    if not _fixable_at_all(found, top, method, lookup):
+        return False
+    return Applicability.UNSAFE if _loop_writes_to_related(found) else True
+
+
+def _fixable_at_all(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool:
     anchor = top.anchor
     if found.load.owner.inferred:
         return False  # a lookup that is not a relation makes the queryset raise FieldError

@@ -39,8 +39,15 @@ class QueryInLoop(FunctionRule):
     Not flagged: loops over literal tuples, lists and dicts, `range()` of a small literal,
     module constants (`for code in CURRENCIES`), a management command's own arguments (what a
     person typed), loops that run their body once, queries in a
-    branch that leaves the loop, `while` loops, and queries through a loop variable's own
-    relations (`author.books.count()`), which are reported by EG101 with a fix.
+    branch that leaves the loop, `while` loops, queries that lock their row with
+    `select_for_update()` (a lock taken row by row is deliberate; a bulk query would change what
+    is locked, and when), and queries through a loop variable's own relations
+    (`author.books.count()`), which are reported by EG101 with a fix.
+
+    A query that reads nothing the loop changes is advised to run once before the loop; not one
+    whose arguments change between iterations, one ordered at random (`order_by("?")`), or one
+    whose rows the loop writes (through the same model, manager or variable, or any `save()` or
+    `delete()`).
 
     ## Why is this bad?
     The number of queries grows with the data: one per row of the outer loop. A bulk query
@@ -90,6 +97,21 @@ class QueryInLoop(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from django.db import transaction
+            from shop.models import Book
+
+            def reprice(book_ids):
+                for book_id in book_ids:
+                    # One row locked and updated at a time: a deliberate lock, not a read to batch.
+                    with transaction.atomic():
+                        book = Book.objects.select_for_update().get(pk=book_id)
+                        book.price += 1
+                        book.save()
+            """,
+            files=SHOP,
+        ),
         Valid(
             """
             from functools import lru_cache
@@ -287,6 +309,20 @@ class QueryInLoop(FunctionRule):
             message='query in loop: Tag.objects.get(name="new") runs once per iteration of the '
             "loop over book_ids at line 4; it does not change between iterations: run it once "
             "before the loop",
+        ),
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def add_tags(names):
+                for name in names:
+                    # The count grows as the loop creates tags: it is not the same every time.
+                    Tag.objects.create(name=f"{name}-{Tag.objects.count()}")
+            """,
+            files=SHOP,
+            message="query in loop: Tag.objects.count() runs once per iteration of the loop over "
+            "names at line 4; count them in one query (.annotate(Count(...)) on the outer "
+            "queryset, or .values(...).annotate(Count(...)))",
         ),
         Invalid(
             """

@@ -4,6 +4,7 @@ import ast
 
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
+from errguard.project.modules import in_migrations
 from errguard.registry import Rule
 from errguard.rules._connections import DJANGO, Function
 from errguard.rules._resources import Leak, Scope, scope_for
@@ -41,8 +42,10 @@ class UnclosedCursor(Rule):
     `self`. A `.cursor()` on anything else (a parameter, an attribute of unknown origin) is not
     reported.
 
-    Not flagged: a cursor that is returned, yielded, stored on an object or in a container,
-    captured by a nested function, or passed to a call that may keep it (ownership passes) —
+    Not flagged: cursors in a `migrations` package (a migration runs once, in one process, and
+    its cursors go with it), a cursor that is returned, yielded, stored on an object or in a
+    container, captured by a nested function, or passed to a call that may keep it (ownership
+    passes) —
     unless the function closes it itself, which shows it is the owner. Passing it to `list()`,
     `len()`, a `*fetch*` helper such as `dictfetchall(cursor)` or a `connection.introspection`
     method only borrows it. A cursor of a connection the same function opens is left to EG302:
@@ -111,6 +114,8 @@ class UnclosedCursor(Rule):
         self._check(node, ctx)
 
     def _check(self, node: Function, ctx: FileContext) -> None:
+        if in_migrations(ctx.source.path, ctx.project.root):
+            return
         scope = scope_for(ctx, node, self.triggers)
         if scope is None:
             return
