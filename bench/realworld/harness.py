@@ -10,7 +10,8 @@ Labels live in ``labels/<project>.json``: one object per finding, ``path``, ``li
 ``code`` (its identity in the pinned release), ``snippet`` (the flagged line), ``verdict``
 (``TP``/``FP``), ``worth`` (``high``/``medium``/``low``: worth fixing?) and ``reason``. A false
 positive that errguard stops reporting is kept, marked ``"gone": true`` by ``--update``, so that
-its return fails ``--check``; a true positive that disappears fails ``--check`` at once.
+its return fails ``--check``; a true positive that disappears fails ``--check`` at once, unless
+its label says why a rule change gives it up on purpose (``"dropped": "<why>"``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def regressions(result: Result) -> list[str]:
     for key, label in sorted(result.labels.items()):
         reported = key in result.findings
         where = f"{result.project.name}: {key[0]}:{key[1]} {key[2]}"
-        if label["verdict"] == "TP" and not reported:
+        if label["verdict"] == "TP" and not reported and not label.get("dropped"):
             problems.append(f"{where}: a labelled true positive is no longer reported")
         if label["verdict"] == "FP" and label.get("gone") and reported:
             problems.append(f"{where}: a false positive errguard had stopped reporting is back")
@@ -99,6 +100,15 @@ def print_tables(results: list[Result]) -> None:
             f"| {row['FP']} | {_ratio(row['TP'], labelled)} | {_ratio(row['worth'], labelled)} "
             f"| {row['unlabelled']} |"
         )
+    dropped = Counter(
+        key[2]
+        for result in results
+        for key, label in result.labels.items()
+        if label.get("dropped") and key not in result.findings
+    )
+    if dropped:
+        listed = ", ".join(f"{code} {count}" for code, count in sorted(dropped.items()))
+        print(f"\nTrue positives no longer reported by design (labels with `dropped`): {listed}")
     print("\n| project | kind | lines | findings | TP | FP | unlabelled |")
     print("|---|---|---|---|---|---|---|")
     for result in results:

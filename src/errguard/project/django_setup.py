@@ -23,7 +23,7 @@ from errguard.project.imports import DEFERRED, IMPORT_TIME
 
 _SETTINGS = re.compile(rb"^INSTALLED_APPS\s*[+]?=", re.MULTILINE)
 _MODEL_PARTS = frozenset({"models", "apps"})
-_FOR_TESTS_OR_TEMPLATES = re.compile(r"^tests?$|^test_|_tests?$|^testing$|template")
+_FOR_TESTS_OR_TEMPLATES = re.compile(r"^tests?$|^test_|_tests?$|^testing$|template|example|sample")
 
 
 def setup_roots(graph: ImportGraph) -> frozenset[str]:
@@ -74,8 +74,8 @@ def _reaches(
 
 
 def _defines_installed_apps(graph: ImportGraph, module: str) -> bool:
-    """A settings module of the project itself: not the settings its tests or its project
-    template (for users to copy) run with, which a reusable app ships too."""
+    """A settings module of the project itself: not the settings its tests run with, nor a
+    project template or an example for users to copy (their copies decide the order)."""
     parts = Path(graph.modules[module].relative).with_suffix("").parts
     if "settings" not in module or any(_FOR_TESTS_OR_TEMPLATES.search(part) for part in parts):
         return False
