@@ -36,6 +36,8 @@ class Order(models.Model):
         return sum(item.quantity * item.unit_price_cents for item in self.items.all())
 
     def confirm(self):
+        from shop.tasks import notify_order_created
+
         self.status = "confirmed"
         self.save(update_fields=["status"])
         notify_order_created(self)
@@ -53,7 +55,3 @@ class Payment(models.Model):
     amount_cents = models.PositiveIntegerField()
     status = models.CharField(max_length=20)
     reference = models.CharField(max_length=64, blank=True)
-
-
-# At the bottom because shop.tasks imports this module's models while it loads.
-from shop.tasks import notify_order_created  # noqa: E402
