@@ -66,10 +66,13 @@ def fetch(project: Project, cache: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--quiet", action="store_true", help="print nothing when all went well")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     for project in load_manifest():
-        print(f"{project.name} {project.version}: {fetch(project, args.cache)}")
+        target = fetch(project, args.cache)
+        if not args.quiet:
+            print(f"{project.name} {project.version}: {target}")
 
 
 if __name__ == "__main__":
