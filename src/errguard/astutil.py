@@ -146,3 +146,22 @@ def decorator_name(node: ast.expr) -> str:
 
 def is_memoised(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(decorator_name(d) in _MEMOISING for d in function.decorator_list)
+
+
+def caches_in_dict(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Caches by hand: ``if key not in self.cache:`` then ``self.cache[key] = ...`` (one
+    dict or attribute both tested for membership and stored into)."""
+    tested: set[str] = set()
+    stored: set[str] = set()
+    for node in walk_scope(function):
+        if isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, (ast.In, ast.NotIn)) and (name := dotted_name(right)):
+                    tested.add(name)
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and (name := dotted_name(node.value))
+        ):
+            stored.add(name)
+    return bool(tested & stored)

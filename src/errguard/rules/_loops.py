@@ -85,10 +85,55 @@ def repeated_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
         if isinstance(stmt, ast.If):
             yield stmt.test
             for branch in (stmt.body, stmt.orelse):
-                if not exits(branch):
+                if not exits(branch) and not (branch is stmt.body and on_key_change(stmt)):
                     yield from repeated_nodes(branch)
         elif not isinstance(stmt, _EXITS):
             yield stmt
+
+
+def on_key_change(stmt: ast.If) -> bool:
+    """The grouping idiom ``if previous != row.key: ...; previous = row.key``: the branch runs
+    once per run of equal keys (per group of rows sorted by the key), not once per row. Every
+    alternative of an ``or`` test must be such a key change, or ``name is None`` for a name
+    the branch sets."""
+    stored = {
+        target.id: node.value
+        for node in stmt.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    test = stmt.test
+    tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+    return any(_key_change(t, stored) for t in tests) and all(
+        _key_change(t, stored) or _unset(t, stored) for t in tests
+    )
+
+
+def _key_change(test: ast.expr, stored: dict[str, ast.expr]) -> bool:
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    if not isinstance(test.ops[0], ast.NotEq):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(
+        isinstance(previous, ast.Name)
+        and previous.id in stored
+        and ast.dump(stored[previous.id]) == ast.dump(key)
+        for previous, key in (sides, sides[::-1])
+    )
+
+
+def _unset(test: ast.expr, stored: dict[str, ast.expr]) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in stored
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
 
 
 def literal_bound(node: ast.expr) -> bool:

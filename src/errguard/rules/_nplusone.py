@@ -12,7 +12,14 @@ import ast
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from errguard.astutil import SCOPE_NODES, dotted_name, is_memoised, last_part, walk_scope
+from errguard.astutil import (
+    SCOPE_NODES,
+    caches_in_dict,
+    dotted_name,
+    is_memoised,
+    last_part,
+    walk_scope,
+)
 from errguard.project.accesses import (
     WRITE_METHODS,
     attribute_path,
@@ -35,6 +42,7 @@ from errguard.rules._loops import (
     exit_depth,
     exits,
     literal_bound,
+    on_key_change,
     repeated_nodes,
     runs_once,
 )
@@ -97,9 +105,15 @@ class _Scope:
     env: dict[str, Binding]
     unbounded: frozenset[str]
     loops: tuple[Loop, ...] = ()  # enclosing loops over data-sized input, innermost last
+    # Queryset variables already evaluated since they were bound: their rows are cached.
+    evaluated: frozenset[str] = frozenset()
 
     def copy(self) -> _Scope:
-        return _Scope(dict(self.env), self.unbounded, self.loops)
+        return _Scope(dict(self.env), self.unbounded, self.loops, self.evaluated)
+
+    def evaluate(self, node: ast.expr) -> None:
+        if isinstance(node, ast.Name) and isinstance(self.env.get(node.id), QuerySet):
+            self.evaluated = self.evaluated | {node.id}
 
 
 @dataclass
@@ -145,7 +159,8 @@ class FunctionAnalysis:
         if isinstance(stmt, ast.If):
             self._expressions(stmt.test, scope)
             self._truth_test(stmt.test, scope)
-            return _merge(self._branch(stmt.body, scope), self._branch(stmt.orelse, scope))
+            body = self._branch(stmt.body, scope, per_group=on_key_change(stmt))
+            return _merge(body, self._branch(stmt.orelse, scope))
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 self._expressions(item.context_expr, scope)
@@ -167,10 +182,13 @@ class FunctionAnalysis:
         self._expressions(stmt, scope)
         return self._assign(stmt, scope)
 
-    def _branch(self, stmts: Sequence[ast.stmt], scope: _Scope) -> _Scope:
-        """A branch that leaves some loops runs once per iteration of the loops outside them."""
+    def _branch(
+        self, stmts: Sequence[ast.stmt], scope: _Scope, *, per_group: bool = False
+    ) -> _Scope:
+        """A branch that leaves some loops runs once per iteration of the loops outside them;
+        one run when the innermost loop's key changes, once per group of its rows."""
         inner = scope.copy()
-        leaves = exit_depth(stmts, len(scope.loops))
+        leaves = max(exit_depth(stmts, len(scope.loops)), min(int(per_group), len(scope.loops)))
         if leaves:
             inner.loops = scope.loops[: len(scope.loops) - leaves]
         result = self._block(stmts, inner)
@@ -200,6 +218,7 @@ class FunctionAnalysis:
                 scope.env[target.id] = binding
                 changed = {target.id}
                 scope.unbounded = scope.unbounded | changed if sized else scope.unbounded - changed
+                scope.evaluated = scope.evaluated - changed
         return scope
 
     def _binding(self, value: ast.expr, scope: _Scope) -> Binding:
@@ -290,6 +309,9 @@ class FunctionAnalysis:
                 continue
             if isinstance(node, ast.Call) and scope.loops:
                 self._query(node, scope)
+            if _evaluates_argument(node):
+                assert isinstance(node, ast.Call)
+                scope.evaluate(node.args[0])  # len(qs), list(qs) fill its result cache
             if isinstance(node, ast.Compare) and scope.loops:
                 self._membership(node, scope)
             stack.extend(ast.iter_child_nodes(node))
@@ -322,6 +344,7 @@ class FunctionAnalysis:
     def _truth_test(self, test: ast.expr, scope: _Scope) -> None:
         """``if not Model.objects.filter(...):`` evaluates the queryset to test it."""
         if not scope.loops:
+            scope.evaluate(test.operand if isinstance(test, ast.UnaryOp) else test)
             return
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             self._truth_test(test.operand, scope)
@@ -332,14 +355,15 @@ class FunctionAnalysis:
             queryset = self.resolver.queryset(test, scope.env)
             if queryset is not None and queryset.outer is None and not queryset.materialized:
                 self._note_query(test, "evaluation", queryset, scope)
+        scope.evaluate(test)
 
     def _helper_query(self, name: str) -> QuerySet | None:
         """The first query a same-module lookup helper runs (``_hours_logged(task)``); none
-        for helpers that write, or that are memoised (``@lru_cache``)."""
+        for helpers that write, or that are memoised (``@lru_cache``, or a dict they fill)."""
         if name not in self._helper_queries:
             self._helper_queries[name] = None
             helper = self.functions[name]
-            if is_memoised(helper) or writes(helper.body):
+            if is_memoised(helper) or caches_in_dict(helper) or writes(helper.body):
                 return None
             for node in walk_scope(helper):
                 if (
@@ -359,7 +383,9 @@ class FunctionAnalysis:
 
         (A related manager of a loop variable is EG101's business.)
         """
-        if not scope.loops or queryset is None or _cached(iterable, scope):
+        cached = _cached(iterable, scope)
+        scope.evaluate(iterable)
+        if not scope.loops or queryset is None or cached:
             return
         if queryset.outer is None and not queryset.materialized:
             self._note_query(iterable, "iteration", queryset, scope)
@@ -387,12 +413,15 @@ class FunctionAnalysis:
             return
         aliases, assigned = _aliases_and_assignments(body, instances)
         names = frozenset(instances) | frozenset(aliases)
+        rebound = _after_rebinding(loop.node, frozenset(instances))
         for access in collect_accesses(body, names):
             target = access.node.func if isinstance(access.node, ast.Call) else access.node
             path = access.path
             if isinstance(target, ast.Attribute) and not isinstance(target.ctx, ast.Load):
                 path = path[:-1]  # ``book.author.name = x`` reads book.author
             root = access.root or attribute_path(target)[0] or ""
+            if id(access.node) in rebound.get(root, ()):
+                continue  # the name holds a row fetched in the body now, not the loop's row
             variable, prefix = aliases.get(root, (root, ()))
             self._report(
                 loop,
@@ -405,7 +434,7 @@ class FunctionAnalysis:
                 # ``str(book)`` passes the row itself, not arguments to ``__str__``.
                 arguments=not access.root and _passes_arguments(access.node),
             )
-        self._calls_with_instance(loop, body, instances)
+        self._calls_with_instance(loop, body, instances, rebound)
 
     def _report(
         self,
@@ -435,7 +464,11 @@ class FunctionAnalysis:
         self.loads.append(RelationLoad(node, load, variable, loop, instance, via, ordered))
 
     def _calls_with_instance(
-        self, loop: Loop, body: Sequence[ast.AST], instances: Mapping[str, Instance]
+        self,
+        loop: Loop,
+        body: Sequence[ast.AST],
+        instances: Mapping[str, Instance],
+        rebound: Mapping[str, frozenset[int]],
     ) -> None:
         """One level into same-module functions called with the loop variable."""
         for node in _walk(body):
@@ -447,6 +480,8 @@ class FunctionAnalysis:
                 continue
             for parameter, argument in _bound_arguments(callee, node):
                 if not (isinstance(argument, ast.Name) and argument.id in instances):
+                    continue
+                if id(node) in rebound.get(argument.id, ()):
                     continue
                 instance = instances[argument.id]
                 for access in collect_accesses(callee.body, frozenset({parameter})):
@@ -468,6 +503,16 @@ def _passes_arguments(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and bool(node.args or node.keywords)
 
 
+def _evaluates_argument(node: ast.AST) -> bool:
+    """``len(x)``, ``list(x)``, ``bool(x)``: evaluates a queryset ``x``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in EVALUATING_CALLS
+        and bool(node.args)
+    )
+
+
 def _executes(node: ast.expr) -> bool:
     """A call that runs its query itself (``.exists()``): noted as that call, not as a test."""
     return isinstance(node, ast.Call) and (
@@ -477,10 +522,11 @@ def _executes(node: ast.expr) -> bool:
 
 
 def _cached(node: ast.expr, scope: _Scope) -> bool:
-    """A queryset variable built before the loops: Django caches its rows after one evaluation."""
+    """A queryset variable built before the loops, or already evaluated since it was bound
+    (``if not teams:``, ``len(teams)``): Django caches its rows after one evaluation."""
     if not isinstance(node, ast.Name):
         return False
-    return not any(node.id in loop.assigned for loop in scope.loops)
+    return node.id in scope.evaluated or not any(node.id in loop.assigned for loop in scope.loops)
 
 
 def _bound_names(stmts: Sequence[ast.stmt]) -> frozenset[str]:
@@ -493,7 +539,7 @@ def _bound_names(stmts: Sequence[ast.stmt]) -> frozenset[str]:
 
 def _merge(a: _Scope, b: _Scope) -> _Scope:
     env = {name: merge_bindings(a.env.get(name), b.env.get(name)) for name in {*a.env, *b.env}}
-    return _Scope(env, a.unbounded | b.unbounded, a.loops)
+    return _Scope(env, a.unbounded | b.unbounded, a.loops, a.evaluated & b.evaluated)
 
 
 def _target_names(target: ast.expr) -> frozenset[str]:
@@ -517,6 +563,31 @@ def _walk(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
         yield node
         if not isinstance(node, SCOPE_NODES):
             stack.extend(ast.iter_child_nodes(node))
+
+
+def _after_rebinding(loop: ast.AST, names: frozenset[str]) -> dict[str, frozenset[int]]:
+    """The nodes that run after a loop variable is rebound in the loop's body (``o =
+    Order.objects.select_for_update().get(pk=o.pk)``): the statements after the assignment in
+    its block, and everything inside them."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return {}
+    blocks: list[Sequence[ast.AST]] = [loop.body]
+    blocks += [
+        block
+        for node in _walk(loop.body)
+        for name in ("body", "orelse", "finalbody")
+        if isinstance(block := getattr(node, name, None), list)
+    ]
+    after: dict[str, set[int]] = {}
+    for block in blocks:
+        for index, stmt in enumerate(block):
+            if not isinstance(stmt, ast.Assign):
+                continue
+            for target in stmt.targets:
+                if isinstance(target, ast.Name) and target.id in names:
+                    found = after.setdefault(target.id, set())
+                    found.update(id(node) for node in _walk(block[index + 1 :]))
+    return {name: frozenset(ids) for name, ids in after.items()}
 
 
 def _aliases_and_assignments(

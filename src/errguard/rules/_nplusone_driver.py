@@ -11,7 +11,7 @@ import ast
 import functools
 from collections.abc import Mapping
 
-from errguard.astutil import SCOPE_NODES
+from errguard.astutil import SCOPE_NODES, dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function
@@ -53,6 +53,15 @@ class _FileFacts:
     def display_rows(self) -> dict[int, tuple[str, QuerySet]]:
         """Admin ``list_display`` methods: their row parameter and the change list's rows."""
         return display_rows(self.ctx.tree, self.resolver)
+
+    @functools.cached_property
+    def command_arguments(self) -> dict[int, frozenset[str]]:
+        """Parameters of management command methods that hold the command's own arguments."""
+        found: dict[int, frozenset[str]] = {}
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.ClassDef) and _is_command(stmt):
+                found.update(command_arguments(stmt))
+        return found
 
     @functools.cached_property
     def methods(self) -> dict[int, dict[str, Function]]:
@@ -117,6 +126,55 @@ class _FileFacts:
         return bool(names) and self.ctx.mentions(node, names)
 
 
+def _is_command(cls: ast.ClassDef) -> bool:
+    """A management command class: ``Command(BaseCommand)`` or a project's base command."""
+    names = [cls.name, *(dotted_name(base) or "" for base in cls.bases)]
+    return any(name.endswith("Command") for name in names)
+
+
+def command_arguments(cls: ast.ClassDef) -> dict[int, frozenset[str]]:
+    """For each method of a command class, the parameters holding what the operator typed:
+    ``*args`` and ``**options``, and parameters every call ``self.method(...)`` in the class
+    fills from a caller's ``args``/``options`` (``self._content_types(args)``)."""
+    methods = {
+        item.name: item
+        for item in cls.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    typed = {
+        id(method): frozenset(
+            a.arg for a in (method.args.vararg, method.args.kwarg) if a is not None
+        )
+        for method in methods.values()
+    }
+    passed: dict[str, dict[int, bool]] = {}  # method -> position -> always typed so far
+    for caller in methods.values():
+        for node in walk_scope(caller):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            callee = node.func.attr
+            if dotted_name(node.func.value) != "self" or callee not in methods:
+                continue
+            positions = passed.setdefault(callee, {})
+            for index, argument in enumerate(node.args):
+                root = _root_name(argument)
+                from_typed = root is not None and root in typed[id(caller)]
+                positions[index] = positions.get(index, True) and from_typed
+    for name, positions in passed.items():
+        method = methods[name]
+        parameters = [a.arg for a in (*method.args.posonlyargs, *method.args.args)][1:]
+        extra = {parameters[i] for i, ok in positions.items() if ok and i < len(parameters)}
+        typed[id(method)] = typed[id(method)] | extra
+    return typed
+
+
+def _root_name(node: ast.expr) -> str | None:
+    """The name an expression reads from: ``options`` in ``options["names"].split(",")``."""
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript, ast.Starred)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def _is_user_model(value: ast.expr) -> bool:
     """``get_user_model()`` (or ``auth.get_user_model()``)."""
     if not isinstance(value, ast.Call):
@@ -176,9 +234,9 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
             analysis = FunctionAnalysis(facts.resolver, functions)
             params = [a.arg for a in arguments]
             params += [a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None]
-            if node.name == "handle":
-                # A management command's arguments: what a person typed, not data.
-                params = [p for p in params if p not in ("args", "options")]
+            # A management command's arguments: what a person typed, not data.
+            typed = facts.command_arguments.get(id(node), frozenset())
+            params = [p for p in params if p not in typed]
             env = {**facts.globals, **facts.method_env.get(id(node), {}), **rows}
             analysis.run(node.body, params, env)
         display = facts.display_rows.get(id(node)) if displays else None

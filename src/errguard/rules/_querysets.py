@@ -58,6 +58,25 @@ NOT_INSTANCES = {"values": "dicts", "values_list": "tuples", "dates": "dates", "
 # Chains a select_related/prefetch_related cannot be safely added to.
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
 LIST_BUILDERS = frozenset({"list", "tuple", "sorted", "reversed", "set"})
+# Django's QuerySet methods that return no queryset: instances, a count, or nothing (a project
+# overriding one, like a manager's own bulk_create, does not make its result a queryset).
+_NO_QUERYSET = frozenset(
+    {
+        "bulk_create",
+        "bulk_update",
+        "create",
+        "get_or_create",
+        "update_or_create",
+        "update",
+        "delete",
+        "count",
+        "exists",
+        "aggregate",
+        "in_bulk",
+        "contains",
+        "explain",
+    }
+)
 
 
 class Resolver:
@@ -291,7 +310,11 @@ class Resolver:
         elif method == "filter":
             loaded = replace(loaded, select=loaded.select | _null_relations(base.model, node))
         elif method not in PLAIN_CHAIN:
-            if method in SINGLE_RESULT or method not in self.models.known_methods:
+            if (
+                method in SINGLE_RESULT
+                or method in _NO_QUERYSET
+                or method not in self.models.known_methods
+            ):
                 return None  # a single object, a scalar, or a third-party method we cannot read
             if method in self.models.loading_methods:
                 loaded = replace(loaded, opaque=True)

@@ -56,7 +56,11 @@ class NPlusOne(FunctionRule):
     to_attr=...)` lists, annotations, a relation the loop assigns itself, the row a related
     manager's rows came from (`for book in author.books.all(): book.author`, which Django
     caches), a foreign key the queryset filters to None (`filter(parent__isnull=True)`), reads
-    in a branch that leaves the loop (`return book.author`), loops that run their body once, and
+    in a branch that leaves the loop (`return book.author`) or that runs when a key changes
+    (`if current != book.author_id: ...; current = book.author_id`, once per group of sorted
+    rows), reads after the body rebinds the
+    loop variable to a row it fetches itself (`book = Book.objects.get(pk=book.pk)`), loops that
+    run their body once, and
     any object whose origin errguard cannot see (a list passed in, a queryset built with dynamic
     arguments).
 
@@ -285,8 +289,51 @@ class NPlusOne(FunctionRule):
             """,
             files=SHOP,
         ),
+        Valid(
+            """
+            from django.db import transaction
+            from shop.models import Book
+
+            def reprice():
+                for book in Book.objects.only("pk"):
+                    with transaction.atomic():
+                        # From here on, book is a full row fetched again, not the loop's row.
+                        book = Book.objects.select_for_update().get(pk=book.pk)
+                        book.price += 1
+                        book.save(update_fields=["price"])
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def headings():
+                current = None
+                for book in Book.objects.order_by("author_id"):
+                    if current != book.author_id:
+                        # Once per author: the rows come sorted by it.
+                        print(book.author.name)
+                        current = book.author_id
+                    print(book.title)
+            """,
+            files=SHOP,
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def prices():
+                for book in Book.objects.only("pk"):
+                    if book.pk % 2:
+                        book = Book.objects.get(pk=book.pk)
+                    print(book.price)  # the deferred row of the loop when the test fails
+            """,
+            files=SHOP,
+            line=7,
+        ),
         Invalid(
             """
             from django.db import models

@@ -31,15 +31,18 @@ class QueryInLoop(FunctionRule):
     `.aggregate()`, a queryset evaluated by iteration, `list()`, `len()`, `bool()`, a truth
     test (`if not qs:`) or a membership test (`x in qs.values_list(...)`), or a same-module
     helper whose result is used and that runs such a query (`_hours_logged(task)`; not a
-    helper that writes or is memoised with `lru_cache`).
+    helper that writes, or is memoised with `lru_cache` or by hand in a dict it tests and fills).
     Data-sized loops are loops over a queryset, a list built from one, a function argument, or
     values derived from those (`payload["items"]`, `request.POST.getlist("ids")`), and the
     rows of a file (`csv.DictReader(upload)`).
 
     Not flagged: loops over literal tuples, lists and dicts, `range()` of a small literal,
     module constants (`for code in CURRENCIES`), a management command's own arguments (what a
-    person typed), loops that run their body once, queries in a
-    branch that leaves the loop, `while` loops, queries that lock their row with
+    person typed, also when a command method passes them on to another), a queryset variable
+    already evaluated (`if not books:`, `len(books)`: its rows are cached), the list
+    `bulk_create()` returns, a branch run when a key changes (`if row["sku"] != previous:
+    ...; previous = row["sku"]`: once per group of sorted rows), loops that run their body
+    once, queries in a branch that leaves the loop, `while` loops, queries that lock their row with
     `select_for_update()` (a lock taken row by row is deliberate; a bulk query would change what
     is locked, and when), and queries through a loop variable's own relations
     (`author.books.count()`), which are reported by EG101 with a fix.
@@ -208,8 +211,117 @@ class QueryInLoop(FunctionRule):
             """,
             files=SHOP,
         ),
+        Valid(
+            """
+            from shop.models import Author
+
+            class Importer:
+                def __init__(self):
+                    self.authors = {}
+
+                def author(self, email):
+                    # Memoised by hand: one query per distinct email, not per row.
+                    if email not in self.authors:
+                        self.authors[email] = Author.objects.get(email=email)
+                    return self.authors[email]
+
+                def import_books(self, rows):
+                    return [(row["title"], self.author(row["email"])) for row in rows]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def create_books(titles):
+                # bulk_create() returns the list of instances it was given: no queryset.
+                books = Book.objects.bulk_create(Book(title=t, author_id=1) for t in titles)
+                for book in books:
+                    print(book.title)
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.core.management.base import BaseCommand
+            from shop.models import Tag
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    self.stdout.write(str(self.tags(options["names"].split(","))))
+
+                def tags(self, names):
+                    # Only ever called with what the operator typed: a handful of names.
+                    return [Tag.objects.get(name=name) for name in names]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def stock(rows):
+                previous, book = None, None
+                for row in rows:
+                    if row["title"] != previous:
+                        # Once per run of equal titles, not once per row.
+                        book = Book.objects.get(title=row["title"])
+                        previous = row["title"]
+                    print(book.price, row["count"])
+            """,
+            files=SHOP,
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def stock(rows):
+                previous, book = None, None
+                for row in rows:
+                    if row["title"] != previous or row["fresh"]:  # also on every fresh row
+                        book = Book.objects.get(title=row["title"])
+                        previous = row["title"]
+                    print(book.price, row["count"])
+            """,
+            files=SHOP,
+            line=7,
+        ),
+        Invalid(
+            """
+            import csv
+            from django.core.management.base import BaseCommand
+            from shop.models import Tag
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    with open(options["path"]) as upload:
+                        self.tags(list(csv.DictReader(upload)))
+
+                def tags(self, rows):
+                    # The rows of a file, not what the operator typed.
+                    return [Tag.objects.get(name=row["tag"]) for row in rows]
+            """,
+            files=SHOP,
+            line=12,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def cheap_books(author_ids):
+                for author_id in author_ids:
+                    books = Book.objects.filter(author_id=author_id, price__lt=5)
+                    if not books:  # evaluated once per author: a query per iteration
+                        continue
+                    print([book.title for book in books])  # the cached rows: no query
+            """,
+            files=SHOP,
+            line=6,
+            column=16,
+        ),
         Invalid(
             """
             import csv
