@@ -56,6 +56,13 @@ NEWER = [
     ("quotes.py", 'names = {"k": 1}\nprint(f"{names["k"]}")\n', (3, 12), (3, 12), "PEP 701"),
     ("comment.py", "x = 1\nprint(f'''{\n    x  # the value\n}''')\n", (3, 12), (3, 12), "PEP 701"),
     ("backslash.py", "print(f\"{'\\n'.join(['a'])}\")\n", (3, 12), (3, 12), "PEP 701"),
+    (
+        "call.py",  # before 3.12 the error is placed on the call's closing parenthesis
+        "import re\n\nprint(\n    f\"^{re.escape('a').replace(r'\\*', r'.')}$\"\n)\n",
+        (3, 12),
+        (3, 12),
+        "PEP 701",
+    ),
     ("star.py", "try:\n    pass\nexcept* OSError:\n    pass\n", (3, 11), (3, 11), "except*"),
     (
         "unpack.py",

@@ -92,6 +92,13 @@ class _Finder(cst.CSTVisitor):
         self.constructs: list[Construct] = []
         self.except_tuples: list[ExceptTuple] = []
         self.invalid = False
+        self.statements: list[cst.CSTNode] = []  # the enclosing statements, innermost last
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.statements.append(node)
+
+    def leave_SimpleStatementLine(self, _original_node: cst.SimpleStatementLine) -> None:
+        self.statements.pop()
 
     def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
         self._add(node, (3, 12), "type statement")
@@ -115,7 +122,10 @@ class _Finder(cst.CSTVisitor):
         # PEP 701 (3.12) allowed quotes, backslashes, comments and line breaks in replacement
         # fields: an f-string that the running Python rejects on its own uses them.
         if RUNNING < (3, 12) and not _parses(self.module.code_for_node(node)):
-            self._add(node, (3, 12), "PEP 701 f-string")
+            # Before 3.12 the error may be placed anywhere in the statement (on the closing
+            # parenthesis of a call spanning several lines): the construct covers the statement.
+            statement = self.statements[-1] if self.statements else node
+            self._add(statement, (3, 12), "PEP 701 f-string")
 
     def visit_Index(self, node: cst.Index) -> None:
         if node.star is not None:
