@@ -263,6 +263,21 @@ def _plain_data(node: ast.expr, imports: Mapping[str, str]) -> bool:
     return True
 
 
+def tweaks_private_attribute(site: HandlerSite) -> bool:
+    """The ``try`` only sets a private attribute of another object (``client._config.size =
+    1024``): an internal that another version of the library may lack, tuned if it is there."""
+    body = site.statement.body
+    if len(body) != 1 or not isinstance(body[0], ast.Assign) or len(body[0].targets) != 1:
+        return False
+    target, value = body[0].targets[0], body[0].value
+    if not isinstance(target, ast.Attribute) or not isinstance(value, (ast.Constant, ast.Name)):
+        return False
+    parts = (dotted_name(target) or "").split(".")
+    # The object's own internals (``self._state``) are not another library's.
+    owner = 2 if parts[0] in ("self", "cls") else 1
+    return any(part.startswith("_") and not part.startswith("__") for part in parts[owner:-1])
+
+
 def tells_user(site: HandlerSite) -> bool:
     """The fallback value is a message saying the operation failed ("Badly formatted YAML"):
     the failure is shown to whoever looks at the result."""

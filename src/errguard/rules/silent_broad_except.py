@@ -19,6 +19,7 @@ from errguard.rules._fallbacks import (
     retries,
     signal_handler_names,
     tells_user,
+    tweaks_private_attribute,
 )
 from errguard.rules._handlers import (
     acknowledged,
@@ -56,6 +57,7 @@ def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
         or in_logging_hook(site)
         or best_effort_cleanup(site, _signal_handlers(ctx))
         or parses_input(site, ctx.imports)
+        or tweaks_private_attribute(site)
         or tells_user(site)
     )
 
@@ -129,6 +131,8 @@ class SilentBroadExcept(FunctionRule):
       `json.loads(data)`, `Decimal(...)`, `datetime.strptime(...)`) whose arguments read data
       (`request.GET.get("page")`) rather than call other code: the handler's value means "not
       parseable";
+    - a `try` that only sets a private attribute of another object (`client._config.size = 1024`),
+      an internal that another version of the library may not have;
     - a fallback value that says the operation failed (`{"error": _("Badly formatted YAML")}`),
       so whoever sees the result is told.
 
@@ -446,6 +450,14 @@ class SilentBroadExcept(FunctionRule):
                 arguments = {"error": _("Badly formatted arguments")}
             """
         ),
+        Valid(
+            """
+            try:
+                blob_client._config.max_single_get_size = 1024
+            except Exception:
+                pass
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -591,6 +603,17 @@ class SilentBroadExcept(FunctionRule):
                     return request.body
                 except Exception:
                     return None
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            class Job:
+                def restart(self):
+                    try:
+                        self._worker.state = "idle"
+                    except Exception:
+                        pass
             """,
             line=5,
         ),
