@@ -8,6 +8,19 @@ from errguard.astutil import dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import Function, FunctionRule, Option
+from errguard.rules._fallbacks import (
+    HandlerSite,
+    best_effort_cleanup,
+    documented_fallback,
+    explained_above,
+    handler_sites,
+    in_logging_hook,
+    parses_input,
+    retries,
+    signal_handler_names,
+    tells_user,
+    tweaks_private_attribute,
+)
 from errguard.rules._handlers import (
     acknowledged,
     broad_type_nodes,
@@ -17,6 +30,36 @@ from errguard.rules._handlers import (
 )
 
 _EXEMPT = "EG402:exempt-handlers"
+_SITES = "EG402:handler-sites"
+_SIGNAL_HANDLERS = "EG402:signal-handlers"
+
+
+def _sites(ctx: FileContext) -> dict[int, HandlerSite]:
+    sites = ctx.cache.get(_SITES)
+    if not isinstance(sites, dict):
+        sites = ctx.cache[_SITES] = handler_sites(ctx.tree)
+    return sites
+
+
+def _signal_handlers(ctx: FileContext) -> set[str]:
+    names = ctx.cache.get(_SIGNAL_HANDLERS)
+    if not isinstance(names, set):
+        names = ctx.cache[_SIGNAL_HANDLERS] = signal_handler_names(ctx.tree)
+    return names
+
+
+def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
+    """Swallowing here was a decision the code itself records (see ``_fallbacks``)."""
+    return (
+        documented_fallback(site)
+        or explained_above(ctx.source.lines, site)
+        or retries(site)
+        or in_logging_hook(site)
+        or best_effort_cleanup(site, _signal_handlers(ctx))
+        or parses_input(site, ctx.imports)
+        or tweaks_private_attribute(site)
+        or tells_user(site)
+    )
 
 
 class SilentBroadExcept(FunctionRule):
@@ -69,6 +112,30 @@ class SilentBroadExcept(FunctionRule):
     TODO/FIXME notes do not count as explanations. And a line already marked for the same check
     by another linter (`# noqa: BLE001`, `S110`, `# pylint: disable=broad-except`).
 
+    Nor handlers whose swallowing the code itself shows to be deliberate:
+    - the enclosing function's docstring states the fallback ("Returns {} on any failure",
+      "Best-effort", "Falls back to ... when the template cannot be found");
+    - the comment opening the paragraph of code that holds the `try` (or a block around it)
+      says why failure is acceptable ("best effort", "optional", "errors are swallowed",
+      "must not prevent ..."): a comment that only says what the code does is not enough;
+    - the `try` makes one call and the handler makes it again (`force=True`, other arguments)
+      on every path and outside any `try`, so an unexpected failure recurs and propagates;
+    - logging's own hooks, `filter`/`emit`/`handleError`/`format(self, record)`, which must
+      neither raise nor log;
+    - shutdown and cleanup paths: inside a `finally` block or an
+      `except KeyboardInterrupt`/`SystemExit` handler, in `__exit__`, in a function installed
+      with `signal.signal`, and a `try` that only releases a resource (`proc.kill()`,
+      `stream.close()`): an error there has nowhere to go, and raising would hide the error or
+      exit already under way;
+    - a `try` holding one statement that only parses or converts a value (`int(raw)`,
+      `json.loads(data)`, `Decimal(...)`, `datetime.strptime(...)`) whose arguments read data
+      (`request.GET.get("page")`) rather than call other code: the handler's value means "not
+      parseable";
+    - a `try` that only sets a private attribute of another object (`client._config.size = 1024`),
+      an internal that another version of the library may not have;
+    - a fallback value that says the operation failed (`{"error": _("Badly formatted YAML")}`),
+      so whoever sees the result is told.
+
     ## Options
     `[tool.errguard.rules.EG402]` `extra-reporters`: dotted names of functions that report
     errors (`"myapp.alerts.page_oncall"`), or bare function names.
@@ -109,6 +176,9 @@ class SilentBroadExcept(FunctionRule):
         if not handler_is_silent(node, ctx.imports, self.settings["extra-reporters"]):
             return
         if explained_by_comment(ctx.source.lines, node):
+            return
+        site = _sites(ctx).get(id(node))
+        if site is not None and _deliberate(site, ctx):
             return
         self.report(ctx, broad[0], name=dotted_name(broad[0]))
 
@@ -272,6 +342,122 @@ class SilentBroadExcept(FunctionRule):
                     return ""
             """
         ),
+        Valid(
+            """
+            def approximate_row_counts(cursor):
+                \"\"\"Row counts from the optimizer's statistics. Returns {} on any failure.\"\"\"
+                try:
+                    return read_statistics(cursor)
+                except Exception:
+                    return {}
+            """
+        ),
+        Valid(
+            """
+            def save(self, *args, **kwargs):
+                super().save(*args, **kwargs)
+
+                # Mirroring to the file is best effort: the database write already succeeded.
+                if not self.mirrored:
+                    return
+                try:
+                    mirror_to_file(self)
+                except Exception:
+                    pass
+            """
+        ),
+        Valid(
+            """
+            try:
+                submission.apply_pending_state(person=user)
+            except Exception:
+                submission.apply_pending_state(person=user, force=True)
+            """
+        ),
+        Valid(
+            """
+            import logging
+
+            class DropCancelled(logging.Filter):
+                def filter(self, record):
+                    try:
+                        if is_cancellation(record.exc_info):
+                            return False
+                    except Exception:
+                        pass
+                    return True
+            """
+        ),
+        Valid(
+            """
+            try:
+                run(job)
+            finally:
+                try:
+                    release_lock(job)
+                except Exception:
+                    pass
+            """
+        ),
+        Valid(
+            """
+            import os
+            import signal
+            import sys
+
+            def on_terminate(signum, frame):
+                try:
+                    os.write(sys.stderr.fileno(), b"interrupted\\n")
+                except Exception:
+                    pass
+                os._exit(1)
+
+            signal.signal(signal.SIGTERM, on_terminate)
+            """
+        ),
+        Valid(
+            """
+            try:
+                self.process.kill()
+            except Exception:
+                pass
+            """
+        ),
+        Valid(
+            """
+            import json
+
+            def anonymised(self):
+                try:
+                    return json.loads(self.anonymised_data)
+                except Exception:
+                    return {}
+            """
+        ),
+        Valid(
+            """
+            try:
+                page = int(request.GET.get("page"))
+            except Exception:
+                page = 1
+            """
+        ),
+        Valid(
+            """
+            try:
+                arguments = load_arguments(self.arguments)
+            except Exception:
+                arguments = {"error": _("Badly formatted arguments")}
+            """
+        ),
+        Valid(
+            """
+            try:
+                blob_client._config.max_single_get_size = 1024
+            except Exception:
+                pass
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -357,5 +543,78 @@ class SilentBroadExcept(FunctionRule):
                 result = "# not a comment"
             """,
             line=4,
+        ),
+        Invalid(
+            """
+            # Reconcile before any save can mirror stale settings over the file.
+            try:
+                sync_settings(machine)
+            except Exception:
+                pass
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            def search(queryset, query):
+                try:
+                    return full_text(queryset, query)
+                except Exception:
+                    if backend_configured():
+                        return queryset.none()
+                    return full_text(queryset, query, mode="meta")
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            try:
+                version = int(fetch_version(key))
+            except Exception:
+                version = 1
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            try:
+                default = getattr(job_class, key)
+            except Exception:
+                default = "unknown"
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            try:
+                detect_mimetype(document)
+            except Exception:
+                document.mimetype = ""
+            finally:
+                document.save()
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            def request_body(request):
+                \"\"\"Return the raw body of the request.\"\"\"
+                try:
+                    return request.body
+                except Exception:
+                    return None
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            class Job:
+                def restart(self):
+                    try:
+                        self._worker.state = "idle"
+                    except Exception:
+                        pass
+            """,
+            line=5,
         ),
     )
