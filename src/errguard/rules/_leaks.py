@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, qualified_name, walk_scope
+from errguard.rules._input_errors import describes_input
+from errguard.rules._own_messages import FunctionLookup, catches_own_message
 
 # Exceptions whose text is written for the user of the API, not for developers.
 _USER_FACING = frozenset(
@@ -36,6 +38,9 @@ _USER_FACING = frozenset(
         "ObjectDoesNotExist",
     }
 )
+# Errors about malformed text (a template, an address, a document) describe that text, which
+# is where they come from: ``TemplateSyntaxError``, ``AddrFormatError``, ``PdfReadError``.
+_MALFORMED_TEXT = ("SyntaxError", "FormatError", "ParseError", "DecodeError")
 _TEXT_BUILTINS = frozenset({"str", "repr", "format", "ascii"})
 _TRACEBACK_TEXT = frozenset(
     {
@@ -79,7 +84,7 @@ def _user_facing_class(
 ) -> bool:
     name = dotted_name(node)
     short = last_part(name)
-    if short in _USER_FACING or short.endswith("ValidationError"):
+    if short in _USER_FACING or "ValidationError" in short or short.endswith(_MALFORMED_TEXT):
         return True
     if name is None:
         return False
@@ -179,9 +184,11 @@ class LeakTracker:
         *,
         in_project: Callable[[str], bool],
         traceback_text: bool,
+        project_function: FunctionLookup,
     ) -> None:
         self.imports = imports
         self.in_project = in_project
+        self.project_function = project_function
         self.sink_arguments = sink_arguments
         # Whether the file can produce traceback text (``format_exc``) outside any handler.
         self.traceback_text = traceback_text
@@ -258,6 +265,9 @@ class LeakTracker:
             return state
         return state.bind(test.args[0].id)
 
+    def _user_facing(self, node: ast.expr) -> bool:
+        return _user_facing_class(node, self.imports, self.in_project)
+
     def _branch(self, stmts: list[ast.stmt], state: _State, debug_only: bool) -> _State:
         self._debug_only += debug_only
         try:
@@ -272,7 +282,11 @@ class LeakTracker:
             entry = state | after_body
             if handler.name:
                 leaking = not is_user_facing(handler.type, self.imports, self.in_project)
-                leaking = leaking and not _parse_error(handler, getattr(stmt, "body", []))
+                body = getattr(stmt, "body", [])
+                leaking = leaking and not (
+                    describes_input(handler, body, self._user_facing)
+                    or catches_own_message(handler, body, self.project_function)
+                )
                 entry = entry.bind(handler.name, exception=leaking)
             exit_state = self._block(handler.body, entry)
             if handler.name:
@@ -398,32 +412,6 @@ class LeakTracker:
                 if leak is not None:
                     return leak
         return None
-
-
-# Conversions of client input, and reads of it: their ValueError describes the input itself.
-_PARSERS = frozenset(
-    {"int", "float", "Decimal", "UUID", "fromisoformat", "strptime", "parse_date",
-     "parse_datetime", "parse_duration", "loads", "bool", "complex", "date", "datetime", "time"}
-)  # fmt: skip
-_INPUT_READS = frozenset({"get", "getlist", "strip", "lower", "upper", "split", "pop"})
-_PARSE_ERRORS = frozenset({"ValueError", "TypeError", "InvalidOperation", "JSONDecodeError"})
-
-
-def _parse_error(handler: ast.ExceptHandler, body: list[ast.stmt]) -> bool:
-    """``try: n = int(request.GET["n"]) except ValueError as e:``: the try only converts
-    input, so the message (``invalid literal for int() with base 10: 'x'``) is about the
-    client's own value, not the server's internals."""
-    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    if not caught or not all(last_part(dotted_name(t)) in _PARSE_ERRORS for t in caught if t):
-        return False
-    if not body or not all(isinstance(s, (ast.Assign, ast.AnnAssign, ast.Return)) for s in body):
-        return False
-    calls = [node for stmt in body for node in ast.walk(stmt) if isinstance(node, ast.Call)]
-    return bool(calls) and all(
-        last_part(dotted_name(call.func)) in _PARSERS
-        or (isinstance(call.func, ast.Attribute) and call.func.attr in _INPUT_READS)
-        for call in calls
-    )
 
 
 def _leaves_unless_debug(stmt: ast.stmt) -> bool:

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from typing import cast
 
 from errguard.astutil import SCOPE_NODES, collect_imports, last_part, qualified_name
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
+from errguard.project.modules import import_root
 from errguard.registry import Function, FunctionRule
 from errguard.rules._leaks import (
     LeakTracker,
@@ -13,6 +15,7 @@ from errguard.rules._leaks import (
     is_user_facing,
     registered_handlers,
 )
+from errguard.rules._own_messages import FunctionLookup, function_lookup
 
 # Calls whose arguments end up in an HTTP response body, by qualified name or module prefix.
 _SINK_PREFIXES = (
@@ -89,10 +92,16 @@ class ExceptionLeak(FunctionRule):
     Details shown only in debug mode (`if settings.DEBUG:`, `... if settings.DEBUG else ...`,
     code after `if not settings.DEBUG: return`, a dict filled under `if settings.DEBUG:`) are
     not flagged: that is Django's own convention for developer-only output. Neither is the
-    `ValueError` of a `try` that only converts input (`int(request.GET["page"])`): its text
-    describes the client's own value. Handlers for
+    error of a `try` that only converts or parses input (`int(request.GET["page"])`,
+    `IPAddress(request.GET["ip"])`, a `parse_*`/`cast_*` function, or, for a `ValueError`, a
+    `validate*` one): its text describes the client's own value; nor the `FieldError` of a
+    lookup built from a dict (`queryset.get(**lookup)`), which names the lookup's unknown key;
+    nor a broad `except Exception` around a project function that raises `Exception` with a
+    written message (`raise Exception(_("There must be one owner"))`). Handlers for
     exceptions whose text is written for users are not flagged either: Django's and DRF's
-    `ValidationError` (any class named `*ValidationError`), `PermissionDenied`, `Http404`, DRF's
+    `ValidationError` (any class with `ValidationError` in its name), errors about malformed
+    text (`*SyntaxError`, `*FormatError`, `*ParseError`, `*DecodeError`, such as a template's
+    `TemplateSyntaxError`), `PermissionDenied`, `Http404`, DRF's
     `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`, and the
     project's own exception classes (defined in the module or elsewhere in the project), whose
     messages the project wrote, usually for its users (`raise CartFull("Your cart is full")`),
@@ -152,6 +161,7 @@ class ExceptionLeak(FunctionRule):
             lambda call: sink_arguments(call, imports),
             in_project=ctx.defined_in_project,
             traceback_text=traceback_text,
+            project_function=_project_functions(ctx),
         )
         exceptions: frozenset[str] = frozenset()
         if handled is not None:
@@ -329,6 +339,59 @@ class ExceptionLeak(FunctionRule):
                     )
             """
         ),
+        Valid(
+            """
+            import netaddr
+            from django.core.exceptions import FieldError
+            from django.template import Template, TemplateSyntaxError
+            from django.utils.translation import gettext as _
+            from rest_framework.exceptions import ValidationError
+            from rest_framework.response import Response
+            from sdk.errors import SdkValidationErrorIgnored
+
+            def address(request):
+                try:
+                    ip = netaddr.IPAddress(request.query_params.get("ip"))
+                except (netaddr.AddrFormatError, ValueError) as e:
+                    return Response({"detail": f"bad address: {e}"}, status=400)
+                return Response({"ip": str(ip)})
+
+            def flag(params, key):
+                try:
+                    return bool(int(cast_bool_from_str(params[key])))
+                except Exception as e:  # the try only converts the value
+                    raise ValidationError({key: str(e)})
+
+            def related(queryset, lookup):
+                try:
+                    return queryset.get(**lookup)
+                except FieldError as e:  # names the client's unknown key
+                    raise ValidationError(e)
+
+            def preview(request):
+                try:
+                    return Response({"html": Template(request.data["template"]).render()})
+                except TemplateSyntaxError as e:
+                    raise ValidationError({"template": [str(e)]})
+
+            def check(config):
+                try:
+                    check_tags(config)
+                except SdkValidationErrorIgnored as e:
+                    raise ValidationError(str(e))
+
+            def remove_owner(team):
+                try:
+                    team.delete()
+                    check_owners(team.organiser)
+                except Exception as e:  # for the message written below
+                    raise ValidationError(str(e))
+
+            def check_owners(organiser):
+                if not organiser.teams.filter(is_owner=True).exists():
+                    raise Exception(_("There must be at least one owner team."))
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -467,6 +530,49 @@ class ExceptionLeak(FunctionRule):
             """,
             line=7,
         ),
+        Invalid(
+            """
+            from rest_framework.exceptions import ValidationError
+
+            def create_storage(instance):
+                try:
+                    instance.validate_connection()  # a network call, not a conversion
+                except Exception as exc:
+                    raise ValidationError(exc)
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            from django.http import JsonResponse
+
+            def order(request):
+                try:
+                    found = Order.objects.get(pk=int(request.GET["id"]))
+                except Exception as e:  # the database read may fail for any reason
+                    return JsonResponse({"error": str(e)}, status=500)
+                return JsonResponse({"id": found.pk})
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            from rest_framework.exceptions import ValidationError
+
+            def sync(team):
+                try:
+                    push(team)
+                except Exception as e:
+                    raise ValidationError(str(e))
+
+            def push(team):
+                try:
+                    send(team)
+                except OSError as err:
+                    raise Exception(f"push failed: {err}")
+            """,
+            line=7,
+        ),
     )
 
 
@@ -486,6 +592,15 @@ def _function_imports(
     """Module imports plus imports made inside the function itself (common in views)."""
     local = collect_imports(stmt for stmt in function.body if not isinstance(stmt, SCOPE_NODES))
     return {**module_imports, **local} if local else module_imports
+
+
+def _project_functions(ctx: FileContext) -> FunctionLookup:
+    """Looks up the functions a file defines or imports from the project (once per file)."""
+    lookup = ctx.cache.get("EG404:functions")
+    if lookup is None:
+        root = import_root(ctx.source.path, ctx.project.src)
+        lookup = ctx.cache["EG404:functions"] = function_lookup(ctx.tree, ctx.imports, root)
+    return cast(FunctionLookup, lookup)
 
 
 def _mentions_traceback(ctx: FileContext) -> bool:
