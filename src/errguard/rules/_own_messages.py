@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ast
 import functools
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from errguard.astutil import dotted_name, last_part
+from errguard.astutil import dotted_name, last_part, parse_or_none
 
 _BROAD = frozenset({"Exception", "BaseException"})
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy"})
@@ -81,11 +82,27 @@ def function_lookup(tree: ast.Module, imports: Mapping[str, str], root: Path) ->
     return lookup
 
 
-@functools.lru_cache(maxsize=256)
 def _module_functions(path: Path) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's top-level functions, read again when the file changes (``fix`` rewrites
+    files while a process keeps checking them)."""
     try:
-        tree = ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+        status = path.stat()
+    except OSError:
+        return {}
+    if not stat.S_ISREG(status.st_mode):
+        return {}  # a FIFO or a device named like a module would block the read
+    return _parsed_functions(path, status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_functions(
+    path: Path, _mtime: int, _size: int
+) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    try:
+        tree = parse_or_none(path.read_bytes())
+    except OSError:
+        return {}
+    if tree is None:
         return {}
     return {
         stmt.name: stmt
