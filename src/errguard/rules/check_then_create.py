@@ -7,6 +7,9 @@ from errguard.registry import Function, FunctionRule
 from errguard.rules._check_then_create import Race, races
 from errguard.rules._example_models import SHOP
 from errguard.rules._races import keyword_map, names_used
+from errguard.rules._same_row import not_the_same_row
+from errguard.rules._single_process import migrate_only, single_process_module
+from errguard.rules._unique_lookup import unique_lookup
 
 # The code replaced has no "created" flag, so the fix binds it to `_` (no unused variable),
 # unless the function uses `_` (gettext, most often), which that binding would shadow.
@@ -31,7 +34,13 @@ class CheckThenCreate(FunctionRule):
     the "missing" branch); a create with no prior check; a check made with
     `select_for_update()` inside `transaction.atomic()`, or after a `select_for_update()` earlier
     in the same atomic block (a lock on the parent row serialises the checks under it); a create
-    with none of the looked-up values.
+    with none of the looked-up values. Code that runs in one process at a time: management
+    commands, scripts (`if __name__ == "__main__":`), `post_migrate`/`pre_migrate` handlers and
+    the module functions only they call. A check about another row than the create's: a range
+    lookup (`expires__gt=now`), a create writing a constant the lookup excludes
+    (`state__in=(A, B)` then `state=C`), `first()` taking any row of a set the model does not
+    make unique before creating a specific one (`create(event=e, name="Talk")`), a lookup on a
+    row made earlier in the same call.
 
     ## Why is this bad?
     Two requests arriving together both find no row, and both create one: with a unique
@@ -60,7 +69,10 @@ class CheckThenCreate(FunctionRule):
     the primary key, `unique_together` or a `UniqueConstraint`): the database then settles the
     race inside `get_or_create()`. Without a unique constraint `get_or_create()` races too (as
     Django's documentation warns) and raises `MultipleObjectsReturned` where duplicates already
-    exist, so the fix is **unsafe** and the message says a unique constraint is needed.
+    exist, so no fix is offered and the message says a unique constraint is needed. A related
+    manager's implicit key counts (`unique_together = ("attribute", "product")` covers
+    `product.attribute_values.get(attribute=a)`); for a model errguard cannot see (a third-party
+    app's) the message does not claim there is no constraint.
     """
 
     code = "EG201"
@@ -78,31 +90,31 @@ class CheckThenCreate(FunctionRule):
             return
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
+        if single_process_module(ctx) or migrate_only(function, ctx):
+            return
         taken: set[str] | None = None
         reported: set[int] = set()
         for race in races(function, ctx):
             if race.locked or id(race.check) in reported:
                 continue
-            reported.add(id(race.check))
             chain = race.lookup_chain
+            if not_the_same_row(chain, race.create, function, race.check, ctx):
+                continue
+            reported.add(id(race.check))
             lookup = chain.lookup() or {}
-            unique = chain.model is not None and chain.model.is_unique(lookup)
+            unique, fields = unique_lookup(chain, lookup, function, ctx)
             manager = ctx.source_of(chain.manager)
             taken = names_used([function]) if taken is None else taken
             created = next((n for n in _CREATED_NAMES if n not in taken), None)
             fixable = race.rewritable and (race.target is None or created is not None)
-            fields = ", ".join(lookup) or "the lookup"
             self.report(
                 ctx,
                 race.check,
                 check=ctx.segment(race.check),
                 create=ctx.segment(race.create),
                 line=race.create.lineno,
-                advice=f"use {manager}.get_or_create(...)"
-                if unique
-                else f"use get_or_create() with a unique constraint on ({fields}): without one "
-                "it races too",
-                fix=(Applicability.SAFE if unique else Applicability.UNSAFE) if fixable else False,
+                advice=_advice(unique, manager, fields, chain.model_text),
+                fix=Applicability.SAFE if unique and fixable else False,
                 fix_data={
                     "manager": manager,
                     "spans": [ctx.span(stmt) for stmt in race.replaced],
@@ -195,8 +207,132 @@ class CheckThenCreate(FunctionRule):
             """,
             files=SHOP,
         ),
+        Valid(
+            """
+            from django.core.management.base import BaseCommand
+            from shop.models import Tag
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    if not Tag.objects.filter(name=options["name"]).exists():
+                        Tag.objects.create(name=options["name"])
+            """,
+            files={
+                **SHOP,
+                "shop/management/__init__.py": "",
+                "shop/management/commands/__init__.py": "",
+            },
+        ),
+        Valid(
+            """
+            from shop.models import Tag
+
+            def main(name):
+                if not Tag.objects.filter(name=name).exists():
+                    Tag.objects.create(name=name)
+
+            if __name__ == "__main__":
+                main("default")
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_migrate
+            from django.dispatch import receiver
+            from shop.models import Tag
+
+            def ensure_tags():
+                if not Tag.objects.filter(name="news").exists():
+                    Tag.objects.create(name="news")
+
+            @receiver(post_migrate)
+            def seed(sender, **kwargs):
+                ensure_tags()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.utils import timezone
+            from tokens.models import Token
+
+            def token_for(user):
+                if Token.objects.filter(user=user, expires__gt=timezone.now()).exists():
+                    return None
+                return Token.objects.create(user=user, expires=timezone.now())
+            """,
+        ),
+        Valid(
+            """
+            from billing.models import Refund
+
+            def record(order, amount):
+                pending = order.refunds.filter(state__in=(Refund.CREATED, Refund.TRANSIT)).first()
+                if pending:
+                    pending.done()
+                else:
+                    order.refunds.create(state=Refund.EXTERNAL, amount=amount)
+            """,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def default_book(author):
+                book = Book.objects.filter(author=author).first()
+                if book:
+                    return book
+                return Book.objects.create(author=author, title="Untitled")
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Author, Book
+
+            def import_author(email, titles):
+                author = Author(email=email)
+                author.save()
+                for title in titles:
+                    if Book.objects.filter(author=author, title=title).exists():
+                        continue
+                    Book.objects.create(author=author, title=title)
+            """,
+            files=SHOP,
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def add_book(request, author):
+                # A view: no management command, no lock, the same row checked and created.
+                book = Book.objects.filter(author=author, title=request.POST["title"]).first()
+                if book is None:
+                    book = Book.objects.create(author=author, title=request.POST["title"])
+                return book
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Author, Book
+
+            def review(author_id):
+                author = Author.objects.get(pk=author_id)
+                if not author.books.filter(title="Draft").exists():
+                    author.books.create(title="Draft", price=0)
+            """,
+            files=SHOP,
+            line=5,
+            message='check-then-create race: not author.books.filter(title="Draft").exists() '
+            'and then author.books.create(title="Draft", price=0) at line 6 let two requests '
+            "both find no row and both create one; use get_or_create() with a unique constraint "
+            "on (author, title): without one it races too",
+        ),
         Invalid(
             """
             from shop.models import Tag
@@ -219,10 +355,10 @@ class CheckThenCreate(FunctionRule):
             """,
             line=2,
             column=8,
-            unsafe_fixed="""
-            def like(post, user):
-                post.likes.get_or_create(user=user)
-            """,
+            message="check-then-create race: not post.likes.filter(user=user).exists() and then "
+            "post.likes.create(user=user) at line 3 let two requests both find no row and both "
+            "create one; use get_or_create() backed by a unique constraint on (user) (errguard "
+            "cannot see whether post.likes has one)",
         ),
         Invalid(
             """
@@ -329,12 +465,6 @@ class CheckThenCreate(FunctionRule):
             "then Book.objects.create(title=title, author=author, price=0) at line 5 let two "
             "requests both find no row and both create one; use get_or_create() with a unique "
             "constraint on (title): without one it races too",
-            unsafe_fixed="""
-            from shop.models import Book
-
-            def add_book(title, author):
-                Book.objects.get_or_create(title=title, defaults={"author": author, "price": 0})
-            """,
         ),
         Invalid(
             """
@@ -361,6 +491,17 @@ class CheckThenCreate(FunctionRule):
             line=5,
         ),
     )
+
+
+def _advice(unique: bool | None, manager: str, fields: str, model: str) -> str:
+    if unique:
+        return f"use {manager}.get_or_create(...)"
+    if unique is None:
+        return (
+            f"use get_or_create() backed by a unique constraint on ({fields}) (errguard cannot "
+            f"see whether {model} has one)"
+        )
+    return f"use get_or_create() with a unique constraint on ({fields}): without one it races too"
 
 
 def _replacement(race: Race, ctx: FileContext, manager: str, created: str) -> str:
