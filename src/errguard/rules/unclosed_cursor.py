@@ -17,6 +17,31 @@ PROBLEMS = {
     "error-only": "is closed only when an error is raised",
     "once": "is used once and never closed",
 }
+# What an unclosed cursor costs depends on the driver: a psycopg client-side cursor has already
+# fetched its rows, so only memory is held; SQLite holds a read lock, MySQL an unread result that
+# blocks the connection, Oracle a slot of the session's open-cursor limit.
+_ANY_DRIVER_COST = (
+    "the cursor keeps its statement and result set until garbage collection reclaims it (an "
+    "error's traceback keeps it alive): on SQLite with a read lock that makes writers fail with "
+    "`database is locked`, on MySQL an unread result that blocks the connection, on Oracle a slot "
+    "of `open_cursors` (ORA-01000)"
+)
+_DRIVER_COSTS = {
+    "sqlite3": "the cursor keeps its statement and SQLite read lock until garbage collection "
+    "reclaims it (an error's traceback keeps it alive), so writers fail with `database is locked`",
+    "psycopg": "a client-side cursor keeps its whole result set in memory until garbage collection "
+    "reclaims it (an error's traceback keeps it alive)",
+    "pymysql": "an unread result blocks the connection (`Commands out of sync`) until garbage "
+    "collection reclaims the cursor (an error's traceback keeps it alive)",
+    "cx_Oracle": "each open cursor takes a slot of the session's `open_cursors` (ORA-01000) until "
+    "garbage collection reclaims it (an error's traceback keeps it alive)",
+}
+_DRIVER_COSTS |= {
+    "psycopg2": _DRIVER_COSTS["psycopg"],
+    "MySQLdb": _DRIVER_COSTS["pymysql"],
+    "mysql.connector": _DRIVER_COSTS["pymysql"],
+    "oracledb": _DRIVER_COSTS["cx_Oracle"],
+}
 
 
 class UnclosedCursor(Rule):
@@ -99,10 +124,7 @@ class UnclosedCursor(Rule):
     """
 
     code = "EG301"
-    message = (
-        "{subject} {problem}: under load, leaked cursors keep their result sets and locks until "
-        "garbage collection reclaims them, exhausting memory and open-cursor limits; use `{advice}`"
-    )
+    message = "{subject} {problem}: {cost}; use `{advice}`"
     triggers = (b"cursor(",)
     fix = Applicability.SAFE
     fix_title = "Close the cursor with `{statement}`"
@@ -128,11 +150,12 @@ class UnclosedCursor(Rule):
                 continue
             leak = scope.leak(call)
             if leak is not None:
-                self._report(ctx, scope, leak, func.value, django=kind.family == DJANGO)
+                self._report(ctx, scope, leak, func.value, kind.family)
 
     def _report(
-        self, ctx: FileContext, scope: Scope, leak: Leak, receiver: ast.expr, *, django: bool
+        self, ctx: FileContext, scope: Scope, leak: Leak, receiver: ast.expr, family: str
     ) -> None:
+        django = family == DJANGO
         advice = advise(scope, leak, fresh="cursor", closing=not django, keep_open=receiver)
         call = ctx.segment(leak.call)
         name = leak.trace.name
@@ -141,6 +164,7 @@ class UnclosedCursor(Rule):
             leak.call,
             subject=f"`{name}` from `{call}`" if name else f"`{call}`",
             problem=PROBLEMS[leak.how],
+            cost=_DRIVER_COSTS.get(family, _ANY_DRIVER_COST),
             advice=advice.statement,
             fix=advice.fix_data is not None,
             fix_data=advice.fix_data,
@@ -342,10 +366,12 @@ class UnclosedCursor(Rule):
             """,
             line=4,
             column=14,
-            message="`cursor` from `connection.cursor()` is never closed: under load, leaked "
-            "cursors keep their result sets and locks until garbage collection reclaims them, "
-            "exhausting memory and open-cursor limits; use "
-            "`with connection.cursor() as cursor:`",
+            message="`cursor` from `connection.cursor()` is never closed: the cursor keeps "
+            "its statement "
+            "and result set until garbage collection reclaims it (an error's traceback keeps it "
+            "alive): on SQLite with a read lock that makes writers fail with `database is "
+            "locked`, on MySQL an unread result that blocks the connection, on Oracle a slot of "
+            "`open_cursors` (ORA-01000); use `with connection.cursor() as cursor:`",
             fixed="""
             from django.db import connection
 
@@ -369,10 +395,13 @@ class UnclosedCursor(Rule):
                 return deleted
             """,
             line=5,
-            message="`cursor` from `connections[alias].cursor()` is not closed when an error is "
-            "raised before `close()`: under load, leaked cursors keep their result sets and "
-            "locks until garbage collection reclaims them, exhausting memory and open-cursor "
-            "limits; use `with connections[alias].cursor() as cursor:`",
+            message="`cursor` from `connections[alias].cursor()` is not closed when an "
+            "error is raised "
+            "before `close()`: the cursor keeps its statement and result set until garbage "
+            "collection reclaims it (an error's traceback keeps it alive): on SQLite with a read "
+            "lock that makes writers fail with `database is locked`, on MySQL an unread result "
+            "that blocks the connection, on Oracle a slot of `open_cursors` (ORA-01000); use "
+            "`with connections[alias].cursor() as cursor:`",
             fixed="""
             from django.db import connections
 
@@ -397,10 +426,13 @@ class UnclosedCursor(Rule):
                     cursor.close()
                     raise
             """,
-            message="`cursor` from `connection.cursor()` is closed only when an error is raised: "
-            "under load, leaked cursors keep their result sets and locks until garbage "
-            "collection reclaims them, exhausting memory and open-cursor limits; use "
-            "`with connection.cursor() as cursor:`",
+            message="`cursor` from `connection.cursor()` is closed only when an error is "
+            "raised: the "
+            "cursor keeps its statement and result set until garbage collection reclaims it (an "
+            "error's traceback keeps it alive): on SQLite with a read lock that makes writers "
+            "fail with `database is locked`, on MySQL an unread result that blocks the "
+            "connection, on Oracle a slot of `open_cursors` (ORA-01000); use `with "
+            "connection.cursor() as cursor:`",
         ),
         Invalid(
             """
@@ -439,10 +471,12 @@ class UnclosedCursor(Rule):
                 connection.cursor().execute("SELECT setval('jobs_id_seq', %s)", [cursor])
             """,
             count=2,
-            message="`connection.cursor()` is used once and never closed: under load, leaked "
-            "cursors keep their result sets and locks until garbage collection reclaims them, "
-            "exhausting memory and open-cursor limits; use "
-            "`with connection.cursor() as cursor:`",
+            message="`connection.cursor()` is used once and never closed: the cursor keeps "
+            "its statement "
+            "and result set until garbage collection reclaims it (an error's traceback keeps it "
+            "alive): on SQLite with a read lock that makes writers fail with `database is "
+            "locked`, on MySQL an unread result that blocks the connection, on Oracle a slot of "
+            "`open_cursors` (ORA-01000); use `with connection.cursor() as cursor:`",
             fixed="""
             from django.db import connection
 
@@ -541,10 +575,13 @@ class UnclosedCursor(Rule):
                 writer.write_summary(cursor)
                 cursor.close()
             """,
-            message="`cursor` from `connection.cursor()` is not closed when an error is raised "
-            "before `close()`: under load, leaked cursors keep their result sets and locks until "
-            "garbage collection reclaims them, exhausting memory and open-cursor limits; use "
-            "`with connection.cursor() as cursor:`",
+            message="`cursor` from `connection.cursor()` is not closed when an error is "
+            "raised before "
+            "`close()`: the cursor keeps its statement and result set until garbage collection "
+            "reclaims it (an error's traceback keeps it alive): on SQLite with a read lock that "
+            "makes writers fail with `database is locked`, on MySQL an unread result that blocks "
+            "the connection, on Oracle a slot of `open_cursors` (ORA-01000); use `with "
+            "connection.cursor() as cursor:`",
             fixed="""
             from django.db import connection
 
@@ -571,9 +608,11 @@ class UnclosedCursor(Rule):
                 cur.execute("SELECT name FROM customers")
                 return [row[0] for row in cur]
             """,
-            message="`cur` from `LEGACY.cursor()` is never closed: under load, leaked cursors "
-            "keep their result sets and locks until garbage collection reclaims them, exhausting "
-            "memory and open-cursor limits; use `with contextlib.closing(LEGACY.cursor()) as cur:`",
+            message="`cur` from `LEGACY.cursor()` is never closed: the cursor keeps its "
+            "statement and "
+            "SQLite read lock until garbage collection reclaims it (an error's traceback keeps it"
+            " alive), so writers fail with `database is locked`; use `with "
+            "contextlib.closing(LEGACY.cursor()) as cur:`",
             fixed="""
             \"\"\"Reports from the legacy SQLite database.\"\"\"
             from __future__ import annotations
