@@ -36,7 +36,9 @@ def import_root(path: Path, src: Sequence[Path] = ()) -> Path:
 
     A configured ``src`` root that contains the file wins (the longest); otherwise walk up while
     directories are packages (hold an ``__init__.py``), as Python's own import system would see
-    a script run from that directory.
+    a script run from that directory. An app's ``management/commands`` directories count as
+    packages without one: Django imports every command as ``<app>.management.commands.<name>``,
+    and Python makes such directories namespace packages inside the app's package.
     """
     return _import_root(os.path.dirname(os.path.abspath(path)), tuple(src))
 
@@ -47,9 +49,17 @@ def _import_root(folder: str, src: tuple[Path, ...]) -> Path:
     containing = [root for root in src if directory.is_relative_to(root)]
     if containing:
         return max(containing, key=lambda root: len(root.parts))
-    while (directory / "__init__.py").exists() and directory.parent != directory:
+    while _is_package(directory) and directory.parent != directory:
         directory = directory.parent
     return directory
+
+
+def _is_package(directory: Path) -> bool:
+    if (directory / "__init__.py").exists():
+        return True
+    if directory.name == "commands" and directory.parent.name == "management":
+        return (directory.parent.parent / "__init__.py").exists()
+    return directory.name == "management" and (directory.parent / "__init__.py").exists()
 
 
 def module_name(path: Path, src: Sequence[Path] = ()) -> str:
