@@ -47,3 +47,44 @@ def test_fixes_keep_results_and_remove_findings(tmp_path, monkeypatch):
     assert 'counter.hits = F("hits") + 2' in fixed
     assert 'counter.refresh_from_db(fields=["hits"])' in fixed
     assert run_cases(app) == before
+
+
+SIDE_EFFECT_CASES = """\
+from raceapp.models import Customer
+
+WELCOMED = []
+
+
+def welcome(email):
+    WELCOMED.append(email)
+    return email.split("@")[0].title()
+
+
+def case_create_calls_a_service(email, name):
+    customer = Customer.objects.filter(email=email).first()
+    if customer is None:
+        customer = Customer.objects.create(email=email, name=welcome(email))
+    return [customer.name, len(WELCOMED)]
+"""
+
+
+def test_get_or_create_with_a_side_effecting_default_is_only_an_unsafe_fix(tmp_path, monkeypatch):
+    """``defaults=`` is evaluated on every call: ``welcome()`` would also run for existing rows."""
+    shutil.copytree(REPO / "tests" / "groundtruth", tmp_path, dirs_exist_ok=True)
+    app = tmp_path / "races"
+    (app / "pyproject.toml").write_text("[project]\nname = 'raceapp'\n")
+    cases = app / "raceapp" / "cases.py"
+    cases.write_text(SIDE_EFFECT_CASES)
+    before = run_cases(app)
+    assert before["case_create_calls_a_service"] == [["Ann", 1], ["Ann", 1], ["Bob", 2]]
+    monkeypatch.chdir(app)
+    (finding,) = json.loads(run_cli("check", "--format", "json", "raceapp").out)
+    assert finding["fix"]["applicability"] == "unsafe", finding
+
+    assert run_cli("fix", "raceapp").code == 1
+    assert cases.read_text() == SIDE_EFFECT_CASES
+
+    assert run_cli("fix", "--unsafe-fixes", "raceapp").code == 0
+    assert ".get_or_create(" in cases.read_text()
+    after = run_cases(app)
+    assert after["case_create_calls_a_service"] == [["Ann", 1], ["Ann", 2], ["Bob", 3]]

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
+
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function, FunctionRule
 from errguard.rules._check_then_create import Race, races
 from errguard.rules._example_models import SHOP
+from errguard.rules._pure_values import is_pure
 from errguard.rules._races import keyword_map, names_used
 from errguard.rules._same_row import not_the_same_row
 from errguard.rules._single_process import migrate_only, single_process_module
@@ -73,6 +77,14 @@ class CheckThenCreate(FunctionRule):
     manager's implicit key counts (`unique_together = ("attribute", "product")` covers
     `product.attribute_values.get(attribute=a)`); for a model errguard cannot see (a third-party
     app's) the message does not claim there is no constraint.
+
+    `get_or_create()` evaluates its `defaults` on every call, also when the row exists, where
+    the original code evaluated the create's other arguments only when it created one. The fix
+    is therefore **unsafe** when a default calls anything but a pure constructor (`str()`,
+    `Decimal()`, `timezone.now()`, ...): `defaults={"customer": payments.create_customer(email)}`
+    would create a customer at the payment provider on every call. Move such a call into a
+    callable default (`defaults={"customer": lambda: ...}`: Django calls it only on create) or
+    keep the check inside a transaction with a unique constraint.
     """
 
     code = "EG201"
@@ -114,7 +126,7 @@ class CheckThenCreate(FunctionRule):
                 create=ctx.segment(race.create),
                 line=race.create.lineno,
                 advice=_advice(unique, manager, fields, chain.model_text),
-                fix=Applicability.SAFE if unique and fixable else False,
+                fix=_applicability(race, lookup, ctx) if unique and fixable else False,
                 fix_data={
                     "manager": manager,
                     "spans": [ctx.span(stmt) for stmt in race.replaced],
@@ -454,6 +466,33 @@ class CheckThenCreate(FunctionRule):
         ),
         Invalid(
             """
+            from shop.models import Author
+
+            from .directory import whois
+
+            def author_for(e):
+                # whois() asks the company directory: slow, and billed per call.
+                author = Author.objects.filter(email=e).first()
+                if author is None:
+                    author = Author.objects.create(email=e, name=whois(e))
+                return author
+            """,
+            files=SHOP,
+            line=8,
+            fixed=None,
+            unsafe_fixed="""
+            from shop.models import Author
+
+            from .directory import whois
+
+            def author_for(e):
+                # whois() asks the company directory: slow, and billed per call.
+                author, _ = Author.objects.get_or_create(email=e, defaults={"name": whois(e)})
+                return author
+            """,
+        ),
+        Invalid(
+            """
             from shop.models import Book
 
             def add_book(title, author):
@@ -502,6 +541,15 @@ def _advice(unique: bool | None, manager: str, fields: str, model: str) -> str:
             f"see whether {model} has one)"
         )
     return f"use get_or_create() with a unique constraint on ({fields}): without one it races too"
+
+
+def _applicability(race: Race, lookup: Mapping[str, ast.expr], ctx: FileContext) -> Applicability:
+    """Unsafe when a default is not pure: ``get_or_create`` evaluates it also for existing rows."""
+    keywords = keyword_map(race.create) or {}
+    defaults = [value for key, value in keywords.items() if key not in lookup]
+    if all(is_pure(value, ctx.imports) for value in defaults):
+        return Applicability.SAFE
+    return Applicability.UNSAFE
 
 
 def _replacement(race: Race, ctx: FileContext, manager: str, created: str) -> str:
