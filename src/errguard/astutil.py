@@ -165,3 +165,33 @@ def caches_in_dict(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         ):
             stored.add(name)
     return bool(tested & stored)
+
+
+def rebinds(tree: ast.Module, name: str, target: str) -> bool:
+    """Whether ``name`` is bound anywhere in the module, at any depth, to something other than
+    an import of ``target``: a def, a class, an assignment, a parameter, another import.
+
+    A fix that writes ``name`` meaning ``target`` is only right where nothing else can be it.
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any(local == name and bound != target for local, bound in import_bindings(node)):
+                return True
+        elif name in _bound_names(node):
+            return True
+    return False
+
+
+def _bound_names(node: ast.AST) -> tuple[str, ...]:
+    """The names a node other than an import binds in its scope."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.Name):
+        return () if isinstance(node.ctx, ast.Load) else (node.id,)
+    if isinstance(node, ast.arg):
+        return (node.arg,)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return tuple(node.names)
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        return (node.name,)
+    return ()

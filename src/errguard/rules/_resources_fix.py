@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+from errguard.astutil import rebinds
 from errguard.rules._resources import Leak, Scope, is_close_of
 
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
@@ -166,8 +167,10 @@ def _span(scope: Scope, node: ast.AST) -> list[int]:
 def _closing_spelling(scope: Scope) -> tuple[str, bool] | None:
     """How to write ``contextlib.closing`` here, and whether ``import contextlib`` is needed."""
     spelling, missing = scope.facts.closing
-    if spelling.split(".", 1)[0] in scope.stores:
-        return None  # the function binds that name to something else
+    head, _, attribute = spelling.partition(".")
+    target = "contextlib" if attribute else "contextlib.closing"
+    if rebinds(scope.facts.ctx.tree, head, target):
+        return None  # the module binds that name to something else somewhere
     return spelling, missing
 
 

@@ -340,6 +340,22 @@ class UnclosedCursor(Rule):
     INVALID = (
         Invalid(
             """
+            import sqlite3
+
+            LEGACY = sqlite3.connect("legacy.db", check_same_thread=False)
+
+            def legacy_names(closing):
+                cur = LEGACY.cursor()
+                cur.execute("SELECT name FROM customers")
+                return closing([row[0] for row in cur])
+
+            contextlib = None  # this module's own name: the fix cannot write contextlib.closing
+            """,
+            line=6,
+            fixed=None,
+        ),
+        Invalid(
+            """
             from django.db import connection
 
             def export(out):
