@@ -24,6 +24,7 @@ from errguard.project.import_cycles import Cut, CycleFinding
 from errguard.project.import_graph import edge_targets
 from errguard.project.import_usage import ANNOTATION, FUNCTION
 from errguard.project.imports import IMPORT_TIME, ImportStatement, ModuleFacts, extract
+from errguard.rules._readers import reader_of
 
 # Decorators known not to read the annotations of what they decorate.
 _INERT_DECORATORS = frozenset(
@@ -79,6 +80,8 @@ def fix_for(ctx: FileContext, finding: CycleFinding, node: ast.stmt) -> Fix:
         return False, {}
     uses = {use for statement in statements for use in statement.uses}
     bound = {name for statement in statements for name in statement.bound}
+    if reader_of(ctx.project.imports, ctx.module, bound) is not None:
+        return False, {}  # another module imports the name from here: moving it breaks that one
     if uses == {ANNOTATION}:
         tier = Applicability.UNSAFE if _evaluates_annotations(ctx.tree) else Applicability.SAFE
         return tier, _type_checking_data(ctx, node, facts)

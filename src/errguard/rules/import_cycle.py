@@ -107,7 +107,10 @@ class ImportCycle(Rule):
     class-level annotations on classes other than plain classes, dataclasses and Django models,
     `get_type_hints`). When the names are read only inside functions, the unsafe fix moves the
     import into each of those functions: the imported module's side effects then happen on
-    first call instead of at import. Otherwise there is no fix, and the message names the
+    first call instead of at import. Neither is offered when another module of the project
+    imports one of the moved names from this module (`from this import name`, or `this.name`
+    after `import this`): the name would no longer exist at run time and that module would
+    fail. Otherwise there is no fix, and the message names the
     import to cut. The fix is offered only when the import is alone at the top of a module (not
     a package `__init__`, whose imports may be re-exports) and no other import of the module
     keeps the cycle.
@@ -293,6 +296,13 @@ class Order:
             def describe(order: Order) -> str:
                 return f"order {order.pk}"
             """,
+        ),
+        Invalid(
+            _DESCRIBE,
+            # Another module imports Order from here: moving the import would break it.
+            files={**_ORDER_DESCRIBED, "app/views.py": "from example import Order\n"},
+            line=1,
+            fixed=None,
         ),
         Invalid(
             '''
