@@ -18,7 +18,7 @@ from errguard.project.import_graph import edge_targets
 from errguard.project.import_scan import scan_imports
 from errguard.project.imports import DEFERRED, IMPORT_TIME, TYPE_CHECKING_ONLY, extract
 from errguard.project.modules import module_name
-from tests.conftest import run_subprocess
+from tests.conftest import run_cli, run_subprocess
 from tests.import_cycles_cases import generate, write_cases
 
 
@@ -295,3 +295,52 @@ def test_package_trees_side_by_side_are_separate_namespaces(tmp_path):
     result = run_subprocess("check", "--select", "EG501", "--format", "json", ".", cwd=tmp_path)
     found = sorted(finding["path"] for finding in json.loads(result.out))
     assert found == ["service_a/shop/models.py", "service_a/shop/signals.py"], result.err
+
+
+NESTED_CYCLES = {
+    "pyproject.toml": "[project]\nname = 'nested'\n",
+    "pkg/__init__.py": "",
+    "pkg/stages.py": "from pkg.flows import run_flow\n\n\nclass LoginStage:\n    pass\n",
+    "pkg/flows/__init__.py": "from pkg.flows import first, second\n\n\ndef run_flow():\n"
+    "    return first.start(), second.start()\n",
+    **{
+        f"pkg/flows/{name}.py": "from pkg.stages import LoginStage\n\n\ndef start():\n"
+        "    return LoginStage()\n"
+        for name in ("first", "second")
+    },
+}
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+
+
+def _import_each_first(root: Path) -> list[str]:
+    """Import each module first in a fresh interpreter; the errors that happen."""
+    errors = []
+    for module in ("pkg.stages", "pkg.flows", "pkg.flows.first", "pkg.flows.second"):
+        completed = subprocess.run(
+            [sys.executable, "-c", f"import {module}"], cwd=root, capture_output=True, text=True
+        )
+        if completed.returncode:
+            errors.append(f"{module}: {completed.stderr.strip().splitlines()[-1]}")
+    return errors
+
+
+def test_fix_cuts_the_cycle_a_first_cut_exposes_in_the_same_run(tmp_path, monkeypatch):
+    """Cutting first -> stages makes stages-first crash in second instead: one run cuts both."""
+    _write_tree(tmp_path, NESTED_CYCLES)
+    assert _import_each_first(tmp_path), "the tree crashes before the fix"
+    monkeypatch.chdir(tmp_path)
+
+    result = run_cli("fix", "--unsafe-fixes", "--select", "EG501", ".")
+    assert result.code == 0, result.out + result.err
+    assert "Fixed 2 findings in 2 files; 0 remaining." in result.err
+
+    after = {path: (tmp_path / path).read_text() for path in NESTED_CYCLES}
+    again = run_cli("fix", "--unsafe-fixes", "--select", "EG501", ".")
+    assert again.code == 0 and "Fixed 0 findings" in again.err
+    assert {path: (tmp_path / path).read_text() for path in NESTED_CYCLES} == after
+    assert _import_each_first(tmp_path) == []

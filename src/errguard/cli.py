@@ -244,8 +244,7 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.fixer import FixResult
 
     config, files, missing = _load(args, err)
-    job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
-    results = run(fix_file, files, job, args.jobs)
+    results = _fix_to_fixed_point(files, config, args)
     changes = [r for r in results if isinstance(r, FixResult) and r.changed]
     if args.diff:
         out.writelines(unified_diff(r.source.text, r.text, r.source.display) for r in changes)
@@ -280,6 +279,42 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_CLEAN
     pending = fixed if args.diff else len(remaining)
     return EXIT_FINDINGS if pending else EXIT_CLEAN
+
+
+# Passes of ``fix`` over every file: a cut import cycle can expose the next cycle in other files.
+MAX_FIX_PASSES = 5
+
+
+def _fix_to_fixed_point(
+    files: Sequence[Path], config: Config, args: argparse.Namespace
+) -> list[FixResult | FileResult]:
+    """Fix every file, then again over the fixed contents while a fix of a project-wide
+    finding (an import cycle) was applied, so that a second ``errguard fix`` changes nothing.
+
+    Each file's result keeps the text as read from disk and accumulates what every pass fixed.
+    """
+    from errguard.fixer import FixResult
+
+    project_wide = {code for code, rule in load_rules().items() if rule.uses_import_graph}
+    job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
+    results = run(fix_file, files, job, args.jobs)
+    latest = [r for r in results if isinstance(r, FixResult) and r.changed]
+    by_path = {r.source.path: r for r in latest}
+    for _ in range(MAX_FIX_PASSES - 1):
+        if not any(v.code in project_wide for r in latest for v in r.fixed):
+            break
+        unsaved = {p: r.text.encode(r.source.encoding) for p, r in by_path.items()}
+        forget_projects()
+        again = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes, unsaved=unsaved)
+        latest = [r for r in run(fix_file, files, again, args.jobs) if isinstance(r, FixResult)]
+        latest = [r for r in latest if r.changed]
+        for result in latest:
+            first = by_path.setdefault(result.source.path, result)
+            if first is not result:
+                first.text = result.text
+                first.fixed.extend(result.fixed)
+                first.remaining = result.remaining
+    return [by_path.get(r.source.path, r) if isinstance(r, FixResult) else r for r in results]
 
 
 def _remaining(result: FixResult | FileResult) -> list[Violation]:
