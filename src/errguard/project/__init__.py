@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from errguard.astutil import parse_or_none
 from errguard.config import Config
+from errguard.fileio import is_encodable, read_regular
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
 from errguard.project.models import RawClass, extract_classes
@@ -80,10 +81,22 @@ def _files_to_parse(files: dict[Path, bytes]) -> list[Path]:
     ]
 
 
+# The user's ``exclude`` patterns and the directory they are relative to (the config's).
+Excludes = tuple[Path, tuple[str, ...]]
+
+
 class Project:
-    def __init__(self, root: Path, src: Sequence[Path] = (), *, files: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        src: Sequence[Path] = (),
+        *,
+        files: bool = True,
+        excludes: Excludes | None = None,
+    ) -> None:
         self.root = root
         self.src = tuple(src)
+        self.excludes = excludes
         self._index_files = files
         self._overlays: dict[tuple[str, tuple[RawClass, ...]], ModelIndex] = {}
         # Content digest of each indexed module, to tell an unchanged file from an edited one.
@@ -117,17 +130,25 @@ class Project:
 
     @functools.cached_property
     def _sources(self) -> dict[Path, bytes]:
-        """Every Python file of the project, found and read once for the index and the graph."""
+        """Every Python file of the project, found and read once for the index and the graph.
+
+        What the user excludes is not read (a vendored tree, a FIFO), and a file whose name is
+        not UTF-8 is not a module: Python's import system could never find it.
+        """
         from errguard.discovery import discover
 
+        config_root, exclude = self.excludes or (self.root, ())
+        found = discover([self.root], Config(root=config_root, exclude=exclude))
         sources: dict[Path, bytes] = {}
-        for path in discover([self.root], Config(root=self.root)):
+        for path in found.files:
+            if not is_encodable(module_name(path, self.src)):
+                continue
             unsaved = _unsaved.get(os.path.realpath(path)) if _unsaved else None
             if unsaved is not None:
                 sources[path] = unsaved
                 continue
             with contextlib.suppress(OSError):
-                sources[path] = path.read_bytes()
+                sources[path] = read_regular(path)
         return sources
 
     @functools.cached_property
@@ -308,8 +329,8 @@ def _replace_unsaved(contents: dict[str, bytes]) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def _project(root: Path, src: tuple[Path, ...]) -> Project:
-    return Project(root, src)
+def _project(root: Path, src: tuple[Path, ...], excludes: Excludes | None) -> Project:
+    return Project(root, src, excludes=excludes)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -333,8 +354,9 @@ def _root_for_directory(directory: Path, src: tuple[Path, ...]) -> Path:
 def project_for(path: Path, config: Config | None = None) -> Project:
     """The project a file belongs to (memoised per root, so the index is built once)."""
     src = tuple(config.src) if config is not None else ()
+    excludes = (config.root, config.exclude) if config is not None and config.exclude else None
     directory = Path(os.path.abspath(path)).parent
-    return _project(_root_for_directory(directory, src), src)
+    return _project(_root_for_directory(directory, src), src, excludes)
 
 
 def warm_projects(

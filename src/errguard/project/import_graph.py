@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from errguard.astutil import parse_or_none
+from errguard.fileio import read_regular
 from errguard.project.cache import FileCache, code_fingerprint, digest
 from errguard.project.import_scan import scan_imports
 from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
@@ -147,7 +148,7 @@ class ImportGraph:
         if data is not None:
             return data, file.digest
         try:
-            data = file.path.read_bytes()
+            data = read_regular(file.path)
         except OSError:
             return None
         return data, digest(data)
