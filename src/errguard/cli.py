@@ -39,8 +39,8 @@ EPILOG = """\
 exit codes:
   0  no findings
   1  findings (for fix: findings remain; for fix --diff: there are fixes to apply)
-  2  usage error, invalid configuration, a path that does not exist, a fixed file that
-     could not be written, or internal error
+  2  usage error, invalid configuration, a path that does not exist or cannot be
+     reached, a fixed file that could not be written, or internal error
 
 examples:
   errguard check                       check the current directory
