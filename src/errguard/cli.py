@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from errguard import __version__
 from errguard.config import Config, ConfigError, discover_config, search_start
 from errguard.detect.engine import FileResult
+from errguard.detect.source import display_path
 from errguard.discovery import discover
 from errguard.models import Applicability, Violation
 from errguard.newer_syntax import skipped_report
@@ -38,8 +39,8 @@ EPILOG = """\
 exit codes:
   0  no findings
   1  findings (for fix: findings remain; for fix --diff: there are fixes to apply)
-  2  usage error, invalid configuration, a path that does not exist, a fixed file that
-     could not be written, or internal error
+  2  usage error, invalid configuration, a path that does not exist or cannot be
+     reached, a fixed file that could not be written, or internal error
 
 examples:
   errguard check                       check the current directory
@@ -174,18 +175,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> tuple[Config, list[Path], bool]:
-    """The configuration, the files to check, and whether a given path does not exist (each
-    is reported on ``err``; the other paths are still checked)."""
+    """The configuration, the files to check, and whether a given path does not exist or
+    cannot be read (each is reported on ``err``, as are the files skipped; the other paths
+    are still checked)."""
     config = discover_config(args.paths, args.config).with_overrides(
         select=args.select,
         extend_select=args.extend_select,
         ignore=args.ignore,
         exclude=args.exclude,
     )
-    missing = [path for path in args.paths if not path.exists()]
-    for path in missing:
-        print(f"errguard: error: {path}: no such file or directory", file=err)
-    return config, discover(args.paths, config, force_exclude=args.force_exclude), bool(missing)
+    found = discover(args.paths, config, force_exclude=args.force_exclude)
+    cwd = Path.cwd()
+    for path, reason in found.errors:
+        print(f"errguard: error: {display_path(path, cwd)}: {reason}", file=err)
+    for path, reason in found.skipped:
+        print(f"errguard: note: {display_path(path, cwd)}: skipped, {reason}", file=err)
+    return config, found.files, bool(found.errors)
 
 
 def _project_root(config: Config, paths: Sequence[Path]) -> Path:
@@ -226,7 +231,7 @@ def _summary(violations: Sequence[Violation], files: int) -> str:
 
 
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    config, files, missing = _load(args, err)
+    config, files, path_errors = _load(args, err)
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS)
     results = run(check_file, files, job, args.jobs)
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
@@ -234,7 +239,7 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skipped = _report_skipped(results, err)
     if not args.quiet and args.format == "text":
         print(_summary(violations, len(files) - skipped), file=err)
-    if _report_errors(results, err) or missing:
+    if _report_errors(results, err) or path_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if violations and not args.exit_zero else EXIT_CLEAN
 
@@ -243,7 +248,7 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.edits import unified_diff
     from errguard.fixer import FixResult
 
-    config, files, missing = _load(args, err)
+    config, files, path_errors = _load(args, err)
     results = _fix_to_fixed_point(files, config, args)
     changes = [r for r in results if isinstance(r, FixResult) and r.changed]
     if args.diff:
@@ -273,7 +278,7 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"file{'s' if len(applied) != 1 else ''}; {len(remaining)} remaining.",
             file=err,
         )
-    if _report_errors(results, err) or missing or len(applied) < len(changes):
+    if _report_errors(results, err) or path_errors or len(applied) < len(changes):
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
@@ -332,7 +337,7 @@ def _write_fixes(changes: Sequence[FixResult], err: TextIO) -> list[FixResult]:
     for result in changes:
         source = result.source
         try:
-            write_atomic(source.path, result.text, source.encoding)
+            write_atomic(source.path, result.text, source.encoding, source.data)
         except OSError as exc:
             print(
                 f"errguard: error: {source.display}: fixes not written: {exc.strerror or exc}",

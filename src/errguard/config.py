@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from errguard.fileio import read_regular
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -186,21 +188,27 @@ def _known_codes() -> dict[str, bool]:
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` holding ``[tool.errguard]``, walking up from ``start``."""
-    directory = start if start.is_dir() else start.parent
+    directory = start if os.path.isdir(start) else start.parent
     for candidate_dir in (directory.resolve(), *directory.resolve().parents):
         candidate = candidate_dir / "pyproject.toml"
-        if candidate.is_file() and "errguard" in _read_toml(candidate).get("tool", {}):
+        # os.path.isfile, not Path.is_file: a directory that cannot be entered holds no
+        # configuration we can use, rather than being an error (the path itself is reported).
+        if os.path.isfile(candidate) and "errguard" in _read_toml(candidate).get("tool", {}):
             return candidate
     return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
+        data: dict[str, Any] = tomllib.loads(read_regular(path).decode("utf-8"))
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: cannot decode as UTF-8 (TOML files must be UTF-8): "
+            f"invalid byte {exc.object[exc.start]:#04x}"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -327,7 +335,7 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 def discover_config(paths: Sequence[Path], explicit: Path | None) -> Config:
     """The configuration for a run over ``paths``: ``--config``, else the nearest pyproject."""
     if explicit is not None:
-        if not explicit.is_file():
+        if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: config file not found")
         return load_config(explicit)
     return load_config(find_config_file(search_start(paths)), default_root=Path.cwd())
@@ -335,5 +343,5 @@ def discover_config(paths: Sequence[Path], explicit: Path | None) -> Config:
 
 def search_start(paths: Sequence[Path]) -> Path:
     """Where to look upwards from for what the checked ``paths`` share (config, project root)."""
-    existing = [path.resolve() for path in paths if path.exists()]
+    existing = [path.resolve() for path in paths if os.path.exists(path)]
     return Path(os.path.commonpath(existing)) if existing else Path.cwd()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,7 @@ from errguard.astutil import parse_or_none
 from errguard.detect.engine import Engine, FileResult
 from errguard.detect.source import SourceError, SourceFile
 from errguard.edits import LineIndex, apply_edits, overlaps, replacement_edit
+from errguard.fileio import NotRegularFile, read_regular
 from errguard.models import Applicability, Edit, Fix, Violation
 from errguard.registry import load_rules
 
@@ -219,25 +221,61 @@ def _verify(
     return after
 
 
-def write_atomic(path: Path, text: str, encoding: str) -> None:
-    """Replace ``path``'s content in one rename, keeping its permission bits.
+class FileChanged(OSError):
+    """The file no longer holds what the fixes were computed from: someone edited it."""
 
-    Raises ``OSError`` when the file cannot be written (``PermissionError`` when it is read-only).
+    def __init__(self, path: Path) -> None:
+        super().__init__("the file changed since it was read")
+        self.strerror = str(self)
+        self.filename = str(path)
+
+
+def write_atomic(path: Path, text: str, encoding: str, original: bytes) -> None:
+    """Replace the content of the file ``path`` names with ``text``, in one rename.
+
+    Through a symlink the target is written and the link stays. The file keeps its permission
+    bits, owner and group. ``original`` is what the fixes were computed from: when the file no
+    longer holds it (edited while ``fix`` ran), it is left alone. Raises ``OSError`` when the
+    file is not written (``PermissionError`` when it is read-only, ``FileChanged``,
+    ``NotRegularFile``).
     """
     data = text.encode(encoding)
-    mode = path.stat().st_mode & 0o7777
+    target = Path(os.path.realpath(path))
+    info = os.stat(target)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(target, info.st_mode)
+    mode = stat.S_IMODE(info.st_mode)
     # The rename would replace a read-only file all the same (it needs only the directory to
     # be writable), and root passes os.access() for every file: the mode bits decide too.
-    if not mode & 0o222 or not os.access(path, os.W_OK):
+    if not mode & 0o222 or not os.access(target, os.W_OK):
         raise PermissionError(errno.EACCES, f"the file is read-only (mode {mode:04o})", str(path))
     # The name shortened: a file whose own name is near the length limit can be fixed too.
-    prefix = f".{path.name[:64]}."
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    prefix = f".{target.name[:64]}."
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        _keep_owner(temporary, info)
+        os.chmod(temporary, mode)  # after chown, which clears the setuid and setgid bits
+        # Last, to leave the smallest window: an edit made after this is lost, as with any
+        # editor's save, but none made while the fixes were being computed.
+        if read_regular(target) != original:
+            raise FileChanged(path)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _keep_owner(temporary: str, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group (the rename would give it ours)."""
+    created = os.stat(temporary)
+    if (created.st_uid, created.st_gid) == (info.st_uid, info.st_gid) or not hasattr(os, "chown"):
+        return
+    try:
+        os.chown(temporary, info.st_uid, info.st_gid)
+    except PermissionError:
+        raise PermissionError(
+            errno.EPERM,
+            "the file belongs to another user or group, and replacing it would change that",
+        ) from None

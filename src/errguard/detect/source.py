@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from errguard.fileio import printable_name, read_regular
 from errguard.newer_syntax import parse_source
 
 
@@ -35,7 +36,7 @@ class SourceFile:
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> SourceFile:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
             raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
         return cls(path, display if display is not None else display_path(path), data)
@@ -71,13 +72,17 @@ class SourceFile:
         try:
             if b"\0" in self.data:
                 raise SourceError("source contains a null byte", *_null_position(self.data))
-            return parse_source(self.data, filename=self.display)
+            tree = parse_source(self.data, filename=self.display)
         except SyntaxError as exc:
             raise SourceError(_syntax_reason(exc), exc.lineno or 1, exc.offset or 1) from None
         except (RecursionError, MemoryError):
             raise SourceError("file is too deeply nested to parse") from None
         except ValueError as exc:
             raise SourceError(f"cannot parse file: {exc}") from None
+        # The parser lets any byte through in a comment, but the rules read the text: a file
+        # that does not decode is a parse error, not an error in every rule that looks at it.
+        _ = self.text
+        return tree
 
     def char_column(self, line: int, byte_offset: int) -> int:
         """Turn an ``ast`` column (UTF-8 bytes) into a character column, both 0-based."""
@@ -110,13 +115,14 @@ def _decode_failure(data: bytes, encoding: str, exc: Exception) -> tuple[str, in
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
-    """The path as users see it: relative to the working directory when inside it, with ``/``."""
+    """The path as users see it: relative to the working directory when inside it, with ``/``,
+    and bytes that are not UTF-8 escaped."""
     base = cwd or Path.cwd()
     absolute = path if path.is_absolute() else base / path
     try:
         relative = os.path.relpath(absolute, base)
     except ValueError:  # another drive on Windows
-        return absolute.as_posix()
+        return printable_name(absolute.as_posix())
     if relative.startswith(".."):
-        return absolute.as_posix()
-    return Path(relative).as_posix()
+        return printable_name(absolute.as_posix())
+    return printable_name(Path(relative).as_posix())

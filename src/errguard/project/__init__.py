@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from errguard.astutil import parse_or_none
 from errguard.config import Config
-from errguard.project.cache import FileCache, code_fingerprint, digest
+from errguard.fileio import is_encodable, read_regular
+from errguard.project.cache import Codec, FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
 from errguard.project.models import RawClass, extract_classes
 from errguard.project.modules import find_project_root, forget_roots, import_root, module_name
@@ -80,10 +81,22 @@ def _files_to_parse(files: dict[Path, bytes]) -> list[Path]:
     ]
 
 
+# The user's ``exclude`` patterns and the directory they are relative to (the config's).
+Excludes = tuple[Path, tuple[str, ...]]
+
+
 class Project:
-    def __init__(self, root: Path, src: Sequence[Path] = (), *, files: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        src: Sequence[Path] = (),
+        *,
+        files: bool = True,
+        excludes: Excludes | None = None,
+    ) -> None:
         self.root = root
         self.src = tuple(src)
+        self.excludes = excludes
         self._index_files = files
         self._overlays: dict[tuple[str, tuple[RawClass, ...]], ModelIndex] = {}
         # Content digest of each indexed module, to tell an unchanged file from an edited one.
@@ -117,33 +130,41 @@ class Project:
 
     @functools.cached_property
     def _sources(self) -> dict[Path, bytes]:
-        """Every Python file of the project, found and read once for the index and the graph."""
+        """Every Python file of the project, found and read once for the index and the graph.
+
+        What the user excludes is not read (a vendored tree, a FIFO), and a file whose name is
+        not UTF-8 is not a module: Python's import system could never find it.
+        """
         from errguard.discovery import discover
 
+        config_root, exclude = self.excludes or (self.root, ())
+        found = discover([self.root], Config(root=config_root, exclude=exclude))
         sources: dict[Path, bytes] = {}
-        for path in discover([self.root], Config(root=self.root)):
+        for path in found.files:
+            if not is_encodable(module_name(path, self.src)):
+                continue
             unsaved = _unsaved.get(os.path.realpath(path)) if _unsaved else None
             if unsaved is not None:
                 sources[path] = unsaved
                 continue
             with contextlib.suppress(OSError):
-                sources[path] = path.read_bytes()
+                sources[path] = read_regular(path)
         return sources
 
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
         """The analysis, cached on disk under a digest of every module and of the analyser."""
-        from errguard.project.import_cycles import CycleAnalysis, analyse
+        from errguard.project.import_cycles import FINDINGS, CycleAnalysis, analyse
 
         graph = self.imports
         modules = "\n".join(f"{name}:{file.digest}" for name, file in sorted(graph.modules.items()))
         key = digest(modules.encode())
-        cache = FileCache(self.root, "cycles", _analyser_fingerprint())
-        entry = cache.get("analysis", key)
-        if entry is not None:
-            return CycleAnalysis.from_json(entry["findings"])
+        cache = FileCache(self.root, "cycles", _analyser_fingerprint(), FINDINGS)
+        findings = cache.get("analysis", key)
+        if findings is not None:
+            return CycleAnalysis(findings)
         analysis = analyse(graph, self._jobs)
-        cache.put("analysis", key, {"findings": analysis.to_json()})
+        cache.put("analysis", key, tuple(analysis.all()))
         cache.save()
         return analysis
 
@@ -220,8 +241,7 @@ def _build_model_index(
     sources: Mapping[Path, bytes],
     jobs: int,
 ) -> ModelIndex:
-    cache = FileCache(root, "models", _extractor_fingerprint())
-    classes: list[RawClass] = []
+    cache = FileCache(root, "models", _extractor_fingerprint(), _MODEL_CLASSES)
     auth_user_model = "auth.User"
     contents: dict[Path, bytes] = {}
     modules: dict[Path, str] = {}
@@ -233,7 +253,7 @@ def _build_model_index(
             modules[path] = module_name(path, src)
             # Recorded for every candidate, parsed or not: an unchanged file needs no re-read.
             digests[modules[path]] = digest(data)
-    entries: dict[Path, dict[str, Any] | None] = {}
+    entries: dict[Path, tuple[RawClass, ...] | None] = {}
     for path in _files_to_parse(contents):
         module = modules[path]
         entries[path] = cache.get(path.relative_to(root).as_posix(), digests[module], module)
@@ -244,22 +264,32 @@ def _build_model_index(
             module = modules[path]
             cache.put(path.relative_to(root).as_posix(), digests[module], entry, module)
         entries[path] = entry
-    for entry in entries.values():
-        if entry is not None:
-            classes.extend(RawClass.from_json(raw) for raw in entry["classes"])
     cache.save()
+    classes = [raw for entry in entries.values() if entry is not None for raw in entry]
     return ModelIndex(classes, auth_user_model)
 
 
-def _extract_models(job: tuple[bytes, str, bool]) -> dict[str, Any] | None:
-    """The cache entry of one file's classes; None when it cannot be parsed."""
+def _extract_models(job: tuple[bytes, str, bool]) -> tuple[RawClass, ...] | None:
+    """One file's classes; None when it cannot be parsed."""
     data, module, is_package = job
     tree = parse_or_none(data)
     if tree is None:
         return None
-    return {
-        "classes": [raw.to_json() for raw in extract_classes(tree, module, is_package=is_package)]
-    }
+    return tuple(extract_classes(tree, module, is_package=is_package))
+
+
+def _decode_classes(facts: dict[str, Any], module: str, _name: str) -> tuple[RawClass, ...]:
+    classes = tuple(RawClass.from_json(raw) for raw in facts["classes"])
+    if any(raw.module != module for raw in classes):
+        raise ValueError("classes of another module")
+    return classes
+
+
+_MODEL_CLASSES = Codec(
+    decode=_decode_classes,
+    encode=lambda classes: {"classes": [raw.to_json() for raw in classes]},
+    shape=tuple[RawClass, ...],
+)
 
 
 def _inside_excluded(path: Path, root: Path) -> bool:
@@ -308,8 +338,8 @@ def _replace_unsaved(contents: dict[str, bytes]) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def _project(root: Path, src: tuple[Path, ...]) -> Project:
-    return Project(root, src)
+def _project(root: Path, src: tuple[Path, ...], excludes: Excludes | None) -> Project:
+    return Project(root, src, excludes=excludes)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -333,8 +363,9 @@ def _root_for_directory(directory: Path, src: tuple[Path, ...]) -> Path:
 def project_for(path: Path, config: Config | None = None) -> Project:
     """The project a file belongs to (memoised per root, so the index is built once)."""
     src = tuple(config.src) if config is not None else ()
+    excludes = (config.root, config.exclude) if config is not None and config.exclude else None
     directory = Path(os.path.abspath(path)).parent
-    return _project(_root_for_directory(directory, src), src)
+    return _project(_root_for_directory(directory, src), src, excludes)
 
 
 def warm_projects(

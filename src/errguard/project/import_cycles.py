@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from typing import Any
 
-from errguard.project.cache import digest
+from errguard.project.cache import Codec, digest
 from errguard.project.django_setup import setup_entries, setup_roots
 from errguard.project.import_graph import ImportGraph, cyclic_components
 from errguard.project.import_sim import Crash, Definitions, Step, simulate
@@ -99,6 +99,14 @@ class CycleAnalysis:
     def all(self) -> Iterator[CycleFinding]:
         for module in sorted(self._by_module):
             yield from self._by_module[module]
+
+
+# The findings of an analysis, as the on-disk cache keeps them.
+FINDINGS = Codec(
+    decode=lambda facts, _key, _name: tuple(CycleAnalysis.from_json(facts["findings"]).all()),
+    encode=lambda findings: {"findings": CycleAnalysis(findings).to_json()},
+    shape=tuple[CycleFinding, ...],
+)
 
 
 def analyse(graph: ImportGraph, jobs: int = 1) -> CycleAnalysis:

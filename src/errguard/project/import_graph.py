@@ -17,12 +17,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from errguard.astutil import parse_or_none
-from errguard.project.cache import FileCache, code_fingerprint, digest
-from errguard.project.import_scan import scan_imports
+from errguard.fileio import read_regular
+from errguard.project.cache import Codec, FileCache, code_fingerprint, digest
+from errguard.project.import_scan import ScannedImport, scan_imports
 from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
 from errguard.project.modules import module_name
 from errguard.project.parallel import map_in_processes
@@ -85,7 +86,7 @@ class ImportGraph:
         self,
         modules: Mapping[str, ModuleFile],
         scanned: Mapping[str, tuple[str, ...]],
-        cache: FileCache | None,
+        cache: FileCache[ModuleFacts] | None,
         facts: dict[str, ModuleFacts] | None = None,
         contents: Mapping[str, bytes] | None = None,
     ) -> None:
@@ -147,24 +148,21 @@ class ImportGraph:
         if data is not None:
             return data, file.digest
         try:
-            data = file.path.read_bytes()
+            data = read_regular(file.path)
         except OSError:
             return None
         return data, digest(data)
 
     def _cached(self, file: ModuleFile, content: str) -> ModuleFacts | None:
-        entry = self._cache.get(file.relative, content, file.name) if self._cache else None
-        if entry is None:
-            return None
-        return ModuleFacts.from_json(file.name, file.is_package, entry["facts"])
+        return self._cache.get(file.relative, content, file.name) if self._cache else None
 
-    def _store(self, file: ModuleFile, content: str, found: dict[str, Any] | None) -> ModuleFacts:
+    def _store(self, file: ModuleFile, content: str, found: ModuleFacts | None) -> ModuleFacts:
         if found is None:
             # Python cannot import it either; nothing is known about its names.
             return ModuleFacts(file.name, file.is_package, dynamic=True)
         if self._cache is not None:
-            self._cache.put(file.relative, content, {"facts": found}, file.name)
-        return ModuleFacts.from_json(file.name, file.is_package, found)
+            self._cache.put(file.relative, content, found, file.name)
+        return found
 
     def edges(self, module: str) -> tuple[Edge, ...]:
         """Import-time edges out of ``module``, in statement order."""
@@ -194,11 +192,29 @@ class ImportGraph:
             self._cache.save()
 
 
-def _extract(job: tuple[bytes, str, bool]) -> dict[str, Any] | None:
-    """A module's facts as JSON (they cross processes and go to the cache); None: unparsable."""
+def _extract(job: tuple[bytes, str, bool]) -> ModuleFacts | None:
+    """A module's facts (they cross processes and go to the cache); None: unparsable."""
     data, module, is_package = job
     tree = parse_or_none(data)
-    return extract(tree, module, is_package=is_package).to_json() if tree else None
+    return extract(tree, module, is_package=is_package) if tree else None
+
+
+def _decode_facts(facts: dict[str, Any], module: str, name: str) -> ModuleFacts:
+    # Whether the module is a package is not stored: its file's name says so.
+    return ModuleFacts.from_json(module, PurePosixPath(name).name == "__init__.py", facts["facts"])
+
+
+_MODULE_FACTS = Codec(
+    decode=_decode_facts, encode=lambda facts: {"facts": facts.to_json()}, shape=ModuleFacts
+)
+ScannedImports = tuple[ScannedImport, ...]
+_SCANNED = Codec(
+    decode=lambda facts, _module, _name: tuple(
+        (target, tuple(names), is_from) for target, names, is_from in facts["imports"]
+    ),
+    encode=lambda found: {"imports": list(found)},
+    shape=ScannedImports,
+)
 
 
 def build_graph(root: Path, src: Sequence[Path], sources: Mapping[Path, bytes]) -> ImportGraph:
@@ -215,24 +231,24 @@ def build_graph(root: Path, src: Sequence[Path], sources: Mapping[Path, bytes]) 
         contents[name] = data
     for name in ambiguous:
         del files[name]
-    scans = FileCache(root, "scan", _scan_fingerprint())
+    scans = FileCache(root, "scan", _scan_fingerprint(), _SCANNED)
     scanned = {
         name: _scanned_targets(file, contents[name], files, scans) for name, file in files.items()
     }
     scans.save()
-    cache = FileCache(root, "imports", _fingerprint())
+    cache = FileCache(root, "imports", _fingerprint(), _MODULE_FACTS)
     return ImportGraph(files, scanned, cache, contents=contents)
 
 
 def _scanned_targets(
-    file: ModuleFile, data: bytes, known: Collection[str], scans: FileCache
+    file: ModuleFile, data: bytes, known: Collection[str], scans: FileCache[ScannedImports]
 ) -> tuple[str, ...]:
-    entry = scans.get(file.relative, file.digest, file.name)
-    if entry is None:
-        entry = {"imports": scan_imports(data, file.name, is_package=file.is_package)}
-        scans.put(file.relative, file.digest, entry, file.name)
+    scanned = scans.get(file.relative, file.digest, file.name)
+    if scanned is None:
+        scanned = tuple(scan_imports(data, file.name, is_package=file.is_package))
+        scans.put(file.relative, file.digest, scanned, file.name)
     found: set[str] = set()
-    for module, names, is_from in entry["imports"]:
+    for module, names, is_from in scanned:
         found.update(edge_targets(file.name, module, names, is_from, known))
     return tuple(sorted(found))
 

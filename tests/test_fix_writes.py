@@ -1,0 +1,99 @@
+"""How ``fix`` writes: through symlinks, keeping owner and mode, never over an edit made while
+it ran, and one failed write never stops the others."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+import errguard.cli
+from tests.conftest import run_cli
+from tests.test_cli import BARE, write
+from tests.test_cli_edges import fixed
+
+OTHER_USER = 65534  # nobody
+
+
+def test_a_symlinked_file_is_fixed_through_to_its_target(project):
+    write(project, {"real/target.py": BARE})
+    (project / "link.py").symlink_to(Path("real", "target.py"))
+    result = run_cli("fix", "link.py")
+    assert result.code == 0, result.err
+    assert (project / "link.py").is_symlink()
+    assert os.readlink(project / "link.py") == os.path.join("real", "target.py")
+    assert fixed(project / "real" / "target.py")
+    assert sorted(os.listdir(project / "real")) == ["target.py"], "no temporary file left"
+
+
+def test_a_fixed_file_keeps_its_owner_group_and_mode(project):
+    write(project, {"a.py": BARE})
+    path = project / "a.py"
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    os.chown(path, OTHER_USER, OTHER_USER)
+    path.chmod(0o640)
+    result = run_cli("fix")
+    assert result.code == 0, result.err
+    assert fixed(path)
+    info = path.stat()
+    assert (info.st_uid, info.st_gid) == (OTHER_USER, OTHER_USER)
+    assert stat.S_IMODE(info.st_mode) == 0o640
+
+
+@pytest.fixture
+def after_fixing(monkeypatch):
+    """Run ``action(path)`` on each file right after its fixes are computed, before any is
+    written: what a user (or another tool) does to the tree while ``fix`` runs."""
+    actions = {}
+    compute = errguard.cli.fix_file
+
+    def fix_then_act(path, job):
+        result = compute(path, job)
+        action = actions.get(path.name)
+        if action is not None:
+            action(path)
+        return result
+
+    monkeypatch.setattr(errguard.cli, "fix_file", fix_then_act)
+    return actions
+
+
+def test_a_file_edited_while_fix_runs_keeps_the_edit(project, after_fixing):
+    write(project, {"a.py": BARE, "b.py": BARE})
+    edited = BARE + "# edited meanwhile\n"
+    after_fixing["a.py"] = lambda path: path.write_text(edited)
+    result = run_cli("fix", "--no-cache")
+    assert result.code == 2
+    assert "errguard: error: a.py: fixes not written: the file changed since it was read" in (
+        result.err
+    )
+    assert (project / "a.py").read_text() == edited
+    assert fixed(project / "b.py")
+    assert sorted(os.listdir(project)) == ["a.py", "b.py"], "no temporary file left"
+
+
+def test_a_file_deleted_while_fix_runs_is_reported_and_the_others_written(project, after_fixing):
+    write(project, {"a.py": BARE, "b.py": BARE})
+    after_fixing["a.py"] = Path.unlink
+    result = run_cli("fix", "--no-cache")
+    assert result.code == 2
+    assert "errguard: error: a.py: fixes not written: No such file or directory" in result.err
+    assert not (project / "a.py").exists()
+    assert fixed(project / "b.py")
+
+
+def test_a_file_replaced_by_a_fifo_while_fix_runs_is_not_written(project, after_fixing):
+    write(project, {"a.py": BARE, "b.py": BARE})
+
+    def replace_by_fifo(path: Path) -> None:
+        path.unlink()
+        os.mkfifo(path)
+
+    after_fixing["a.py"] = replace_by_fifo
+    result = run_cli("fix", "--no-cache")
+    assert "errguard: error: a.py: fixes not written: not a regular file (a FIFO)" in result.err
+    assert stat.S_ISFIFO((project / "a.py").stat().st_mode)
+    assert fixed(project / "b.py")
