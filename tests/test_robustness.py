@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,38 @@ def test_huge_file(project):
     result = run_cli("check")
     assert result.code == 1
     assert result.out.count(" EG401 ") == 20_000
+
+
+def _n_plus_one_functions(count: int) -> str:
+    """``count`` functions, each an N+1 loop that calls the one before (helper analysis)."""
+    blocks = ["from shop.models import Book\n"]
+    for i in range(count):
+        blocks.append(
+            f"\ndef f{i}(x):\n    for b in Book.objects.filter(pk=x):\n"
+            f"        print(b.author.name, f{max(i - 1, 0)}(x))\n"
+        )
+    return "".join(blocks)
+
+
+def test_memory_grows_linearly_with_the_functions_of_a_file(project):
+    """Twice the functions, about twice the peak memory (it was the square: 20 MB -> 24 GB)."""
+    from errguard.config import Config
+    from errguard.runner import Job, check_file
+
+    def peak(count: int) -> int:
+        path = project / f"gen{count}.py"
+        path.write_text(_n_plus_one_functions(count))
+        tracemalloc.start()
+        try:
+            result = check_file(path, Job(Config(project), project))
+            _, top = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert [v.code for v in result.violations] == ["EG101"] * count
+        return top
+
+    small, large = peak(300), peak(600)
+    assert large / small < 2.4, (small, large)
 
 
 def test_many_fixable_findings_in_one_file(project):

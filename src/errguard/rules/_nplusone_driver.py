@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections import ChainMap
 from collections.abc import Mapping
 
 from errguard.astutil import SCOPE_NODES, dotted_name, walk_scope
@@ -227,10 +228,11 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
             if a.arg not in ("self", "cls") and (row := facts.resolver.parameter_row(a))
         }
         if rows or facts.mentions_models(node):
-            functions: Mapping[str, Function] = {
-                **facts.functions,
-                **facts.methods.get(id(node), {}),
-            }
+            # A view, not a copy: every analysis of the file is kept, and a copy of the module's
+            # functions per function would grow with the square of their number.
+            functions: Mapping[str, Function] = ChainMap(
+                facts.methods.get(id(node), {}), facts.functions
+            )
             analysis = FunctionAnalysis(facts.resolver, functions)
             params = [a.arg for a in arguments]
             params += [a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None]
