@@ -59,6 +59,7 @@ SUITES_CACHE = HERE / ".cache-suites"
 RUNTIME = HERE / "runtime"
 REVIEW_FIELDS = (
     "real", "reason", "static", "miss", "stacks", "most_in_one_call", "reviewed_by",
+    "duplicate_of",
 )  # fmt: skip
 TEST_CODE = re.compile(r"(^|/)(tests?|test_utils)(/|\.py$)|(^|/)(test_[^/]*|conftest)\.py$")
 N_PLUS_ONE_CODES = "EG101,EG102"
@@ -391,16 +392,26 @@ def static_findings(project: str, cache: Path) -> list[dict[str, Any]]:
 
 
 def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
-    """The findings that flag the site's loop: same line, the same iterated line, or reviewed."""
+    """The findings that flag the site's N+1.
+
+    A finding on the site's line; or one whose loop is the line that fetched the site's rows
+    (same file) and that names the same relation (``.urls`` or ``"urls"`` for ``Page.urls``);
+    or one the review names in ``static``.
+    """
     named = set(site.get("static") or [])
     origin_path, _, origin_line = (site.get("origin") or "::").partition(":")
+    attribute = (site.get("relation") or "").split(" ")[0].rpartition(".")[2]
     hits = []
     for finding in findings:
         where = f"{finding['path']}:{finding['line']}"
         loop = _LOOP_LINE.search(finding["message"])
         same_line = finding["path"] == site["path"] and finding["line"] == site["line"]
         same_loop = (
-            loop is not None and finding["path"] == origin_path and loop["line"] == origin_line
+            bool(attribute)
+            and loop is not None
+            and finding["path"] == origin_path
+            and loop["line"] == origin_line
+            and (f".{attribute}" in finding["message"] or f'"{attribute}"' in finding["message"])
         )
         if same_line or same_loop or where in named:
             hits.append(f"{where} {finding['code']}")
@@ -413,7 +424,9 @@ def score(projects: list[str], cache: Path) -> None:
         data = load_runtime(project)
         findings = static_findings(project, cache)
         current = [site for site in data["sites"] if not site.get("not_in_last_run")]
-        real = [site for site in current if site["real"] is True]
+        # A repeated-query site on the line of a lazy-load site is often the same N+1 seen twice
+        # (rows the lazy-load tagging did not reach): the review links it with `duplicate_of`.
+        real = [site for site in current if site["real"] is True and not site.get("duplicate_of")]
         unreviewed = sum(site["real"] is None for site in current)
         flagged = [site for site in real if flagging(site, findings)]
         total_real += len(real)
