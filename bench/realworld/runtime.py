@@ -395,7 +395,8 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
     """The findings that flag the site's N+1.
 
     A finding on the site's line; or one whose loop is the line that fetched the site's rows
-    (same file) and that names the same relation (``.urls`` or ``"urls"`` for ``Page.urls``);
+    (same file) and that names the same relation (``.urls``, ``"urls"`` or ``__urls"`` for
+    ``Page.urls``);
     or one the review names in ``static``.
     """
     named = set(site.get("static") or [])
@@ -411,7 +412,10 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
             and loop is not None
             and finding["path"] == origin_path
             and loop["line"] == origin_line
-            and (f".{attribute}" in finding["message"] or f'"{attribute}"' in finding["message"])
+            and any(
+                form in finding["message"]
+                for form in (f".{attribute}", f'"{attribute}"', f'__{attribute}"')
+            )
         )
         if same_line or same_loop or where in named:
             hits.append(f"{where} {finding['code']}")

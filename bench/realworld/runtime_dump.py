@@ -14,6 +14,7 @@ project code from a test that calls the same code several times.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -33,8 +34,14 @@ _STACKS: dict[str, dict[str, dict[str, int]]] = {}
 """site -> test -> stack of project and test frames -> queries run through it."""
 _PER_CALL: dict[str, dict[str, dict[int, int]]] = {}
 """site -> test -> call into project code (numbered) -> queries run from the site in it."""
-_CALLS: dict[int, tuple[FrameType, int]] = {}
-"""The frames that start a call into project code, by id: kept alive so no id is reused."""
+_CALL_MARK = "__errguard_runtime_call__"
+"""A key put in the f_locals dict of the frame that starts a call into project code.
+
+The dict lives as long as the frame object, so a finished call's number goes with it and a
+later call never inherits it; unlike keeping the frames alive (which kept their cursors open and
+stalled SQLite), this holds no reference. Python 3.11 and 3.12 cache the dict on the frame.
+"""
+_COUNTER = itertools.count()
 _CURRENT: list[str] = [""]
 _PATCHED: list[bool] = []
 
@@ -78,7 +85,7 @@ def _record(finder: CallSiteFinder, location: str, frame: FrameType | None) -> N
     stack = " <- ".join(chain)
     per_test[stack] = per_test.get(stack, 0) + 1
     if call is not None:
-        number = _CALLS.setdefault(id(call), (call, len(_CALLS)))[1]
+        number = call.f_locals.setdefault(_CALL_MARK, next(_COUNTER))
         calls = _PER_CALL.setdefault(location, {}).setdefault(_CURRENT[0], {})
         calls[number] = calls.get(number, 0) + 1
 
@@ -90,10 +97,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
         _PATCHED.append(True)
         _install_stacks(item.config, set(json.loads(Path(targets_file).read_text())))
     _CURRENT[0] = item.nodeid
-    try:
-        return (yield)
-    finally:
-        _CALLS.clear()
+    return (yield)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
