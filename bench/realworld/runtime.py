@@ -2,7 +2,7 @@
 
     python bench/realworld/runtime.py setup django-allauth   # sdist, venv, test requirements
     python bench/realworld/runtime.py run django-allauth     # the suite with errguard's plugin
-    python bench/realworld/runtime.py score                  # recall of `errguard check`
+    python bench/realworld/runtime.py score [--check]        # recall of `errguard check`
     python bench/realworld/runtime.py fixrun hyperkitty --unsafe   # part 4: suite after `fix`
 
 ``suites.toml`` names, for some projects of ``manifest.toml``, the sdist of the pinned version
@@ -59,7 +59,7 @@ SUITES_CACHE = HERE / ".cache-suites"
 RUNTIME = HERE / "runtime"
 REVIEW_FIELDS = (
     "real", "reason", "static", "miss", "stacks", "most_in_one_call", "reviewed_by",
-    "duplicate_of",
+    "duplicate_of", "flagged",
 )  # fmt: skip
 TEST_CODE = re.compile(r"(^|/)(tests?|test_utils)(/|\.py$)|(^|/)(test_[^/]*|conftest)\.py$")
 N_PLUS_ONE_CODES = "EG101,EG102"
@@ -422,8 +422,11 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
     return hits
 
 
-def score(projects: list[str], cache: Path) -> None:
+def score(projects: list[str], cache: Path, *, check: bool = False, update: bool = False) -> None:
+    """Print each project's recall; ``update`` records which real sites ``check`` flags
+    (``"flagged": true``), ``check`` exits 1 when one of those is no longer flagged."""
     total_real = total_flagged = 0
+    lost: list[str] = []
     for project in projects:
         data = load_runtime(project)
         findings = static_findings(project, cache)
@@ -449,10 +452,20 @@ def score(projects: list[str], cache: Path) -> None:
                 print(f"  flagged  {where}: {', '.join(hits)}")
             else:
                 print(f"  MISSED   {where}: {site.get('miss') or '(no cause recorded)'}")
+                if site.get("flagged"):
+                    lost.append(f"{project}: {where}")
+            if update:
+                site["flagged"] = bool(hits)
+        if update:
+            save_runtime(data)
     if total_real:
         print(
             f"all: check flags {total_flagged} of {total_real} ({total_flagged / total_real:.2f})"
         )
+    for where in lost:
+        print(f"{where}: a runtime N+1 check flagged is no longer flagged", file=sys.stderr)
+    if check and lost:
+        sys.exit(1)
 
 
 def fixrun(suite: Suite, unsafe: bool, timeout: int) -> None:
@@ -568,10 +581,12 @@ def main() -> None:
         sub.add_argument("--unsafe", action="store_true", help="fixrun/compare: --unsafe-fixes")
     sub = commands.add_parser("score")
     sub.add_argument("projects", nargs="*")
+    sub.add_argument("--check", action="store_true", help="exit 1 when a flagged site is lost")
+    sub.add_argument("--update", action="store_true", help="record which real sites are flagged")
     args = parser.parse_args()
     suites = load_suites()
     if args.command == "score":
-        score(args.projects or list(suites), args.cache)
+        score(args.projects or list(suites), args.cache, check=args.check, update=args.update)
         return
     for project in args.projects:
         if project not in suites:
