@@ -520,7 +520,10 @@ def _same_fixes(diff: str, other: str) -> bool:
 
 
 def _files_changed(diff: str) -> list[str]:
-    return sorted({line.split()[-1] for line in diff.splitlines() if line.startswith("+++ ")})
+    # "+++ <path>\t<timestamp>" lines of `diff -ru`
+    return sorted(
+        {line[4:].split("\t")[0] for line in diff.splitlines() if line.startswith("+++ ")}
+    )
 
 
 def compare(
@@ -565,6 +568,8 @@ def compare(
     if same_as:
         result["note"] = f"the same changes as the {same_as} fixes: that run's results"
     data = load_runtime(suite.project)
+    if wall is None and not same_as:  # a re-comparison keeps the run's wall time
+        result["wall_seconds"] = data.get("fix", {}).get(variant, {}).get("wall_seconds")
     data.setdefault("fix", {})[variant] = result
     save_runtime(data)
     print(json.dumps(result, indent=2))
