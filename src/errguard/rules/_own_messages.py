@@ -18,6 +18,10 @@ from errguard.astutil import dotted_name, last_part, parse_or_none
 
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy"})
 
+# Names that hold an instance or the class inside a method: ``cls.helper()`` is looked up in
+# the class the method was found in.
+_INSTANCE = ("self.", "cls.")
+
 FunctionLookup = Callable[[str], "ast.FunctionDef | ast.AsyncFunctionDef | None"]
 
 
@@ -48,11 +52,6 @@ def catches_own_message(
             ):
                 return True
     return False
-
-
-# Names that hold an instance or the class inside a method: ``cls.helper()`` is looked up in
-# the class the method was found in.
-_INSTANCE = ("self.", "cls.")
 
 
 def _sibling_raises_written(
