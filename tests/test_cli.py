@@ -97,6 +97,26 @@ def test_syntax_error_is_a_finding_and_other_files_are_checked(project):
     assert "Traceback" not in result.err
 
 
+def test_invalid_test_data_is_not_a_parse_error(project):
+    # Below tests/, a directory whose name no import can spell holds data the tests load by
+    # path (a stand-in repository with deliberately broken jobs); real modules still count.
+    broken = "def f(:\n    pass\n"
+    write(
+        project,
+        {
+            "app/__init__.py": "",
+            "app/tests/__init__.py": "",
+            "app/tests/git_data/02-invalid-files/jobs/__init__.py": broken,
+            "app/tests/helpers.py": broken,
+            "app/real.py": broken,
+            "tools/my-scripts/run.py": broken,
+        },
+    )
+    result = run_cli("check", "--select", "EG001")
+    reported = sorted(line.split(":", 1)[0] for line in result.out.splitlines() if "EG001" in line)
+    assert reported == ["app/real.py", "app/tests/helpers.py", "tools/my-scripts/run.py"]
+
+
 def test_discovery_skips_vendored_and_virtualenv_directories(project):
     bad = {"x.py": BARE}
     for directory in (".git", ".tox", "build", "dist", "node_modules", "__pycache__", ".venv"):

@@ -33,7 +33,7 @@ def test_fixes_keep_results_and_remove_findings(tmp_path, monkeypatch):
     monkeypatch.chdir(app)
     found = json.loads(run_cli("check", "--format", "json", "raceapp").out)
     codes = sorted(item["code"] for item in found)
-    assert codes == ["EG201"] * 5 + ["EG202"], codes
+    assert codes == ["EG201"] * 5 + ["EG202"] * 2, codes
     safe = [item for item in found if item["fix"] and item["fix"]["applicability"] == "safe"]
     assert len(safe) == 4, "unique lookups (Customer.email, Counter.name) get the safe fix"
 
@@ -46,6 +46,9 @@ def test_fixes_keep_results_and_remove_findings(tmp_path, monkeypatch):
     assert fixed.count(".get_or_create(") == 4
     assert 'counter.hits = F("hits") + 2' in fixed
     assert 'counter.refresh_from_db(fields=["hits"])' in fixed
+    # One race, both fields: rewritten together and refreshed together.
+    assert 'counter.misses = F("misses") - 1' in fixed
+    assert 'counter.refresh_from_db(fields=["hits", "misses"])' in fixed
     assert run_cases(app) == before
 
 

@@ -15,6 +15,7 @@ from errguard.detect.noqa import filter_noqa
 from errguard.detect.source import SourceError, SourceFile
 from errguard.models import Violation
 from errguard.newer_syntax import NewerSyntax
+from errguard.project.modules import test_data
 from errguard.registry import Rule, Visitor, get_rule, load_rules
 
 if TYPE_CHECKING:
@@ -110,7 +111,8 @@ class Engine:
         except NewerSyntax as newer:
             result.skipped = newer
         except SourceError as exc:
-            if PARSE_ERROR_CODE in self.codes and not PARSE_ERROR_CODE.startswith(ignored):
+            reported = PARSE_ERROR_CODE in self.codes and not PARSE_ERROR_CODE.startswith(ignored)
+            if reported and not test_data(source.path):  # invalid test data is on purpose
                 result.violations = [parse_error(source.display, exc)]
         result.violations.sort(key=lambda v: v.sort_key)
         return result

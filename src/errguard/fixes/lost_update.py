@@ -8,27 +8,29 @@ from errguard.models import Violation
 
 
 class LostUpdateFix(Fixer):
-    """``obj.f += x`` -> ``obj.f = F("f") + x``, refreshing the instance after save() if needed."""
+    """``obj.f += x`` -> ``obj.f = F("f") + x`` for each field of the race, refreshing the
+    instance after save() if it is used again."""
 
     code = "EG202"
 
     def fix(self, context: FixContext, violation: Violation) -> Replacements | None:
         data = violation.fix_data
-        span, save_span = data.get("span"), data.get("save_span")
-        if span is None or save_span is None:
+        changes, save_span = data.get("changes"), data.get("save_span")
+        if not changes or save_span is None:
             return None
-        change = context.statement_at(span[0], span[1])
-        save = context.statement_at(save_span[0], save_span[1])
-        if not isinstance(change, cst.SimpleStatementLine) or len(change.body) != 1:
-            return None
-        new = cst.parse_statement(f"{data['replacement']}\n")
-        assert isinstance(new, cst.SimpleStatementLine)
-        replacements: dict[cst.CSTNode, Replacement] = {
-            change: new.with_changes(
+        replacements: dict[cst.CSTNode, Replacement] = {}
+        for change_data in changes:
+            span = change_data["span"]
+            change = context.statement_at(span[0], span[1])
+            if not isinstance(change, cst.SimpleStatementLine) or len(change.body) != 1:
+                return None
+            new = cst.parse_statement(f"{change_data['replacement']}\n")
+            assert isinstance(new, cst.SimpleStatementLine)
+            replacements[change] = new.with_changes(
                 leading_lines=change.leading_lines, trailing_whitespace=change.trailing_whitespace
             )
-        }
         if data.get("refresh"):
+            save = context.statement_at(save_span[0], save_span[1])
             if save is None:
                 return None
             refresh = cst.parse_statement(f"{data['refresh']}\n")

@@ -106,6 +106,22 @@ def runs_once_or_in_tests(path: Path, root: Path) -> bool:
     return any(part in _TEST_DIRECTORIES or part == "migrations" for part in _folders(path, root))
 
 
+def test_data(path: Path) -> bool:
+    """A file inside a test directory's data: below ``tests/`` in its project (the nearest
+    marked root, else the working directory), some directory has a name no import can spell
+    (``tests/git_data/02-invalid-files/jobs/broken.py``).
+
+    Such a directory is not a package of the project; the tests read the files in it, or load
+    them by path as a stand-in for someone else's code, and invalid ones are there on purpose.
+    """
+    root = find_project_root(path) or Path.cwd()  # unmarked: below where errguard runs
+    folders = _folders(path.resolve(), root)
+    for index, part in enumerate(folders):
+        if part in _TEST_DIRECTORIES:
+            return any(not folder.isidentifier() for folder in folders[index + 1 :])
+    return False
+
+
 def in_migrations(path: Path, root: Path) -> bool:
     """A module of a ``migrations`` package: it runs once, in one process, on deploy.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, qualified_name, walk_scope
@@ -318,6 +318,9 @@ class LeakTracker:
             is_exception = isinstance(value, ast.Name) and value.id in state.exceptions
             leaks = self.find_leak(value, state) is not None
             augmented = isinstance(stmt, ast.AugAssign)
+            caught = _caught_exception(targets, value, self.imports)
+            if caught is not None:
+                return state.bind(caught, exception=True)
             for target in targets:
                 state = self._assign(
                     target, state, exception=is_exception, text=leaks, aug=augmented
@@ -412,6 +415,29 @@ class LeakTracker:
                 if leak is not None:
                     return leak
         return None
+
+
+def _caught_exception(
+    targets: Sequence[ast.expr], value: ast.expr, imports: Mapping[str, str]
+) -> str | None:
+    """The name bound to the exception being handled by ``_, exc, _ = sys.exc_info()`` or
+    ``exc = sys.exc_info()[1]`` (in a helper that builds the error response)."""
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+
+    def exc_info(node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and qualified_name(node.func, imports) == "sys.exc_info"
+
+    if isinstance(value, ast.Subscript):
+        second = isinstance(value.slice, ast.Constant) and value.slice.value == 1
+        if second and isinstance(target, ast.Name) and exc_info(value.value):
+            return target.id
+        return None
+    if isinstance(target, ast.Tuple) and len(target.elts) == 3 and exc_info(value):
+        exception = target.elts[1]
+        return exception.id if isinstance(exception, ast.Name) else None
+    return None
 
 
 def _leaves_unless_debug(stmt: ast.stmt) -> bool:

@@ -4,7 +4,13 @@ import ast
 from collections.abc import Mapping
 from typing import cast
 
-from errguard.astutil import SCOPE_NODES, collect_imports, last_part, qualified_name
+from errguard.astutil import (
+    SCOPE_NODES,
+    collect_imports,
+    dotted_name,
+    last_part,
+    qualified_name,
+)
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.project.modules import import_root
@@ -86,8 +92,9 @@ class ExceptionLeak(FunctionRule):
     the one a framework's exception handler receives: `@app.exception_handler(E)` (FastAPI,
     Starlette), `@app.errorhandler(E)` (Flask; not for a status code, whose HTTP exception
     speaks to clients), handlers registered with `add_exception_handler()`,
-    `register_error_handler()` or `exception_handlers={E: handler}`, and Django middleware's
-    `process_exception()`.
+    `register_error_handler()` or `exception_handlers={E: handler}`, Django middleware's
+    `process_exception()`, or the one `sys.exc_info()` returns to a helper that builds the
+    error response (`_, error, _ = sys.exc_info()` in a `handler500` view).
 
     Details shown only in debug mode (`if settings.DEBUG:`, `... if settings.DEBUG else ...`,
     code after `if not settings.DEBUG: return`, a dict filled under `if settings.DEBUG:`) are
@@ -96,8 +103,12 @@ class ExceptionLeak(FunctionRule):
     `IPAddress(request.GET["ip"])`, a `parse_*`/`cast_*` function, or, for a `ValueError`, a
     `validate*` one): its text describes the client's own value; nor the `FieldError` of a
     lookup built from a dict (`queryset.get(**lookup)`), which names the lookup's unknown key;
-    nor a broad `except Exception` around a project function that raises `Exception` with a
-    written message (`raise Exception(_("There must be one owner"))`). Handlers for
+    nor errors raised in a DRF parser's `parse()` (a class deriving from a `...Parser`), which
+    describe the request body as DRF's own `JSONParser` reports them; nor a handler around a
+    project function, or a method of a project class (inherited from a base class in its
+    module, or reaching the raise through `cls.`/`self.`), that raises the caught class only
+    with a written message (`raise Exception(_("There must be one owner"))`,
+    `raise ImproperlyConfigured(_("Invalid parser %s") % path)`). Handlers for
     exceptions whose text is written for users are not flagged either: Django's and DRF's
     `ValidationError` (any class with `ValidationError` in its name), errors about malformed
     text (`*SyntaxError`, `*FormatError`, `*ParseError`, `*DecodeError`, such as a template's
@@ -151,6 +162,8 @@ class ExceptionLeak(FunctionRule):
     )
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
+        if id(function) in _body_parsers(ctx):
+            return  # errors of parsing the request body describe what the client sent
         handled = handled_exception(function, _registered(ctx))
         traceback_text = _mentions_traceback(ctx)
         if handled is None and not traceback_text and not ctx.mentions(function, (b"except",)):
@@ -392,8 +405,106 @@ class ExceptionLeak(FunctionRule):
                     raise Exception(_("There must be at least one owner team."))
             """
         ),
+        Valid(
+            """
+            import csv
+            import io
+            from django.core.exceptions import ImproperlyConfigured
+            from django.utils.translation import gettext_lazy as _
+            from rest_framework.exceptions import ParseError, ValidationError
+            from rest_framework.parsers import BaseParser
+
+            class CSVParser(BaseParser):
+                media_type = "text/csv"
+
+                def parse(self, stream, media_type=None, parser_context=None):
+                    try:
+                        return list(csv.DictReader(io.StringIO(stream.read().decode())))
+                    except Exception as exc:  # about the body the client sent
+                        raise ParseError(str(exc)) from exc
+
+            class Registry:
+                classes = {}
+
+                @classmethod
+                def get_class(cls, path):
+                    if path not in cls.classes:
+                        raise ImproperlyConfigured(_("Invalid parser `%s`") % path)
+                    return cls.classes[path]
+
+                @classmethod
+                def render(cls, model, text):
+                    cls.for_model(model)
+                    return text
+
+                @classmethod
+                def for_model(cls, model):
+                    if model not in cls.classes:
+                        raise KeyError(_(message="No template for %s") % model)
+
+            class ParserRegistry(Registry):  # get_class is inherited
+                pass
+
+            def validate_parser(path):
+                try:
+                    ParserRegistry.get_class(path)
+                except ImproperlyConfigured as exc:  # the message written above
+                    raise ValidationError({"parser": exc})
+
+            def preview(model, text):
+                try:
+                    return Registry.render(model, text)
+                except KeyError as exc:  # raised by for_model() with a written message
+                    raise ValidationError([str(exc)])
+            """
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            import platform
+            import sys
+            from django.http import JsonResponse
+
+            def server_error(request, *args, **kwargs):  # handler500
+                type_, error, _traceback = sys.exc_info()
+                data = {"error": str(error), "python": platform.python_version()}
+                return JsonResponse(data, status=500)
+            """,
+            line=8,
+            message="exception text `data` is sent to the client in JsonResponse(); log the "
+            "exception and return a generic error message instead",
+        ),
+        Invalid(
+            """
+            from django.db import DataError
+            from django.http import HttpResponse
+            from rest_framework.exceptions import ParseError
+
+            class Importer:  # not a DRF parser: its parse() is not about a request body
+                def parse(self, stream):
+                    try:
+                        return load(stream.read())
+                    except Exception as exc:
+                        raise ParseError(str(exc)) from exc
+
+            def archive(request):
+                name = request.POST["list"]
+                try:
+                    store(name)
+                except ValueError as e:  # store() also passes a database error's text on
+                    return HttpResponse(str(e), status=400)
+
+            def store(name):
+                if not name:
+                    raise ValueError("No list name")
+                try:
+                    save_list(name)
+                except DataError as e:
+                    raise ValueError(str(e))
+            """,
+            count=2,
+        ),
         Invalid(
             """
             from starlette.applications import Starlette
@@ -583,6 +694,27 @@ def _registered(ctx: FileContext) -> dict[str, tuple[int, ast.expr]]:
         registering = b"exception_handler" in ctx.source.data or b"error_handler" in ctx.source.data
         found = registered_handlers(ctx.tree) if registering else {}
         ctx.cache["EG404:registered"] = found
+    return found
+
+
+def _body_parsers(ctx: FileContext) -> frozenset[int]:
+    """The ``parse()`` methods of DRF parser classes in the file (``class CSVParser(BaseParser)``).
+
+    A parser turns the request body into data; DRF's own ``JSONParser`` reports what went
+    wrong as ``ParseError("JSON parse error - %s" % exc)``, so the text is about the body the
+    client sent (computed once per file)."""
+    found = ctx.cache.get("EG404:parsers")
+    if not isinstance(found, frozenset):
+        found = frozenset(
+            id(member)
+            for node in ast.walk(ctx.tree)
+            if isinstance(node, ast.ClassDef)
+            and any(last_part(dotted_name(base)).endswith("Parser") for base in node.bases)
+            for member in node.body
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and member.name == "parse"
+        )
+        ctx.cache["EG404:parsers"] = found
     return found
 
 

@@ -8,9 +8,18 @@ from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function, FunctionRule
 from errguard.rules._example_models import SHOP
-from errguard.rules._lost_update import NUMERIC_FIELDS, OPERATORS, Change, changes
+from errguard.rules._lost_update import NUMERIC_FIELDS, OPERATORS, Change, changes, race_accepted
 
 _SIMPLE = (ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.Subscript)
+_LIBRARY = {
+    "library/__init__.py": "",
+    "library/models.py": (
+        "from django.db import models\n\n"
+        "class Article(models.Model):\n"
+        "    votes = models.IntegerField(default=0)\n"
+        "    recommendations = models.IntegerField(default=0)\n"
+    ),
+}
 
 
 class LostUpdate(FunctionRule):
@@ -27,9 +36,16 @@ class LostUpdate(FunctionRule):
     `Model.objects...`; its public attributes count as fields (with no fix: the field's type is
     unknown).
 
+    One finding per race: the fields one `save()` writes back after changing them from their
+    own values are reported together, at the first change.
+
     Not flagged: plain assignments (`obj.name = name`), `F("count") + 1`,
     `queryset.update(count=F("count") + 1)`, rows loaded with `select_for_update()`, changes
-    that are not saved in the function, and `save(update_fields=[...])` that leaves the field out.
+    that are not saved in the function, `save(update_fields=[...])` that leaves the field out,
+    and races a comment on or right above a change or the save accepts: one that names the race
+    and says why it is fine (`# a lost increment under concurrent views is harmless`), or says
+    the value need not be exact (`# approximate`, `# best effort`). A TODO or FIXME comment
+    does not accept it.
 
     ## Why is this bad?
     Between the read and the save, another request can save the same row. Its change is then
@@ -56,18 +72,22 @@ class LostUpdate(FunctionRule):
     ```
 
     ## Fix safety
-    The fix is **unsafe**: it rewrites the change as `obj.f = F("f") <op> <value>` (importing
-    `F` when needed) and, when the instance is used after `save()`, adds
-    `obj.refresh_from_db(fields=["f"])` after it. The database then computes the new value, so
-    concurrent updates add up. Behaviour changes in ways only you can judge: until refreshed,
-    `obj.f` holds an expression, not a number; signal handlers and `save()` overrides see the
-    expression; and any check on the new value (`if obj.stock < 0`) must move to the database
-    (a constraint or a filtered `update()`). It is offered for numeric fields only.
+    The fix is **unsafe**: it rewrites each change of the race as `obj.f = F("f") <op> <value>`
+    (importing `F` when needed) and, when the instance is used after `save()` (returned, or
+    read again), adds `obj.refresh_from_db(fields=[...])` after it. The database then computes
+    the new values, so concurrent updates add up. It is offered only for an instance the
+    function read from the database itself, with numeric fields changed by arithmetic only
+    (not `max(obj.f - 1, 0)`), each field changed once and not read again before the save. It
+    is not offered on `self` or a parameter: the instance may never have been saved (an INSERT
+    cannot take `F()`), and it outlives the call, so the caller's next `save()` would apply the
+    expression again. Behaviour still changes in ways only you can judge: signal handlers and
+    `save()` overrides see the expression, not a number, and a full `save()` still writes the
+    row's other fields as they were read.
     """
 
     code = "EG202"
     message = (
-        "lost update: {target} is changed from its own value and saved (line {save_line}) "
+        "lost update: {target} {changed} and saved (line {save_line}) "
         "without a lock, so a concurrent save of the same row in between is overwritten; "
         'use F("{field}") (or .update()), or select_for_update() inside transaction.atomic()'
     )
@@ -81,20 +101,30 @@ class LostUpdate(FunctionRule):
             return
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
+        # One race per save() of an instance: every field it changes from its own value is
+        # lost together when another request saves the row in between.
+        races: dict[tuple[str, int], list[Change]] = {}
         for change in changes(function, ctx):
-            statement = change.statement
-            target = (
-                statement.target if isinstance(statement, ast.AugAssign) else statement.targets[0]
-            )
-            fix_data = _fix_data(change, function, ctx)
+            races.setdefault((change.variable, id(change.save)), []).append(change)
+        for race in races.values():
+            if race_accepted(ctx.source.lines, [c.statement for c in race], race[0].save):
+                continue
+            targets = [_target(change) for change in race]
+            names = list(dict.fromkeys(ctx.segment(target) for target in targets))
+            fix_data = _fix_data(race, function, ctx)
             self.report(
                 ctx,
-                target,
-                target=ctx.segment(target),
-                save_line=change.save.lineno,
-                field=change.field,
+                targets[0],
+                target=" and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names),
+                changed=(
+                    "are changed from their own values"
+                    if names[1:]
+                    else "is changed from its own value"
+                ),
+                save_line=race[0].save.lineno,
+                field=race[0].field,
                 fix=fix_data is not None,
-                fix_data=fix_data or {"target": ctx.segment(target), "field": change.field},
+                fix_data=fix_data or {"target": names[0], "field": race[0].field},
             )
 
     VALID = (
@@ -170,8 +200,41 @@ class LostUpdate(FunctionRule):
             """,
             files=SHOP,
         ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def count_view(pk):
+                book = Book.objects.get(pk=pk)
+                # A popularity hint: losing an increment to a concurrent view is harmless.
+                book.price += 1
+                book.save()
+            """,
+            files=SHOP,
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def count_sale(pk):
+                book = Book.objects.get(pk=pk)
+                book.price += 1  # TODO: this races with concurrent sales, fine for now
+                book.save()
+            """,
+            files=SHOP,
+            line=5,  # a debt marker says the race is not accepted
+            unsafe_fixed="""
+            from django.db.models import F
+            from shop.models import Book
+
+            def count_sale(pk):
+                book = Book.objects.get(pk=pk)
+                book.price = F("price") + 1  # TODO: this races with concurrent sales, fine for now
+                book.save()
+            """,
+        ),
         Invalid(
             """
             from shop.models import Book
@@ -304,7 +367,30 @@ class LostUpdate(FunctionRule):
                 book.save()
             """,
             files=SHOP,
-            count=2,
+            line=5,  # one race: both changes are lost by the same save()
+            message="lost update: book.price is changed from its own value and saved (line 7) "
+            "without a lock, so a concurrent save of the same row in between is overwritten; "
+            'use F("price") (or .update()), or select_for_update() inside transaction.atomic()',
+        ),
+        Invalid(
+            """
+            from library.models import Article
+
+            def vote(request, pk):
+                item = Article.objects.get(pk=pk)
+                if request.POST["vote"] == "up":
+                    item.votes += 1
+                    item.recommendations += 1
+                else:
+                    item.votes = max(item.votes - 1, 0)  # not arithmetic only: no F() fix
+                item.save()
+            """,
+            files=_LIBRARY,
+            line=6,
+            message="lost update: item.votes and item.recommendations are changed from their "
+            "own values and saved (line 10) without a lock, so a concurrent save of the same row "
+            'in between is overwritten; use F("votes") (or .update()), or select_for_update() '
+            "inside transaction.atomic()",
         ),
         Invalid(
             """
@@ -338,16 +424,48 @@ class LostUpdate(FunctionRule):
                     self.save(update_fields=["hits"])
             """,
             line=7,
-            unsafe_fixed="""
-            from django.db import models
+            # No fix: ``self`` may be unsaved (an INSERT cannot take F()), and it outlives the
+            # call, so the caller's next save() would apply the increment again.
+        ),
+        Invalid(
+            """
+            from library.models import Article
 
-            class Counter(models.Model):
-                hits = models.IntegerField(default=0)
-
-                def hit(self):
-                    self.hits = models.F("hits") + 1
-                    self.save(update_fields=["hits"])
+            def upvote(pk):
+                item = Article.objects.get(pk=pk)
+                item.votes += 1
+                item.recommendations += 1
+                item.save()
+                return item
             """,
+            files=_LIBRARY,
+            line=5,
+            unsafe_fixed="""
+            from django.db.models import F
+            from library.models import Article
+
+            def upvote(pk):
+                item = Article.objects.get(pk=pk)
+                item.votes = F("votes") + 1
+                item.recommendations = F("recommendations") + 1
+                item.save()
+                item.refresh_from_db(fields=["votes", "recommendations"])
+                return item
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def sell(pk, quantity):
+                book = Book.objects.get(pk=pk)
+                book.price -= quantity
+                if book.price < 0:  # a check on the new value: F() would break it
+                    raise ValueError("sold out")
+                book.save()
+            """,
+            files=SHOP,
+            line=5,
         ),
     )
 
@@ -365,38 +483,75 @@ def _f_name(ctx: FileContext) -> tuple[str, str | None] | None:
     return "F", "from django.db.models import F"
 
 
+def _target(change: Change) -> ast.expr:
+    statement = change.statement
+    return statement.target if isinstance(statement, ast.AugAssign) else statement.targets[0]
+
+
 def _fix_data(
-    change: Change, function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    race: list[Change], function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
 ) -> dict[str, object] | None:
-    raw = change.model.fields.get(change.field)
+    """Every change of the race rewritten with ``F()``, or None when one of them cannot be.
+
+    Only for an instance this function read from the database: ``self`` or a parameter may
+    be unsaved (``F()`` cannot be inserted) and outlives the call, so a later ``save()`` by
+    the caller would apply the expression again."""
+    first = race[0]
     spelled = _f_name(ctx)
-    if raw is None or raw.field_type not in NUMERIC_FIELDS or spelled is None:
+    if spelled is None or first.variable in _parameters(function):
         return None
-    if _written_before(change, function):
-        return None  # F() would read the stored value and drop the earlier in-memory change
     f_name, import_line = spelled
-    expression = f'{f_name}("{change.field}")'
-    replacement = _replacement(change, expression, ctx)
-    save_statement = _statement_of(change.save, function)
-    if replacement is None or save_statement is None:
+    rewritten = []
+    for change in race:
+        raw = change.model.fields.get(change.field)
+        if raw is None or raw.field_type not in NUMERIC_FIELDS:
+            return None
+        if _written_before(change, function) or _read_before_save(change, function):
+            # F() would drop an earlier in-memory change, or a check would see an expression
+            return None
+        replacement = _replacement(change, f'{f_name}("{change.field}")', ctx)
+        if replacement is None:
+            return None
+        rewritten.append({"span": ctx.span(change.statement), "replacement": replacement})
+    save_statement = _statement_of(first.save, function)
+    if save_statement is None:
         return None
     save_end = (save_statement.end_lineno or 0, save_statement.end_col_offset or 0)
     used_after = any(
         isinstance(node, ast.Name)
-        and node.id == change.variable
+        and node.id == first.variable
         and (node.lineno, node.col_offset) >= save_end
         for node in walk_scope(function)
     )
-    refresh = f'{change.variable}.refresh_from_db(fields=["{change.field}"])'
+    fields = ", ".join(f'"{field}"' for field in dict.fromkeys(c.field for c in race))
+    refresh = f"{first.variable}.refresh_from_db(fields=[{fields}])"
     return {
-        "target": f"{change.variable}.{change.field}",
-        "field": change.field,
-        "span": ctx.span(change.statement),
-        "replacement": replacement,
+        "target": f"{first.variable}.{first.field}",
+        "field": first.field,
+        "changes": rewritten,
         "save_span": ctx.span(save_statement),
         "refresh": refresh if used_after else None,
         "import": import_line,
     }
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return {argument.arg for argument in every}
+
+
+def _read_before_save(change: Change, function: ast.AST) -> bool:
+    """The field is read again between the change and the save (``if obj.stock < 0``)."""
+    start = (change.statement.end_lineno or 0, change.statement.end_col_offset or 0)
+    end = (change.save.lineno, change.save.col_offset)
+    return any(
+        _reads(node, change)
+        and isinstance(node.ctx, ast.Load)
+        and start <= (node.lineno, node.col_offset) < end
+        for node in walk_scope(function)
+        if isinstance(node, ast.Attribute)
+    )
 
 
 def _replacement(change: Change, expression: str, ctx: FileContext) -> str | None:

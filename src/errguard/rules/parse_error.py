@@ -18,6 +18,11 @@ class ParseError(Rule):
     Python 3.12, `except*`) is skipped instead, and the run names it on stderr along with the
     Python that can check it.
 
+    Test data is not reported either: a file below a `tests/` directory, inside a directory
+    whose name no import can spell (`tests/git_data/02-invalid-files/jobs/broken.py`), is
+    not a module of the project but input the tests read or load by path, invalid on purpose.
+    A test module itself (`tests/test_views.py`) with a syntax error is still reported.
+
     ## Why is this bad?
     Python cannot import the file either, and none of the other rules have looked at it. errguard
     never stops on such a file: it reports it and goes on with the others.

@@ -38,3 +38,11 @@ def case_increment_and_read(email, name):
     counter.hits += 2
     counter.save()
     return [counter.name, counter.hits]
+
+
+def case_two_counters_one_save(email, name):
+    counter = Counter.objects.get(name=name)  # made by case_increment_and_read, run first
+    counter.hits += 3
+    counter.misses -= 1
+    counter.save()
+    return [counter.hits, counter.misses]

@@ -21,6 +21,7 @@ class Label(models.Model):
 class Counter(models.Model):
     name = models.CharField(max_length=50, unique=True)
     hits = models.IntegerField(default=0)
+    misses = models.IntegerField(default=0)
 
     class Meta:
         app_label = "raceapp"
