@@ -33,7 +33,12 @@ def prefetched_lookups(sources: Mapping[Path, bytes]) -> frozenset[str]:
         tree = parse_or_none(data)
         if tree is not None:
             found.update(_FileLookups(tree).all())
-    return frozenset(found)
+    # ``lines__product`` prefetches ``lines`` too.
+    return frozenset(
+        "__".join(parts[:end])
+        for parts in (lookup.split("__") for lookup in found)
+        for end in range(1, len(parts) + 1)
+    )
 
 
 class _FileLookups:
@@ -64,11 +69,17 @@ class _FileLookups:
         lookup = call.args[0] if call.args else None
         if not (isinstance(lookup, ast.Constant) and isinstance(lookup.value, str)):
             return
-        yield lookup.value
+        # With to_attr, the last step's rows land in a list of that name, not in the manager's
+        # cache: ``Prefetch("lines", to_attr="paid")`` prefetches ``paid``, not ``lines``.
+        to_attr = next((k.value for k in call.keywords if k.arg == "to_attr"), None)
+        head = lookup.value
+        if isinstance(to_attr, ast.Constant) and isinstance(to_attr.value, str):
+            head = "__".join([*lookup.value.split("__")[:-1], to_attr.value])
+        yield head
         positional = call.args[1] if len(call.args) > 1 else None
         queryset = next((k.value for k in call.keywords if k.arg == "queryset"), positional)
         for inner in self._chain_loads(queryset, depth + 1):
-            yield f"{lookup.value}__{inner}"
+            yield f"{head}__{inner}"
 
     def _chain_loads(self, node: ast.expr | None, depth: int) -> Iterator[str]:
         """What ``select_related``/``prefetch_related`` calls in a queryset chain load."""

@@ -25,10 +25,9 @@ from errguard.rules._querysets import SINGLE_RESULT
 
 # Queryset methods that write the rows they select, in one statement, without loading them.
 _BULK_WRITES = frozenset({"update", "delete"})
-# Related manager writes: Django drops the manager's prefetched rows when they run.
-_MANAGER_WRITES = frozenset(
-    {"add", "remove", "set", "clear", "create", "get_or_create", "update_or_create"}
-)
+# Related manager writes after which Django drops the manager's prefetched rows
+# (get_or_create() and update_or_create() do only when they create a many-to-many link).
+_MANAGER_WRITES = frozenset({"add", "remove", "set", "clear", "create"})
 
 
 def bulk_written(function: ast.AST) -> frozenset[int]:
