@@ -152,6 +152,13 @@ class Project:
         return sources
 
     @functools.cached_property
+    def prefetched_lookups(self) -> frozenset[str]:
+        """Every relation lookup the project prefetches somewhere (see ``prefetches``)."""
+        from errguard.project.prefetches import prefetched_lookups
+
+        return prefetched_lookups(self._sources) if self._index_files else frozenset()
+
+    @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
         """The analysis, cached on disk under a digest of every module and of the analyser."""
         from errguard.project.import_cycles import FINDINGS, CycleAnalysis, analyse

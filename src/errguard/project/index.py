@@ -32,6 +32,15 @@ FORWARD = frozenset({"fk", "o2o", "m2m", "gfk", "generic"})
 SINGLE_VALUED = frozenset({"fk", "o2o", "gfk", "reverse_o2o"})
 DEFAULT_MANAGERS = ("objects",)
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Django's own queryset and manager methods: a project class defining one with loading (a
+# filter set's ``filter()``) says nothing about the querysets that call Django's.
+_QUERYSET_API = frozenset(
+    {
+        "all", "filter", "exclude", "order_by", "distinct", "reverse", "annotate", "alias",
+        "using", "none", "extra", "select_for_update", "get_queryset", "get", "first", "last",
+        "union", "intersection", "difference", "iterator", "create", "update", "delete",
+    }
+)  # fmt: skip
 ALWAYS_MANAGERS = ("_default_manager", "_base_manager")
 
 
@@ -217,6 +226,7 @@ class ModelIndex:
         for raw in self.classes.values():
             self.known_methods.update(raw.methods)
             self.loading_methods.update(raw.loading_methods)
+        self._add_indirect_loading_methods()
         model_keys = [key for key in self.classes if self._is_model(key)]
         for qualified, spec in BUILTIN_MODELS.items():
             if qualified not in self.classes:
@@ -231,6 +241,23 @@ class ModelIndex:
         for info in list(self.models.values()):
             if not info.abstract:
                 self._add_reverse_relations(info)
+
+    def _add_indirect_loading_methods(self) -> None:
+        """A custom manager or queryset method that calls one changing loading changes it too
+        (``last_changes()`` ending in ``.prefetch_for_render()``); methods are known by name,
+        as they are called on querysets whose class is not tracked."""
+        calls = [
+            (name, frozenset(called) - _QUERYSET_API)
+            for raw in self.classes.values()
+            for name, called in raw.method_calls
+        ]
+        changed = True
+        while changed:
+            changed = False
+            for name, called in calls:
+                if name not in self.loading_methods and not self.loading_methods.isdisjoint(called):
+                    self.loading_methods.add(name)
+                    changed = True
 
     def _ancestry(self, key: str) -> list[RawClass]:
         """The class and its model ancestors, nearest first, each once."""

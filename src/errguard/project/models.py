@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from errguard.astutil import collect_imports, dotted_name, last_part, qualified_name
+from errguard.astutil import collect_imports, dotted_name, last_part, qualified_name, walk_scope
 from errguard.project.accesses import WRITE_METHODS, collect_accesses
 from errguard.project.modules import resolve_relative
 
@@ -76,6 +76,9 @@ class RawClass:
     # Methods defined here (for custom managers and querysets) and those that change loading.
     methods: tuple[str, ...] = ()
     loading_methods: tuple[str, ...] = ()
+    # The other methods, with the methods called in what each returns: one returning what a
+    # loading method gives (``return qs.prefetch_for_render()``) changes loading too.
+    method_calls: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,6 +107,7 @@ class RawClass:
             unique_together=tuple(tuple(group) for group in data["unique_together"]),
             methods=tuple(data["methods"]),
             loading_methods=tuple(data["loading_methods"]),
+            method_calls=tuple((name, tuple(calls)) for name, calls in data["method_calls"]),
         )
 
 
@@ -132,6 +136,7 @@ def _extract_class(
     node: ast.ClassDef, module: str, imports: Mapping[str, str], local: set[str]
 ) -> RawClass:
     fields, managers, members, methods, loading = [], [], [], [], []
+    calls: list[tuple[str, tuple[str, ...]]] = []
     meta: dict[str, Any] = {}
     functions = []
     for stmt in node.body:
@@ -158,6 +163,8 @@ def _extract_class(
         facts = _method_facts(function)
         if facts.loads:
             loading.append(function.name)
+        elif facts.calls:
+            calls.append((function.name, facts.calls))
         if model_like and not facts.database_work:
             member = _member(function)
             if member.accesses:
@@ -177,6 +184,7 @@ def _extract_class(
         unique_together=tuple(meta.get("unique_together", ())),
         methods=tuple(methods),
         loading_methods=tuple(loading),
+        method_calls=tuple(calls),
     )
 
 
@@ -313,15 +321,24 @@ def _unique_constraints(elements: list[ast.expr]) -> Iterator[tuple[str, ...]]:
 class _MethodFacts:
     loads: bool  # calls select_related/only/values...: a custom queryset method changing loading
     database_work: bool  # queries or writes itself (see accesses.does_database_work)
+    calls: tuple[str, ...]  # the methods called in what it returns (``return x.name()``)
 
 
 def _method_facts(function: ast.FunctionDef | ast.AsyncFunctionDef) -> _MethodFacts:
     """One walk: the attribute names a method uses tell both facts (a ``.save``/``.objects``
     that is not a call only makes the member count as database work, which loses a report)."""
     attributes = {node.attr for node in ast.walk(function) if isinstance(node, ast.Attribute)}
+    calls = {
+        node.func.attr
+        for returned in walk_scope(function)
+        if isinstance(returned, ast.Return) and returned.value is not None
+        for node in ast.walk(returned.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
     return _MethodFacts(
         loads=not attributes.isdisjoint(LOADING_METHODS),
         database_work="objects" in attributes or not attributes.isdisjoint(WRITE_METHODS),
+        calls=tuple(sorted(calls)),
     )
 
 
@@ -330,6 +347,47 @@ def _member(function: ast.FunctionDef | ast.AsyncFunctionDef) -> RawMember:
         last_part(dotted_name(d)) in _PROPERTY_DECORATORS for d in function.decorator_list
     )
     seen: dict[tuple[tuple[str, ...], bool], None] = {}
-    for access in collect_accesses(function.body, frozenset({"self"})):
+    for access in collect_accesses(_default_path(function), frozenset({"self"})):
         seen[(access.path, access.called)] = None
     return RawMember(function.name, is_property, tuple(seen))
+
+
+def _default_path(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """The body as a call without arguments runs it (the N+1 analysis follows only such
+    calls): a branch on a parameter whose default rules it out (``if not all:`` for
+    ``all=True``) is left out."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = [
+        *zip(
+            positional[len(positional) - len(arguments.defaults) :],
+            arguments.defaults,
+            strict=True,
+        ),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+    ]
+    defaults = {
+        argument.arg: bool(default.value)
+        for argument, default in pairs
+        if isinstance(default, ast.Constant)
+    }
+    return list(_taken(function.body, defaults)) if defaults else function.body
+
+
+def _taken(stmts: list[ast.stmt], defaults: Mapping[str, bool]) -> Iterator[ast.stmt]:
+    for stmt in stmts:
+        truth = _truth(stmt.test, defaults) if isinstance(stmt, ast.If) else None
+        if truth is None:
+            yield stmt
+        else:
+            assert isinstance(stmt, ast.If)
+            yield from _taken(stmt.body if truth else stmt.orelse, defaults)
+
+
+def _truth(test: ast.expr, defaults: Mapping[str, bool]) -> bool | None:
+    if isinstance(test, ast.Name):
+        return defaults.get(test.id)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _truth(test.operand, defaults)
+        return None if inner is None else not inner
+    return None

@@ -22,12 +22,17 @@ class Loaded:
     deferred: frozenset[str] = frozenset()
     annotations: frozenset[str] = frozenset()
     opaque: bool = False
+    # Relations every row shares one object of (the row whose related manager gave the rows):
+    # what is read through it is loaded once, not once per row.
+    shared: frozenset[str] = frozenset()
 
     def has(self, path: str) -> bool:
         return path in self.select or path in self.prefetch
 
     def below(self, name: str) -> Loaded:
         """The state of the related object reached through ``name``."""
+        if name in self.shared:
+            return Loaded(opaque=True)
         prefix = f"{name}__"
         return Loaded(
             select=frozenset(p[len(prefix) :] for p in self.select if p.startswith(prefix)),
@@ -123,6 +128,7 @@ def union(a: Loaded, b: Loaded) -> Loaded:
         deferred=a.deferred & b.deferred,
         annotations=a.annotations | b.annotations,
         opaque=a.opaque or b.opaque,
+        shared=a.shared & b.shared,
     )
 
 

@@ -84,8 +84,9 @@ def repeated_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
     for stmt in body:
         if isinstance(stmt, ast.If):
             yield stmt.test
+            once_per_key = on_key_change(stmt) or fills_cache(stmt)
             for branch in (stmt.body, stmt.orelse):
-                if not exits(branch) and not (branch is stmt.body and on_key_change(stmt)):
+                if not exits(branch) and not (branch is stmt.body and once_per_key):
                     yield from repeated_nodes(branch)
         elif not isinstance(stmt, _EXITS):
             yield stmt
@@ -107,6 +108,25 @@ def on_key_change(stmt: ast.If) -> bool:
     tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
     return any(_key_change(t, stored) for t in tests) and all(
         _key_change(t, stored) or _unset(t, stored) for t in tests
+    )
+
+
+def fills_cache(stmt: ast.If) -> bool:
+    """The memo idiom ``if key not in cache: cache[key] = ...``: the branch runs once per
+    distinct key, not once per row."""
+    test = stmt.test
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn)
+    ):
+        return False
+    key, cache = ast.dump(test.left), ast.dump(test.comparators[0])
+    return any(
+        isinstance(target, ast.Subscript)
+        and ast.dump(target.value) == cache
+        and ast.dump(target.slice) == key
+        for node in stmt.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
     )
 
 

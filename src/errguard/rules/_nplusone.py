@@ -416,9 +416,7 @@ class FunctionAnalysis:
         rebound = _after_rebinding(loop.node, frozenset(instances))
         for access in collect_accesses(body, names):
             target = access.node.func if isinstance(access.node, ast.Call) else access.node
-            path = access.path
-            if isinstance(target, ast.Attribute) and not isinstance(target.ctx, ast.Load):
-                path = path[:-1]  # ``book.author.name = x`` reads book.author
+            path = _read_path(access.node, access.path)
             root = access.root or attribute_path(target)[0] or ""
             if id(access.node) in rebound.get(root, ()):
                 continue  # the name holds a row fetched in the body now, not the loop's row
@@ -491,12 +489,19 @@ class FunctionAnalysis:
                         node,
                         argument.id,
                         instance,
-                        path=access.path,
+                        path=_read_path(access.node, access.path),
                         called=access.called,
                         assigned=frozenset(),
                         arguments=_passes_arguments(access.node),
                         via=via,
                     )
+
+
+def _read_path(node: ast.AST, path: tuple[str, ...]) -> tuple[str, ...]:
+    """What an access reads: ``book.author.name = x`` reads book.author, not its name."""
+    if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+        return path[:-1]
+    return path
 
 
 def _passes_arguments(node: ast.AST) -> bool:

@@ -211,6 +211,9 @@ class Resolver:
             return None
         relation, target = found
         loaded = _knowing(Loaded(), relation.remote)
+        if relation.remote:
+            # Every row's parent is this one row: what is read through it is read once.
+            loaded = replace(loaded, shared=frozenset({relation.remote}))
         if row.from_caller:
             return QuerySet(target, loaded, node, handed_in=node)
         anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
@@ -269,7 +272,7 @@ class Resolver:
         base = self.queryset(func.value, env)
         if base is None:
             return None
-        return self._chain(base, func.attr, node)
+        return self._chain(base, func.attr, node, env)
 
     def _row_list(
         self, func: ast.Attribute, node: ast.Call, env: Mapping[str, Binding]
@@ -289,7 +292,9 @@ class Resolver:
             return self.queryset(receiver.func.value, env)
         return None
 
-    def _chain(self, base: QuerySet, method: str, node: ast.Call) -> QuerySet | None:
+    def _chain(
+        self, base: QuerySet, method: str, node: ast.Call, env: Mapping[str, Binding]
+    ) -> QuerySet | None:
         loaded, anchor = base.loaded, base.anchor
         if anchor is not None:
             # A fix appends to the chain, so it must end before iterator(), which returns no
@@ -301,7 +306,7 @@ class Resolver:
         if method == "select_related":
             loaded = self._select_related(loaded, node)
         elif method == "prefetch_related":
-            loaded = self._prefetch_related(loaded, node)
+            loaded = self._prefetch_related(loaded, node, env)
         elif method in ("only", "defer"):
             loaded = self._deferral(loaded, method, node)
         elif method == "annotate":
@@ -341,7 +346,9 @@ class Resolver:
             return replace(loaded, select_all=True)
         return replace(loaded, select=loaded.select | with_prefixes(frozenset(paths)))
 
-    def _prefetch_related(self, loaded: Loaded, node: ast.Call) -> Loaded:
+    def _prefetch_related(
+        self, loaded: Loaded, node: ast.Call, env: Mapping[str, Binding]
+    ) -> Loaded:
         paths: set[str] = set()
         to_attrs: set[str] = set(loaded.to_attrs)
         for argument in node.args:
@@ -359,6 +366,7 @@ class Resolver:
                     to_attrs.add(to_attr.value)
                 else:
                     paths.add(lookup.value)
+                    paths.update(self._prefetch_queryset_paths(lookup.value, argument, env))
             else:
                 return replace(loaded, opaque=True)
         return replace(
@@ -366,6 +374,19 @@ class Resolver:
             prefetch=loaded.prefetch | with_prefixes(frozenset(paths)),
             to_attrs=frozenset(to_attrs),
         )
+
+    def _prefetch_queryset_paths(
+        self, lookup: str, prefetch: ast.Call, env: Mapping[str, Binding]
+    ) -> set[str]:
+        """What ``Prefetch(lookup, queryset=...)`` loads on the prefetched rows, as lookups
+        from the outer rows: ``queryset=Line.objects.select_related("item")`` loads
+        ``lookup__item``."""
+        positional = prefetch.args[1] if len(prefetch.args) > 1 else None
+        queryset = next((k.value for k in prefetch.keywords if k.arg == "queryset"), positional)
+        inner = self.queryset(queryset, env) if queryset is not None else None
+        if inner is None or inner.loaded.opaque:
+            return set()
+        return {f"{lookup}__{path}" for path in inner.loaded.select | inner.loaded.prefetch}
 
     def _deferral(self, loaded: Loaded, method: str, node: ast.Call) -> Loaded:
         names = self._strings(node)

@@ -38,7 +38,8 @@ MANAGER_QUERIES = frozenset(
         "iterator",
     }
 )
-# What a prefetch cache answers without a query; first()/last() too when the model is ordered.
+# What a prefetch cache answers without a query; first() too when the model is ordered
+# (last() reverses the queryset, a new query either way).
 PREFETCH_CACHED = frozenset({"all", "count", "exists"})
 
 
@@ -133,7 +134,7 @@ def _manager_call(
     if loaded.has(relation.name):
         target = models.models.get(relation.target or "")
         ordered = target is not None and target.ordered
-        if method in PREFETCH_CACHED or (method in ("first", "last") and ordered):
+        if method in PREFETCH_CACHED or (method == "first" and ordered):
             return None
         return Load("bypass", model, relation, lookup, detail, method)
     return Load("prefetch", model, relation, lookup, detail, method)

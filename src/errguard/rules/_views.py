@@ -28,11 +28,12 @@ Method = ast.FunctionDef | ast.AsyncFunctionDef
 def method_bindings(module: ast.Module, resolver: Resolver) -> dict[int, dict[str, Binding]]:
     """For each method (by ``id``) of the module's classes, the names bound on entry."""
     registered = dict(_registered_admins(module, resolver))
+    classes = {stmt.name: stmt for stmt in module.body if isinstance(stmt, ast.ClassDef)}
     found: dict[int, dict[str, Binding]] = {}
     for cls in module.body:
         if not isinstance(cls, ast.ClassDef):
             continue
-        env = _class_bindings(cls, resolver)
+        env = _class_bindings(_lineage(cls, classes), resolver)
         model = resolver.models.get(f"{resolver.ctx.module}.{cls.name}")
         if model is not None and not model.abstract:
             env = {**env, "self": Row(model, from_caller=True)}  # a model method's own row
@@ -69,8 +70,28 @@ def _method(cls: ast.ClassDef, name: str) -> Method | None:
     )
 
 
-def _class_bindings(cls: ast.ClassDef, resolver: Resolver) -> dict[str, Binding]:
-    attributes = _attributes(cls)
+def _lineage(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
+    """The class and its bases defined in the same module, in (depth-first) lookup order: a
+    mixin's ``get_queryset()`` is the view's when the view does not override it."""
+    order: list[ast.ClassDef] = []
+    stack = [cls]
+    while stack:
+        current = stack.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        bases = [classes.get(dotted_name(base) or "") for base in current.bases]
+        stack[:0] = [base for base in bases if base is not None and base is not current]
+    return order
+
+
+def _class_bindings(lineage: list[ast.ClassDef], resolver: Resolver) -> dict[str, Binding]:
+    # A class's own attributes override its bases'.
+    attributes = {
+        name: value
+        for ancestor in reversed(lineage)
+        for name, value in _attributes(ancestor).items()
+    }
     base: QuerySet | None = None
     if "queryset" in attributes:
         base = resolver.queryset(attributes["queryset"], {})
@@ -82,7 +103,7 @@ def _class_bindings(cls: ast.ClassDef, resolver: Resolver) -> dict[str, Binding]
         base = replace(base, anchor=None)  # a fix would have to edit the class attribute
         env["self.queryset"] = base
         env["super().get_queryset"] = base
-    method = _method(cls, "get_queryset")
+    method = next((m for c in lineage if (m := _method(c, "get_queryset")) is not None), None)
     queryset = resolver.returned_queryset(method, env) if method is not None else base
     if queryset is None or queryset.rows != "instances":
         return env

@@ -9,9 +9,24 @@ from errguard.rules._bindings import QuerySet
 from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import RelationLoad
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
+from errguard.rules._nplusone_fixsafety import deleted_querysets, read_on_every_row
+from errguard.rules._nplusone_reads import (
+    bulk_written,
+    prefetched_by_callers,
+    read_after_manager_write,
+)
 from errguard.rules._relations import PREFETCH_CACHED
 
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
+# A module of the examples' project that prefetches a lookup somewhere.
+_REPORTS = """\
+from django.db.models import Prefetch
+from shop.models import Author, Book
+
+def report():
+    books = Book.objects.select_related("editor")
+    return Author.objects.prefetch_related(Prefetch("books", queryset=books))
+"""
 
 
 class NPlusOne(FunctionRule):
@@ -33,11 +48,15 @@ class NPlusOne(FunctionRule):
     related managers of a row fetched on its own (`get()`, `first()`, `get_object_or_404()`, a
     parameter annotated with a model or named after one, `order` for `Order`, `request.user`,
     and `self` in a model's own methods); a class-based view's rows
-    (`queryset`/`model`/`get_queryset()`, read back as `self.get_queryset()`,
+    (`queryset`/`model`/`get_queryset()`, its own or a same-module mixin's, read back as
+    `self.get_queryset()`,
     `self.object_list`, `context["object_list"]`, and `self.object` in detail views); an admin
     action's `queryset` and the rows of an admin's `list_display` methods (Django calls them
     once per row of the change list), with the `select_related()` Django adds for
-    `list_select_related` and for foreign keys in `list_display`.
+    `list_select_related` and for foreign keys in `list_display`. What a `Prefetch(lookup,
+    queryset=...)` queryset loads counts as loaded under the lookup; a custom queryset method
+    that returns what a loading one gives (`return self.order_by("-pk").for_display()`) makes
+    what is loaded unknown, like the loading one.
 
     The model index is read from your source: which attributes are relations, their
     `related_name`s and default reverse accessors (`review_set`), nullability, managers.
@@ -53,16 +72,26 @@ class NPlusOne(FunctionRule):
     `values_list()`, relations already loaded by `select_related` (including `select_related()`
     with no arguments, which follows every non-null foreign key) or `prefetch_related` and served
     from the prefetch cache (`.all()`, iteration, `.count()`, `.exists()`), `Prefetch(...,
-    to_attr=...)` lists, annotations, a relation the loop assigns itself, the row a related
-    manager's rows came from (`for book in author.books.all(): book.author`, which Django
-    caches), a foreign key the queryset filters to None (`filter(parent__isnull=True)`), reads
-    in a branch that leaves the loop (`return book.author`) or that runs when a key changes
-    (`if current != book.author_id: ...; current = book.author_id`, once per group of sorted
-    rows), reads after the body rebinds the
+    to_attr=...)` lists, annotations, a relation the loop assigns itself (here or in a
+    function it passes the row to), the row a related manager's rows came from (`for book in
+    author.books.all(): book.author`, which Django caches) and, when that row was fetched on
+    its own, what is read through it (`book.author.publisher`, loaded once for all books), a
+    related manager's rows written in bulk (`book.review_set.filter(...).update(...)`,
+    `.delete()`: a write per row, which no prefetch serves), a foreign key the queryset
+    filters to None (`filter(parent__isnull=True)`), reads in a branch that leaves the loop
+    (`return book.author`), that runs when a key changes (`if current != book.author_id: ...;
+    current = book.author_id`, once per group of sorted rows) or that fills a dict once per
+    key (`if key not in names: names[key] = ...`), reads after the body rebinds the
     loop variable to a row it fetches itself (`book = Book.objects.get(pk=book.pk)`), loops that
     run their body once, and
     any object whose origin errguard cannot see (a list passed in, a queryset built with dynamic
-    arguments).
+    arguments). Loops over `row.<manager>.all()` of a row a caller handed in (a parameter,
+    `self` in a model method) are reported only when no module of the project prefetches that
+    lookup (`prefetch_related("lines__product")`, `Prefetch("lines", queryset=...)`,
+    `prefetch_related_objects(...)`): `.all()` reads a caller's prefetch, and which callers
+    made one cannot be told from the function. Model methods are followed as a call without
+    arguments runs them: a branch their parameters' defaults rule out (`if full:` for
+    `full=False`) is not.
 
     ## Why is this bad?
     Each iteration runs one more query: a page of 50 orders that shows each customer's name runs
@@ -95,6 +124,11 @@ class NPlusOne(FunctionRule):
     loops over the related manager of a row a caller handed in (`self` in a model method, a
     parameter, a row reached from one): a caller's `prefetch_related()` would be bypassed by a
     call added there, so the advice names the prefetch for the callers' queryset instead.
+    `.last()` is never served from a prefetch (it reverses the queryset), so it gets no
+    `prefetch_related` fix, and neither does a read in a branch of the loop (`if`, `try`'s
+    handlers, `a if c else b`) nor a queryset the function later `.delete()`s: the prefetch's
+    query would run even when no row takes the branch, and `delete()` fetches the rows again
+    with it.
     When the loop body assigns to, saves or deletes the related object, the fix is unsafe:
     loaded before the loop, two rows sharing one related object hold two snapshots, and the
     later save writes back what the earlier one changed.
@@ -114,8 +148,17 @@ class NPlusOne(FunctionRule):
 
     def check_function(self, node: AnalysedNode, ctx: FileContext) -> None:
         analysis = analysis_for(ctx, node)
-        for found in analysis.loads if analysis else ():
+        if analysis is None:
+            return
+        written, deleted = bulk_written(node), deleted_querysets(node)
+        for found in analysis.loads:
+            if id(found.node) in written or _after_write(found):
+                continue  # a write per row, or a read the prefetch cache cannot serve
             top, lookup = _top_queryset(found.instance.source, found.load.lookup)
+            if _prefetchable(found) and prefetched_by_callers(
+                top, lookup, ctx.project.prefetched_lookups
+            ):
+                continue
             method = _method(found, top)
             self.report(
                 ctx,
@@ -128,7 +171,7 @@ class NPlusOne(FunctionRule):
                 else ctx.segment(found.loop.iterable),
                 line=getattr(found.loop.node, "lineno", 0),
                 advice=_advice(found, method, lookup),
-                fix=_fixable(found, top, method, lookup),
+                fix=_fixable(found, top, method, lookup, deleted),
                 fix_data={"span": ctx.span(_anchor(top)), "method": method, "lookup": lookup},
             )
 
@@ -318,6 +361,159 @@ class NPlusOne(FunctionRule):
                     print(book.title)
             """,
             files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Author
+
+            def line_items(author: Author):
+                # The project prefetches books__editor (shop/reports.py), the callers may
+                # have: author.books.all() then reads their cache.
+                return [(book.title, book.editor.name) for book in author.books.all()]
+            """,
+            files={**SHOP, "shop/reports.py": _REPORTS},
+        ),
+        Valid(
+            """
+            from shop.models import Author
+
+            def retag(author: Author):
+                for book in author.books.all():
+                    # Writes in bulk: one UPDATE/DELETE per book, not a read a prefetch serves.
+                    book.review_set.filter(stars=0).update(stars=1)
+                    book.review_set.filter(stars__lt=0).delete()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def attach(book, author):
+                # Sets the relation: nothing is loaded.
+                book.author = author
+
+            def reassign(author):
+                for book in Book.objects.all():
+                    attach(book, author)
+                    book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.shortcuts import get_object_or_404
+            from shop.models import Author
+
+            def bylines(request, pk):
+                author = get_object_or_404(Author, pk=pk)
+                # Every book's author is that one row: its publisher is loaded once.
+                return [(b.title, b.author.publisher.name) for b in author.books.all()]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def untag(tag):
+                for book in Book.objects.filter(tags=tag):
+                    book.tags.remove(tag)
+                    # remove() empties a prefetch of the tags: this count queries to see it.
+                    if book.tags.count() == 0:
+                        print(book.title, "has no tags left")
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def author_names():
+                names = {}
+                for book in Book.objects.order_by("title"):
+                    if book.author_id not in names:
+                        # Once per author: the dict remembers the name.
+                        names[book.author_id] = book.author.name
+                return names
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.db.models import Prefetch
+            from shop.models import Author, Book
+
+            def editors():
+                # The Prefetch's own queryset loads each book's editor.
+                books = Book.objects.select_related("editor")
+                authors = Author.objects.prefetch_related(Prefetch("books", queryset=books))
+                return [b.editor.name for a in authors for b in a.books.all()]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.views.generic import ListView
+            from shop.models import Book
+
+            class BookRows:
+                def get_queryset(self):
+                    return Book.objects.select_related("author")
+
+            class BookList(BookRows, ListView):
+                model = Book
+
+                def export(self):
+                    # The mixin's get_queryset() is the view's.
+                    return [(b.title, b.author.name) for b in self.get_queryset()]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shelf.models import Loan
+
+            def borrowers():
+                # recent() returns for_display(), which prefetches: what it loads is not known.
+                return [loan.borrower.name for loan in Loan.objects.recent()]
+            """,
+            files={
+                "shelf/__init__.py": "",
+                "shelf/models.py": (
+                    "from django.db import models\n\n\n"
+                    "class Person(models.Model):\n"
+                    "    name = models.CharField(max_length=50)\n\n\n"
+                    "class LoanQuerySet(models.QuerySet):\n"
+                    "    def for_display(self):\n"
+                    '        return self.select_related("borrower")\n\n'
+                    "    def recent(self):\n"
+                    '        return self.order_by("-pk").for_display()\n\n\n'
+                    "class Loan(models.Model):\n"
+                    "    borrower = models.ForeignKey(Person, on_delete=models.CASCADE)\n"
+                    "    objects = LoanQuerySet.as_manager()\n"
+                ),
+            },
+        ),
+        Valid(
+            """
+            from django.db import models
+
+            class Shelf(models.Model):
+                name = models.CharField(max_length=50)
+
+            class Box(models.Model):
+                shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE)
+
+                def label(self, full=False):
+                    # Called without arguments, full is False: the shelf is never read.
+                    if full:
+                        return f"{self.shelf.name}/{self.pk}"
+                    return str(self.pk)
+
+            def labels():
+                return [box.label() for box in Box.objects.all()]
+            """
         ),
     )
     INVALID = (
@@ -795,6 +991,58 @@ class NPlusOne(FunctionRule):
             message="N+1: book.editor (Book.editor → Author) is loaded once per iteration of the "
             "loop over Book.objects.select_related() at line 4; use book.editor_id instead",
         ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def line_items(author: Author):
+                # .filter() runs a query of its own: the callers' prefetch is not read.
+                return [(b.title, b.editor.name) for b in author.books.filter(price__gt=0)]
+            """,
+            files={**SHOP, "shop/reports.py": _REPORTS},
+            line=5,
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def latest_titles():
+                # last() reverses the queryset: a prefetch would not serve it.
+                authors = Author.objects.all()
+                return {a.name: a.books.last().title for a in authors}
+            """,
+            files=SHOP,
+            message="N+1: a.books.last() (Author.books → Book) runs a query once per "
+            "iteration of the loop over authors at line 6; a prefetch does not serve .last(): "
+            'prefetch the rows it needs with Prefetch("books", queryset=..., to_attr=...), or '
+            "annotate the value",
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def clean_up(keep):
+                for book in Book.objects.filter(price=0):
+                    if book.title not in keep:
+                        # No fix: a prefetch would run even when no book is deleted.
+                        print(f"deleting {book.title}: {book.tags.count()} tags")
+                        book.delete()
+            """,
+            files=SHOP,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def retire():
+                stale = Book.objects.filter(price=0)
+                names = [tag.name for book in stale for tag in book.tags.all()]
+                # No fix: delete() fetches the rows again, with any prefetch added to them.
+                stale.delete()
+                return names
+            """,
+            files=SHOP,
+        ),
     )
 
 
@@ -878,14 +1126,28 @@ def _where_to_add(found: RelationLoad, method: str, lookup: str) -> str:
 
 
 def _uncached_call(found: RelationLoad) -> bool:
-    """A manager call that queries even when the relation is prefetched: ``.filter()``, and
-    ``.first()``/``.last()`` on a model without a default ordering (they order by pk anew)."""
+    """A manager call that queries even when the relation is prefetched: ``.filter()``,
+    ``.last()`` (it reverses the queryset), and ``.first()`` on a model without a default
+    ordering (it orders by pk anew)."""
     method = found.load.method
     if not method or method in PREFETCH_CACHED:
         return False
-    if method in ("first", "last"):
+    if method == "first":
         return not found.target_ordered
     return True
+
+
+def _after_write(found: RelationLoad) -> bool:
+    """A related manager read (``row.tags.count()``) after the body wrote through it."""
+    load = found.load
+    if load.kind not in ("prefetch", "bypass") or not load.method or "__" in load.lookup:
+        return False
+    return read_after_manager_write(found.loop.node, found.node, found.variable, load.lookup)
+
+
+def _prefetchable(found: RelationLoad) -> bool:
+    """A read a prefetch serves: a relation, or a related manager evaluated from its cache."""
+    return found.load.kind in ("select", "prefetch", "pk") and not _uncached_call(found)
 
 
 def _anchor(top: QuerySet) -> ast.AST:
@@ -927,10 +1189,22 @@ def _loop_writes_to_related(found: RelationLoad) -> bool:
     return False
 
 
-def _fixable(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool | Applicability:
+def _fixable(
+    found: RelationLoad, top: QuerySet, method: str, lookup: str, deleted: frozenset[str]
+) -> bool | Applicability:
     if not _fixable_at_all(found, top, method, lookup):
         return False
+    if method == "prefetch_related" and not _prefetch_pays(found, deleted):
+        return False
     return Applicability.UNSAFE if _loop_writes_to_related(found) else True
+
+
+def _prefetch_pays(found: RelationLoad, deleted: frozenset[str]) -> bool:
+    """The prefetch's query replaces queries the loop ran (see ``_nplusone_fixsafety``)."""
+    rows = found.loop.iterable
+    if isinstance(rows, ast.Name) and rows.id in deleted:
+        return False
+    return read_on_every_row(found.loop.node, found.node)
 
 
 def _fixable_at_all(found: RelationLoad, top: QuerySet, method: str, lookup: str) -> bool:
