@@ -657,7 +657,7 @@ def _random_order(node: ast.AST) -> bool:
 def _writes_what(query: ast.AST, loop: ast.AST) -> bool:
     """The loop writes what the query may read: through the same model, manager or variable,
     or saves or deletes an instance (of a model it cannot tell)."""
-    queried = _chain_root(query)
+    queried = chain_root(query)
     for node in ast.walk(loop):
         if not (
             isinstance(node, ast.Call)
@@ -665,12 +665,12 @@ def _writes_what(query: ast.AST, loop: ast.AST) -> bool:
             and node.func.attr in WRITE_METHODS
         ):
             continue
-        if node.func.attr in ("save", "delete") or _chain_root(node.func.value) == queried:
+        if node.func.attr in ("save", "delete") or chain_root(node.func.value) == queried:
             return True
     return False
 
 
-def _chain_root(node: ast.AST) -> str | None:
+def chain_root(node: ast.AST) -> str | None:
     """The name a chain starts from: ``Tag`` in ``Tag.objects.filter(...).count()``."""
     while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
         node = node.func if isinstance(node, ast.Call) else node.value
