@@ -10,11 +10,17 @@ that note is not a defect a bulk query would fix:
   flat=True): M.objects.get(pk=pk)``): the loop pages through the table a row at a time
   (memory, a fresh row per transaction); iterating the rows instead is the bulk form and
   the author avoided it;
-- an unfiltered table streamed with ``.iterator()`` in an outer loop: running it once before
-  the loop means holding every row in memory, which ``.iterator()`` exists to avoid;
+- a page per iteration: ``for start in range(0, total, size): qs[start:start + size]``;
+- a queryset that reads nothing the loop changes, streamed with ``.iterator()``: running it
+  once before the loop means holding every row in memory, which ``.iterator()`` avoids;
 - the forms of a formset: the blocks one person filled in on one page;
+- ``range()`` of a parameter whose default is a small number (``attempts=3``);
 - a count of the rows the same iteration updates or deletes in bulk, or hands whole to
   another function: the loop is a job per partition, and the count rides along with it.
+
+The first match, the lazy fetch, the formset and the small range only bound the loop they are
+in: inside another loop the query still repeats with it, so they count only for loops that
+no other loop in the function encloses.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, walk_scope
-from errguard.rules._loops import exits
+from errguard.rules._loops import SMALL_RANGE, exits
 from errguard.rules._nplusone import EVALUATING_CALLS, QueryInLoop, chain_root
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_ANY_LOOP = (*_LOOPS, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_RANGE_LOOKUPS = ("__gt", "__gte", "__lt", "__lte", "__range")
 _KEYS = frozenset({"pk", "id"})
 _SIZES = frozenset({"count", "exists", "aggregate"})
 _BULK_WRITES = frozenset({"update", "delete"})
@@ -36,13 +44,16 @@ Function = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
 def deliberate(found: QueryInLoop, function: Function) -> bool:
     """The query runs per iteration by design, or a bounded number of times."""
     loop = found.loop.node
+    # Bounded or searching only within this loop: a loop around it would still repeat it.
+    alone = not any(isinstance(node, _ANY_LOOP) for node in _path(function, loop))
+    if alone and (_formset(found.loop.iterable) or _small_range(found.loop.iterable, function)):
+        return True
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return False
     path = list(_path(loop, found.node))
     return (
-        _first_match(path)
-        or _fetched_once(path, loop)
-        or _formset(loop)
+        (alone and (_first_match(path) or _fetched_once(path, loop)))
+        or _paged(found, loop)
         or _streamed(found)
         or _paged_by_key(found, loop, path, function)
         or _partition_job(found, loop)
@@ -145,9 +156,9 @@ def _stored_outside(nodes: Sequence[ast.AST], skip: ast.AST | None) -> set[str]:
     return found
 
 
-def _formset(loop: ast.For | ast.AsyncFor) -> bool:
+def _formset(iterable: ast.expr) -> bool:
     """``for form in formset.forms``: the forms one person filled in on one page."""
-    iterable = _unwrapped(loop.iter)
+    iterable = _unwrapped(iterable)
     return isinstance(iterable, ast.Attribute) and iterable.attr == "forms"
 
 
@@ -161,6 +172,70 @@ def _unwrapped(node: ast.expr) -> ast.expr:
     ):
         node = node.args[0]
     return node
+
+
+def _small_range(iterable: ast.expr, function: Function) -> bool:
+    """``def fetch(pk, attempts=3): for attempt in range(attempts)``: a parameter whose default
+    is a small number sizes a retry or a sample, not data."""
+    if not (
+        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+    ):
+        return False
+    defaults = _small_defaults(function.args)
+    rebound = _stored(function.body)
+    return any(isinstance(a, ast.Name) for a in iterable.args) and all(
+        _small(a) or (isinstance(a, ast.Name) and a.id in defaults and a.id not in rebound)
+        for a in iterable.args
+    )
+
+
+def _small_defaults(arguments: ast.arguments) -> set[str]:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = [
+        *zip(
+            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+        ),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+    ]
+    return {arg.arg for arg, default in pairs if default is not None and _small(default)}
+
+
+def _small(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and type(node.value) is int
+        and abs(node.value) <= SMALL_RANGE
+    )
+
+
+def _paged(found: QueryInLoop, loop: ast.For | ast.AsyncFor) -> bool:
+    """``for start in range(0, total, size): qs[start:start + size]`` (or ``pk__gte=start``):
+    a page per iteration, one pass over the rows in all."""
+    iterable = loop.iter
+    if not (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+        and len(iterable.args) == 3
+    ):
+        return False
+    targets = found.loop.targets
+    for node in ast.walk(found.node):
+        bounds: list[ast.expr | None] = []
+        if isinstance(node, ast.Slice):
+            bounds = [node.lower, node.upper]
+        elif isinstance(node, ast.keyword) and (node.arg or "").endswith(_RANGE_LOOKUPS):
+            bounds = [node.value]
+        if any(bound is not None and _names(bound) & targets for bound in bounds):
+            return True
+    return False
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _streamed(found: QueryInLoop) -> bool:

@@ -52,13 +52,17 @@ class QueryInLoop(FunctionRule):
     (`try: get(...)` with `else: break`: the order of preference is the point), a value fetched
     lazily once (`if fallback is None: fallback = ...get(...)`, when nothing else in the loop
     rebinds the name), the forms of a formset (`for form in formset.forms`: one page a person
-    submitted), rows fetched one at a time by the primary keys read first
+    submitted), `range()` of a parameter whose default is a small number (`attempts=3`), a
+    page per iteration (`for start in range(0, total, size): qs[start:start + size]`, or
+    `pk__gte=start`), rows fetched one at a time by the primary keys read first
     (`for pk in M.objects.values_list("pk", flat=True): M.objects.get(pk=pk)`) over the whole
     table, from streamed keys (`.iterator()`) or one per `atomic()` block (paging to keep memory
     flat or a transaction per row), a queryset that reads nothing the loop changes streamed with
     `.iterator()` (hoisting it would hold every row in memory), and a count or `exists()` of the
     rows the same iteration updates or deletes in bulk (`.filter(...).update(...)`) or hands
-    whole to a function (a job per partition: the count rides along with it).
+    whole to a function (a job per partition: the count rides along with it). The first match,
+    the lazy fetch, the formset and the small range bound only their own loop: inside another
+    loop the query is still reported.
 
     A query that reads nothing the loop changes is advised to run once before the loop; not one
     whose arguments change between iterations, one ordered at random (`order_by("?")`), or one
@@ -378,6 +382,28 @@ class QueryInLoop(FunctionRule):
             """
             from shop.models import Book
 
+            def export(total, write, size=500):
+                # A page of rows per iteration: one pass over the table in all.
+                for start in range(0, total, size):
+                    write(list(Book.objects.order_by("pk")[start : start + size]))
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def sample(author_id, picks=3):
+                # A parameter whose default is a small number: a sample, not data.
+                return [Book.objects.filter(author_id=author_id).order_by("?").first()
+                        for _ in range(picks)]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
             def run_hooks(hooks):
                 for hook in hooks:
                     # Streamed: running it once before the loop would hold every row in memory.
@@ -414,6 +440,32 @@ class QueryInLoop(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def attempts(rows, tries=3):
+                for row in rows:
+                    # A small range inside a loop over data: it repeats once per row too.
+                    for _ in range(tries):
+                        if Book.objects.filter(title=row["title"]).exists():
+                            break
+            """,
+            files=SHOP,
+            line=7,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def pages(last):
+                # A step, but each iteration reads by an author's key, not a page.
+                for author_id in range(0, last, 2):
+                    print(Book.objects.filter(author_id=author_id).count())
+            """,
+            files=SHOP,
+            line=6,
+        ),
         Invalid(
             """
             from shop.models import Author
