@@ -16,7 +16,8 @@ that note is not a defect a bulk query would fix:
 - the forms of a formset: the blocks one person filled in on one page;
 - ``range()`` of a parameter whose default is a small number (``attempts=3``);
 - a count of the rows the same iteration updates or deletes in bulk, or hands whole to
-  another function: the loop is a job per partition, and the count rides along with it.
+  another function in an iteration that writes: the loop is a job per partition, and the
+  count rides along with it.
 
 The first match, the lazy fetch, the formset and the small range only bound the loop they are
 in: inside another loop the query still repeats with it, so they count only for loops that
@@ -29,6 +30,7 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, walk_scope
+from errguard.project.accesses import writes
 from errguard.rules._loops import SMALL_RANGE, exits
 from errguard.rules._nplusone import EVALUATING_CALLS, QueryInLoop, chain_root
 
@@ -37,6 +39,7 @@ _ANY_LOOP = (*_LOOPS, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _RANGE_LOOKUPS = ("__gt", "__gte", "__lt", "__lte", "__range")
 _KEYS = frozenset({"pk", "id"})
 _SIZES = frozenset({"count", "exists", "aggregate"})
+_TOTALS = frozenset({"count", "aggregate"})
 _BULK_WRITES = frozenset({"update", "delete"})
 Function = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -322,7 +325,8 @@ def _key_list(node: ast.AST) -> bool:
 
 def _partition_job(found: QueryInLoop, loop: ast.For | ast.AsyncFor) -> bool:
     """A count of the rows the same iteration writes in bulk (``M.objects.filter(...)
-    .update(...)``) or hands whole to a function (``recount(tasks)``)."""
+    .update(...)``), or hands whole to a function (``recount(tasks)``) in an iteration that
+    writes (records the job): an ``exists()`` before handing rows on is a lookup per row."""
     call = found.node
     if not (
         found.method in _SIZES
@@ -345,9 +349,11 @@ def _partition_job(found: QueryInLoop, loop: ast.For | ast.AsyncFor) -> bool:
             return True
         arguments = [*node.args, *(k.value for k in node.keywords)]
         if (
-            isinstance(receiver, ast.Name)
+            found.method in _TOTALS
+            and isinstance(receiver, ast.Name)
             and any(isinstance(a, ast.Name) and a.id == receiver.id for a in arguments)
             and not _evaluates(node)
+            and writes(loop.body)
         ):
             return True
     return False

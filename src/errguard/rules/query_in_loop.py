@@ -59,8 +59,9 @@ class QueryInLoop(FunctionRule):
     table, from streamed keys (`.iterator()`) or one per `atomic()` block (paging to keep memory
     flat or a transaction per row), a queryset that reads nothing the loop changes streamed with
     `.iterator()` (hoisting it would hold every row in memory), and a count or `exists()` of the
-    rows the same iteration updates or deletes in bulk (`.filter(...).update(...)`) or hands
-    whole to a function (a job per partition: the count rides along with it). The first match,
+    rows the same iteration updates or deletes in bulk (`.filter(...).update(...)`), or a count
+    of rows it hands whole to a function in an iteration that writes (a job per partition: the
+    count rides along with it). The first match,
     the lazy fetch, the formset and the small range bound only their own loop: inside another
     loop the query is still reported.
 
@@ -427,19 +428,33 @@ class QueryInLoop(FunctionRule):
         ),
         Valid(
             """
-            from shop.models import Book
+            from shop.models import Author, Book
 
             def reindex(author_ids, index):
                 for author_id in author_ids:
                     books = Book.objects.filter(author_id=author_id)
-                    # The books are handed whole to the indexer: the count rides along.
-                    print(f"indexing {books.count()} books")
-                    index(books)
+                    # A job per author: the books go whole to the indexer, the run is
+                    # recorded, and the count rides along.
+                    indexed = index(books)
+                    Author.objects.filter(pk=author_id).update(name=f"{indexed}/{books.count()}")
             """,
             files=SHOP,
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def mail_authors(author_ids, send):
+                for author_id in author_ids:
+                    books = Book.objects.filter(author_id=author_id)
+                    if books.exists():  # a lookup per author: no job is run or recorded
+                        send(books)
+            """,
+            files=SHOP,
+            line=6,
+        ),
         Invalid(
             """
             from shop.models import Book
