@@ -15,13 +15,14 @@ that note is not a defect a bulk query would fix:
   once before the loop means holding every row in memory, which ``.iterator()`` avoids;
 - the forms of a formset: the blocks one person filled in on one page;
 - ``range()`` of a parameter whose default is a small number (``attempts=3``);
+- the rows of a file the code ships (its path spelled in the code: ``_shipped_files``);
 - a count of the rows the same iteration updates or deletes in bulk, or hands whole to
   another function in an iteration that writes: the loop is a job per partition, and the
   count rides along with it.
 
-The first match, the lazy fetch, the formset and the small range only bound the loop they are
-in: inside another loop the query still repeats with it, so they count only for loops that
-no other loop in the function encloses.
+The first match, the lazy fetch, the formset, the small range and the shipped file only bound
+the loop they are in: inside another loop the query still repeats with it, so they count only
+for loops that no other loop in the function encloses.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from errguard.astutil import SCOPE_NODES, dotted_name, last_part, walk_scope
 from errguard.project.accesses import writes
 from errguard.rules._loops import SMALL_RANGE, exits
 from errguard.rules._nplusone import EVALUATING_CALLS, QueryInLoop, chain_root
+from errguard.rules._shipped_files import shipped_rows
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _ANY_LOOP = (*_LOOPS, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -49,7 +51,10 @@ def deliberate(found: QueryInLoop, function: Function) -> bool:
     loop = found.loop.node
     # Bounded or searching only within this loop: a loop around it would still repeat it.
     alone = not any(isinstance(node, _ANY_LOOP) for node in _path(function, loop))
-    if alone and (_formset(found.loop.iterable) or _small_range(found.loop.iterable, function)):
+    iterable = found.loop.iterable
+    if alone and (
+        _formset(iterable) or _small_range(iterable, function) or shipped_rows(iterable, function)
+    ):
         return True
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return False

@@ -52,7 +52,9 @@ class QueryInLoop(FunctionRule):
     (`try: get(...)` with `else: break`: the order of preference is the point), a value fetched
     lazily once (`if fallback is None: fallback = ...get(...)`, when nothing else in the loop
     rebinds the name), the forms of a formset (`for form in formset.forms`: one page a person
-    submitted), `range()` of a parameter whose default is a small number (`attempts=3`), a
+    submitted), `range()` of a parameter whose default is a small number (`attempts=3`), the
+    rows of a file the code ships (its path spelled in the code: `Path(__file__).parent /
+    "tags.csv"`, `settings.BASE_DIR`, a string; seed and fixture data), a
     page per iteration (`for start in range(0, total, size): qs[start:start + size]`, or
     `pk__gte=start`), rows fetched one at a time by the primary keys read first
     (`for pk in M.objects.values_list("pk", flat=True): M.objects.get(pk=pk)`) over the whole
@@ -61,9 +63,8 @@ class QueryInLoop(FunctionRule):
     `.iterator()` (hoisting it would hold every row in memory), and a count or `exists()` of the
     rows the same iteration updates or deletes in bulk (`.filter(...).update(...)`), or a count
     of rows it hands whole to a function in an iteration that writes (a job per partition: the
-    count rides along with it). The first match,
-    the lazy fetch, the formset and the small range bound only their own loop: inside another
-    loop the query is still reported.
+    count rides along with it). The first match, the lazy fetch, the formset, the small range and
+    the shipped file bound only their own loop: inside another loop the query is still reported.
 
     A query that reads nothing the loop changes is advised to run once before the loop; not one
     whose arguments change between iterations, one ordered at random (`order_by("?")`), or one
@@ -403,6 +404,23 @@ class QueryInLoop(FunctionRule):
         ),
         Valid(
             """
+            import csv
+            from pathlib import Path
+            from shop.models import Tag
+
+            SEED = Path(__file__).parent / "tags.csv"
+
+            def seed_tags():
+                with open(SEED) as seed:
+                    # The tags the repository ships: a fixed, reviewed list.
+                    for row in csv.DictReader(seed):
+                        if not Tag.objects.filter(name=row["name"]).exists():
+                            Tag.objects.create(name=row["name"])
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
             from shop.models import Book
 
             def run_hooks(hooks):
@@ -442,6 +460,21 @@ class QueryInLoop(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            import csv
+            import os
+            from shop.models import Tag
+
+            def import_tags(folder):
+                # A path built from a constant and an argument: whatever file it names.
+                with open(os.path.join(folder, "tags.csv")) as upload:
+                    for row in csv.DictReader(upload):
+                        Tag.objects.get(name=row["name"])
+            """,
+            files=SHOP,
+            line=9,
+        ),
         Invalid(
             """
             from shop.models import Book
