@@ -11,8 +11,8 @@ that note is not a defect a bulk query would fix:
   (memory, a fresh row per transaction); iterating the rows instead is the bulk form and
   the author avoided it;
 - a page per iteration: ``for start in range(0, total, size): qs[start:start + size]``;
-- a queryset that reads nothing the loop changes, streamed with ``.iterator()``: running it
-  once before the loop means holding every row in memory, which ``.iterator()`` avoids;
+- a queryset whose arguments do not change, streamed with ``.iterator()``: running it once
+  before the loop means holding every row in memory, which ``.iterator()`` avoids;
 - the forms of a formset: the blocks one person filled in on one page;
 - ``range()`` of a parameter whose default is a small number (``attempts=3``);
 - the rows of a file the code ships (its path spelled in the code: ``_shipped_files``);
@@ -247,9 +247,14 @@ def _names(node: ast.AST) -> set[str]:
 
 
 def _streamed(found: QueryInLoop) -> bool:
-    """An invariant queryset iterated with ``.iterator()``: hoisting it would keep all its
-    rows in memory, which streaming them avoids."""
-    return found.method == "iteration" and found.invariant and _calls(found.node, "iterator")
+    """A queryset whose arguments do not change between iterations, iterated with
+    ``.iterator()``: hoisting it would keep all its rows in memory, which streaming them
+    avoids (and when the loop writes, a list made before it would hold stale rows)."""
+    return (
+        found.method == "iteration"
+        and _calls(found.node, "iterator")
+        and not _names(found.node) & found.loop.assigned
+    )
 
 
 def _calls(node: ast.AST, method: str) -> bool:

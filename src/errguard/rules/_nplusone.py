@@ -398,9 +398,25 @@ class FunctionAnalysis:
         changing |= {name for name, binding in scope.env.items() if binding is None}
         loop = scope.loops[-1]
         # The same query gives the same answer on every iteration only when nothing it reads
-        # changes: not its arguments, not the rows (a loop that writes), not a random order.
-        invariant = not (used & changing or _writes_what(node, loop.node) or _random_order(node))
+        # changes: not its arguments, not the rows (a loop that writes, itself or through a
+        # same-module helper), not a random order (also one set on the queryset's variable).
+        invariant = not (
+            used & changing
+            or _writes_what(node, loop.node)
+            or self._calls_writer(loop.node)
+            or _random_order(node)
+            or _random_order(queryset.origin)
+        )
         self.queries.append(QueryInLoop(node, method, queryset, loop, invariant))
+
+    def _calls_writer(self, loop: ast.AST) -> bool:
+        """The loop calls a same-module function or method that writes (``make_tag(name)``)."""
+        return any(
+            isinstance(node, ast.Call)
+            and (helper := self.functions.get(dotted_name(node.func) or "")) is not None
+            and writes(helper.body)
+            for node in ast.walk(loop)
+        )
 
     # -- relations read from loop variables (EG101) -----------------------------------------
     def _relations(self, loop: Loop, scope: _Scope, body: Sequence[ast.AST]) -> None:

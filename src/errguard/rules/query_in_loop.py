@@ -59,7 +59,7 @@ class QueryInLoop(FunctionRule):
     `pk__gte=start`), rows fetched one at a time by the primary keys read first
     (`for pk in M.objects.values_list("pk", flat=True): M.objects.get(pk=pk)`) over the whole
     table, from streamed keys (`.iterator()`) or one per `atomic()` block (paging to keep memory
-    flat or a transaction per row), a queryset that reads nothing the loop changes streamed with
+    flat or a transaction per row), a queryset whose arguments do not change streamed with
     `.iterator()` (hoisting it would hold every row in memory), and a count or `exists()` of the
     rows the same iteration updates or deletes in bulk (`.filter(...).update(...)`), or a count
     of rows it hands whole to a function in an iteration that writes (a job per partition: the
@@ -67,9 +67,9 @@ class QueryInLoop(FunctionRule):
     the shipped file bound only their own loop: inside another loop the query is still reported.
 
     A query that reads nothing the loop changes is advised to run once before the loop; not one
-    whose arguments change between iterations, one ordered at random (`order_by("?")`), or one
-    whose rows the loop writes (through the same model, manager or variable, or any `save()` or
-    `delete()`).
+    whose arguments change between iterations, one ordered at random (`order_by("?")`, also on
+    the queryset's variable), or one whose rows the loop writes (through the same model, manager
+    or variable, any `save()` or `delete()`, or a same-module function or method that writes).
 
     ## Why is this bad?
     The number of queries grows with the data: one per row of the outer loop. A bulk query
@@ -460,6 +460,37 @@ class QueryInLoop(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def make_tag(name):
+                Tag.objects.create(name=name)
+
+            def grow(names):
+                for name in names:
+                    # make_tag() writes tags: the count changes on every iteration.
+                    make_tag(f"{name}-{Tag.objects.count()}")
+            """,
+            files=SHOP,
+            message="query in loop: Tag.objects.count() runs once per iteration of the loop over "
+            "names at line 7; count them in one query (.annotate(Count(...)) on the outer "
+            "queryset, or .values(...).annotate(Count(...)))",
+        ),
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def pick(names):
+                tags = Tag.objects.order_by("?")
+                for name in names:
+                    print(name, tags.first())  # another random tag on every iteration
+            """,
+            files=SHOP,
+            message="query in loop: tags.first() runs once per iteration of the loop over names "
+            "at line 5; fetch them in one query (.filter(<field>__in=...) or a Subquery "
+            "annotation)",
+        ),
         Invalid(
             """
             import csv
