@@ -30,10 +30,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 
-from errguard.astutil import SCOPE_NODES, dotted_name, last_part, walk_scope
+from errguard.astutil import SCOPE_NODES, dotted_name, last_part, names_loaded, walk_scope
 from errguard.project.accesses import writes
 from errguard.rules._loops import SMALL_RANGE, exits
 from errguard.rules._nplusone import EVALUATING_CALLS, QueryInLoop, chain_root
+from errguard.rules._nplusone_driver import AnalysedNode
 from errguard.rules._shipped_files import shipped_rows
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -43,10 +44,9 @@ _KEYS = frozenset({"pk", "id"})
 _SIZES = frozenset({"count", "exists", "aggregate"})
 _TOTALS = frozenset({"count", "aggregate"})
 _BULK_WRITES = frozenset({"update", "delete"})
-Function = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def deliberate(found: QueryInLoop, function: Function) -> bool:
+def deliberate(found: QueryInLoop, function: AnalysedNode) -> bool:
     """The query runs per iteration by design, or a bounded number of times."""
     loop = found.loop.node
     # Bounded or searching only within this loop: a loop around it would still repeat it.
@@ -182,7 +182,7 @@ def _unwrapped(node: ast.expr) -> ast.expr:
     return node
 
 
-def _small_range(iterable: ast.expr, function: Function) -> bool:
+def _small_range(iterable: ast.expr, function: AnalysedNode) -> bool:
     """``def fetch(pk, attempts=3): for attempt in range(attempts)``: a parameter whose default
     is a small number sizes a retry or a sample, not data."""
     if not (
@@ -237,13 +237,9 @@ def _paged(found: QueryInLoop, loop: ast.For | ast.AsyncFor) -> bool:
             bounds = [node.lower, node.upper]
         elif isinstance(node, ast.keyword) and (node.arg or "").endswith(_RANGE_LOOKUPS):
             bounds = [node.value]
-        if any(bound is not None and _names(bound) & targets for bound in bounds):
+        if any(bound is not None and names_loaded(bound) & targets for bound in bounds):
             return True
     return False
-
-
-def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _streamed(found: QueryInLoop) -> bool:
@@ -253,7 +249,7 @@ def _streamed(found: QueryInLoop) -> bool:
     return (
         found.method == "iteration"
         and _calls(found.node, "iterator")
-        and not _names(found.node) & found.loop.assigned
+        and not names_loaded(found.node) & found.loop.assigned
     )
 
 
@@ -265,7 +261,7 @@ def _calls(node: ast.AST, method: str) -> bool:
 
 
 def _paged_by_key(
-    found: QueryInLoop, loop: ast.For | ast.AsyncFor, path: list[ast.AST], function: Function
+    found: QueryInLoop, loop: ast.For | ast.AsyncFor, path: list[ast.AST], function: AnalysedNode
 ) -> bool:
     """``for pk in M.objects.values_list("pk", flat=True): M.objects.get(pk=pk)``, paging
     through the whole table, or a streamed (``.iterator()``) key list, or one row per

@@ -231,7 +231,7 @@ class FunctionAnalysis:
         object_list = scope.env.get("self.object_list")
         if isinstance(object_list, QuerySet) and env_key(value) == "super().get_context_data":
             return ContextDict(object_list)
-        if isinstance(value, ast.Call) and _called_name(value) == "get_user_model":
+        if isinstance(value, ast.Call) and called_name(value) == "get_user_model":
             return self.resolver.user_model()
         model = self.resolver.model_class(value, scope.env)
         return ModelClass(model) if model is not None else None
@@ -628,7 +628,7 @@ def _aliases_and_assignments(
     return aliases, frozenset(assigned)
 
 
-def _called_name(call: ast.Call) -> str:
+def called_name(call: ast.Call) -> str:
     root, path = attribute_path(call.func)
     return path[-1] if path else root or ""
 

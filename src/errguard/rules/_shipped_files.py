@@ -12,7 +12,9 @@ import ast
 from collections import Counter
 from dataclasses import dataclass
 
-Function = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
+from errguard.rules._nplusone import called_name
+from errguard.rules._nplusone_driver import AnalysedNode
+
 # Names a shipped path may be built with: the module's own location and path helpers.
 _PATH_NAMES = frozenset({"os", "Path", "PurePath", "pathlib", "settings"})
 # Where Django keeps what users upload: files there are input, whatever the code names them.
@@ -20,7 +22,7 @@ _UPLOADS = frozenset({"MEDIA_ROOT", "FILE_UPLOAD_TEMP_DIR"})
 _OPENS = frozenset({"open", "read_text", "read_bytes"})
 
 
-def shipped_rows(iterable: ast.expr, function: Function) -> bool:
+def shipped_rows(iterable: ast.expr, function: AnalysedNode) -> bool:
     """The loop reads a file whose path is written in the code, and nothing else that varies."""
     names = _Names.of(function)
     opened: list[ast.Call] = []
@@ -38,7 +40,7 @@ class _Names:
     varying: frozenset[str]
 
     @classmethod
-    def of(cls, function: Function) -> _Names:
+    def of(cls, function: AnalysedNode) -> _Names:
         stores = Counter(
             node.id
             for node in ast.walk(function)
@@ -72,7 +74,7 @@ def _from_constants(node: ast.expr, names: _Names, opened: list[ast.Call], seen:
     """Nothing the expression reads varies: module-level names (imports, constants) and
     locals bound once from such names; the files it opens are collected in ``opened``."""
     for child in ast.walk(node):
-        if isinstance(child, ast.Call) and _called(child) in _OPENS:
+        if isinstance(child, ast.Call) and called_name(child) in _OPENS:
             opened.append(child)
         if isinstance(child, ast.Attribute) and child.attr == "objects":
             return False  # a queryset: rows of the database, not of the file
@@ -120,10 +122,3 @@ def _path_expression(node: ast.expr, names: _Names, seen: set[str]) -> bool:
         ):
             return False
     return spelled
-
-
-def _called(call: ast.Call) -> str:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
