@@ -231,7 +231,7 @@ class FunctionAnalysis:
         object_list = scope.env.get("self.object_list")
         if isinstance(object_list, QuerySet) and env_key(value) == "super().get_context_data":
             return ContextDict(object_list)
-        if isinstance(value, ast.Call) and _called_name(value) == "get_user_model":
+        if isinstance(value, ast.Call) and called_name(value) == "get_user_model":
             return self.resolver.user_model()
         model = self.resolver.model_class(value, scope.env)
         return ModelClass(model) if model is not None else None
@@ -398,9 +398,25 @@ class FunctionAnalysis:
         changing |= {name for name, binding in scope.env.items() if binding is None}
         loop = scope.loops[-1]
         # The same query gives the same answer on every iteration only when nothing it reads
-        # changes: not its arguments, not the rows (a loop that writes), not a random order.
-        invariant = not (used & changing or _writes_what(node, loop.node) or _random_order(node))
+        # changes: not its arguments, not the rows (a loop that writes, itself or through a
+        # same-module helper), not a random order (also one set on the queryset's variable).
+        invariant = not (
+            used & changing
+            or _writes_what(node, loop.node)
+            or self._calls_writer(loop.node)
+            or _random_order(node)
+            or _random_order(queryset.origin)
+        )
         self.queries.append(QueryInLoop(node, method, queryset, loop, invariant))
+
+    def _calls_writer(self, loop: ast.AST) -> bool:
+        """The loop calls a same-module function or method that writes (``make_tag(name)``)."""
+        return any(
+            isinstance(node, ast.Call)
+            and (helper := self.functions.get(dotted_name(node.func) or "")) is not None
+            and writes(helper.body)
+            for node in ast.walk(loop)
+        )
 
     # -- relations read from loop variables (EG101) -----------------------------------------
     def _relations(self, loop: Loop, scope: _Scope, body: Sequence[ast.AST]) -> None:
@@ -617,7 +633,7 @@ def _aliases_and_assignments(
     return aliases, frozenset(assigned)
 
 
-def _called_name(call: ast.Call) -> str:
+def called_name(call: ast.Call) -> str:
     root, path = attribute_path(call.func)
     return path[-1] if path else root or ""
 
@@ -662,7 +678,7 @@ def _random_order(node: ast.AST) -> bool:
 def _writes_what(query: ast.AST, loop: ast.AST) -> bool:
     """The loop writes what the query may read: through the same model, manager or variable,
     or saves or deletes an instance (of a model it cannot tell)."""
-    queried = _chain_root(query)
+    queried = chain_root(query)
     for node in ast.walk(loop):
         if not (
             isinstance(node, ast.Call)
@@ -670,12 +686,12 @@ def _writes_what(query: ast.AST, loop: ast.AST) -> bool:
             and node.func.attr in WRITE_METHODS
         ):
             continue
-        if node.func.attr in ("save", "delete") or _chain_root(node.func.value) == queried:
+        if node.func.attr in ("save", "delete") or chain_root(node.func.value) == queried:
             return True
     return False
 
 
-def _chain_root(node: ast.AST) -> str | None:
+def chain_root(node: ast.AST) -> str | None:
     """The name a chain starts from: ``Tag`` in ``Tag.objects.filter(...).count()``."""
     while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
         node = node.func if isinstance(node, ast.Call) else node.value

@@ -5,6 +5,7 @@ import ast
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import FunctionRule
+from errguard.rules._deliberate_queries import deliberate
 from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import QueryInLoop as Finding
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
@@ -47,10 +48,28 @@ class QueryInLoop(FunctionRule):
     is locked, and when), and queries through a loop variable's own relations
     (`author.books.count()`), which are reported by EG101 with a fix.
 
+    Nor queries a loop runs on purpose, or only a few times: a search for the first match
+    (`try: get(...)` with `else: break`: the order of preference is the point), a value fetched
+    lazily once (`if fallback is None: fallback = ...get(...)`, when nothing else in the loop
+    rebinds the name), the forms of a formset (`for form in formset.forms`: one page a person
+    submitted), `range()` of a parameter whose default is a small number (`attempts=3`), the
+    rows of a file the code ships (its path spelled in the code: `Path(__file__).parent /
+    "tags.csv"`, `settings.BASE_DIR`, a string; seed and fixture data), a
+    page per iteration (`for start in range(0, total, size): qs[start:start + size]`, or
+    `pk__gte=start`), rows fetched one at a time by the primary keys read first
+    (`for pk in M.objects.values_list("pk", flat=True): M.objects.get(pk=pk)`) over the whole
+    table, from streamed keys (`.iterator()`) or one per `atomic()` block (paging to keep memory
+    flat or a transaction per row), a queryset whose arguments do not change streamed with
+    `.iterator()` (hoisting it would hold every row in memory), and a count or `exists()` of the
+    rows the same iteration updates or deletes in bulk (`.filter(...).update(...)`), or a count
+    of rows it hands whole to a function in an iteration that writes (a job per partition: the
+    count rides along with it). The first match, the lazy fetch, the formset, the small range and
+    the shipped file bound only their own loop: inside another loop the query is still reported.
+
     A query that reads nothing the loop changes is advised to run once before the loop; not one
-    whose arguments change between iterations, one ordered at random (`order_by("?")`), or one
-    whose rows the loop writes (through the same model, manager or variable, or any `save()` or
-    `delete()`).
+    whose arguments change between iterations, one ordered at random (`order_by("?")`, also on
+    the queryset's variable), or one whose rows the loop writes (through the same model, manager
+    or variable, any `save()` or `delete()`, or a same-module function or method that writes).
 
     ## Why is this bad?
     The number of queries grows with the data: one per row of the outer loop. A bulk query
@@ -90,6 +109,8 @@ class QueryInLoop(FunctionRule):
     def check_function(self, node: AnalysedNode, ctx: FileContext) -> None:
         analysis = analysis_for(ctx, node)
         for found in analysis.queries if analysis else ():
+            if deliberate(found, node):
+                continue
             self.report(
                 ctx,
                 found.node,
@@ -272,8 +293,338 @@ class QueryInLoop(FunctionRule):
             """,
             files=SHOP,
         ),
+        Valid(
+            """
+            from shop.models import Author
+
+            def author_for(emails):
+                # Tried in order of preference until one is found: a bulk query loses the order.
+                for email in emails:
+                    try:
+                        author = Author.objects.get(email=email)
+                    except Author.DoesNotExist:
+                        continue
+                    else:
+                        break
+                else:
+                    return None
+                return author
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Tag
+
+            def tag_rows(rows):
+                fallback = None
+                for row in rows:
+                    if not row.get("tag"):
+                        if fallback is None:
+                            # Fetched for the first row that needs it, then reused.
+                            fallback = Tag.objects.get(name="untagged")
+                        row["tag"] = fallback
+                return rows
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def save_prices(formset):
+                # One form per row of the page the person submitted.
+                for form in formset.forms:
+                    book = Book.objects.get(pk=form.cleaned_data["id"])
+                    book.price = form.cleaned_data["price"]
+                    book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def thumbnails():
+                # A row at a time, to keep memory flat: iterating the rows is what it avoids.
+                for pk in Book.objects.values_list("pk", flat=True):
+                    book = Book.objects.get(pk=pk)
+                    print(book.title)
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from django.db import transaction
+            from shop.models import Book
+
+            def reprice():
+                cheap = Book.objects.filter(price__lt=5)
+                # One row locked in its own transaction at a time, from the keys read first.
+                for pk in cheap.values_list("pk", flat=True):
+                    with transaction.atomic():
+                        book = Book.objects.get(pk=pk)
+                        book.price += 1
+                        book.save()
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def export(write):
+                # The keys streamed, each row fetched when its turn comes.
+                for pk in Book.objects.filter(price=0).values_list("pk", flat=True).iterator():
+                    write(Book.objects.get(pk=pk))
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def export(total, write, size=500):
+                # A page of rows per iteration: one pass over the table in all.
+                for start in range(0, total, size):
+                    write(list(Book.objects.order_by("pk")[start : start + size]))
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def sample(author_id, picks=3):
+                # A parameter whose default is a small number: a sample, not data.
+                return [Book.objects.filter(author_id=author_id).order_by("?").first()
+                        for _ in range(picks)]
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            import csv
+            from pathlib import Path
+            from shop.models import Tag
+
+            SEED = Path(__file__).parent / "tags.csv"
+
+            def seed_tags():
+                with open(SEED) as seed:
+                    # The tags the repository ships: a fixed, reviewed list.
+                    for row in csv.DictReader(seed):
+                        if not Tag.objects.filter(name=row["name"]).exists():
+                            Tag.objects.create(name=row["name"])
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def run_hooks(hooks):
+                for hook in hooks:
+                    # Streamed: running it once before the loop would hold every row in memory.
+                    for book in Book.objects.iterator():
+                        hook(book)
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def recount(author_ids):
+                # A job per author: each iteration updates that author's books in bulk, and
+                # the count only reports on it.
+                for author_id in author_ids:
+                    updated = Book.objects.filter(author_id=author_id).update(price=0)
+                    print(updated, Book.objects.filter(author_id=author_id).count())
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Author, Book
+
+            def reindex(author_ids, index):
+                for author_id in author_ids:
+                    books = Book.objects.filter(author_id=author_id)
+                    # A job per author: the books go whole to the indexer, the run is
+                    # recorded, and the count rides along.
+                    indexed = index(books)
+                    Author.objects.filter(pk=author_id).update(name=f"{indexed}/{books.count()}")
+            """,
+            files=SHOP,
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def make_tag(name):
+                Tag.objects.create(name=name)
+
+            def grow(names):
+                for name in names:
+                    # make_tag() writes tags: the count changes on every iteration.
+                    make_tag(f"{name}-{Tag.objects.count()}")
+            """,
+            files=SHOP,
+            message="query in loop: Tag.objects.count() runs once per iteration of the loop over "
+            "names at line 7; count them in one query (.annotate(Count(...)) on the outer "
+            "queryset, or .values(...).annotate(Count(...)))",
+        ),
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def pick(names):
+                tags = Tag.objects.order_by("?")
+                for name in names:
+                    print(name, tags.first())  # another random tag on every iteration
+            """,
+            files=SHOP,
+            message="query in loop: tags.first() runs once per iteration of the loop over names "
+            "at line 5; fetch them in one query (.filter(<field>__in=...) or a Subquery "
+            "annotation)",
+        ),
+        Invalid(
+            """
+            import csv
+            import os
+            from shop.models import Tag
+
+            def import_tags(folder):
+                # A path built from a constant and an argument: whatever file it names.
+                with open(os.path.join(folder, "tags.csv")) as upload:
+                    for row in csv.DictReader(upload):
+                        Tag.objects.get(name=row["name"])
+            """,
+            files=SHOP,
+            line=9,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def mail_authors(author_ids, send):
+                for author_id in author_ids:
+                    books = Book.objects.filter(author_id=author_id)
+                    if books.exists():  # a lookup per author: no job is run or recorded
+                        send(books)
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def attempts(rows, tries=3):
+                for row in rows:
+                    # A small range inside a loop over data: it repeats once per row too.
+                    for _ in range(tries):
+                        if Book.objects.filter(title=row["title"]).exists():
+                            break
+            """,
+            files=SHOP,
+            line=7,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def pages(last):
+                # A step, but each iteration reads by an author's key, not a page.
+                for author_id in range(0, last, 2):
+                    print(Book.objects.filter(author_id=author_id).count())
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def authors(emails):
+                found = []
+                for email in emails:
+                    try:  # every email that exists is fetched: no first match ends the loop
+                        found.append(Author.objects.get(email=email))
+                    except Author.DoesNotExist:
+                        continue
+                return found
+            """,
+            files=SHOP,
+            line=7,
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def authors(rows):
+                for row in rows:
+                    author = row.get("author")
+                    if author is None:  # rebound on every row: one query per row without one
+                        author = Author.objects.get(email=row["email"])
+                    print(author.name)
+            """,
+            files=SHOP,
+            line=7,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def discount(form):
+                # The books the person ticked: as many as the list offers.
+                for pk in form.cleaned_data["books"]:
+                    Book.objects.filter(pk=pk, price__gt=0).exists()
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def retag(author, tag):
+                pks = list(Book.objects.filter(author=author).values_list("pk", flat=True))
+                for pk in pks:  # a filtered list of keys, fetched one by one
+                    Book.objects.get(pk=pk).tags.add(tag)
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Book
+
+            def by_author(author_ids):
+                for author_id in author_ids:
+                    # Filtered per author: one query per author, streamed or not.
+                    for book in Book.objects.filter(author_id=author_id).iterator():
+                        print(book.title)
+            """,
+            files=SHOP,
+            line=6,
+        ),
+        Invalid(
+            """
+            from shop.models import Author, Book
+
+            def label(authors):
+                for author in authors:
+                    # A per-row save, not a bulk write over the counted rows.
+                    author.name = f"{author.name} ({Book.objects.filter(author=author).count()})"
+                    author.save()
+            """,
+            files=SHOP,
+            line=6,
+        ),
         Invalid(
             """
             from shop.models import Book
