@@ -179,7 +179,7 @@ def test_marker_faults_hit_the_test_body_not_the_database_setup(pytester, backen
     )
     pytester.makeini("[pytest]\nDJANGO_SETTINGS_MODULE = faults_settings\npythonpath = .\n")
 
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
 
     assert backend.header in result.stdout.str()
     result.assert_outcomes(passed=3)

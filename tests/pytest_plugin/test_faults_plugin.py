@@ -7,16 +7,13 @@ import socket
 import threading
 
 import pytest
-import requests  # noqa: F401 - see INNER
 
 from errguard.faults import intercept, peer
 from tests.conftest import REPO
 from tests.pytest_plugin import faults_helpers
 from tests.pytest_plugin.faults_helpers import RateClient, offline
 
-INNER = ("-p", "no:cacheprovider", "-p", "no:randomly")
-# In-process pytester runs forget the modules they imported; importing requests above keeps
-# one copy for all of them (two copies of its cookie classes do not mix).
+INNER = ("-p", "no:cacheprovider")
 
 
 def originals():
