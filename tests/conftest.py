@@ -29,6 +29,15 @@ def _no_reads_outside_the_checkout():
     assert not outside, f"tests read paths outside the checkout:\n{outside}"
 
 
+@pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester session is a scenario whose tests run in the order written (the last checks
+    what the others left behind): pytest-randomly, which shuffles this suite, stays out of it."""
+    addopts = os.environ.get("PYTEST_ADDOPTS", "")  # pytester itself clears it: usually empty
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"{addopts} -p no:randomly".strip())
+    return pytester
+
+
 def pytest_sessionstart(session):
     """A tox env named after a Django version must really test that version.
 

@@ -254,7 +254,7 @@ def test_the_failure_message_lists_every_problem_and_the_response(fetch):
         ),
         (
             {"token": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"},
-            "details.token 'sk_live_4eC3…' leaks a secret (API key)",
+            "details.token 'sk_live_****' leaks a secret (API key)",
         ),
     ],
 )
@@ -365,3 +365,10 @@ def test_flask_test_client_responses():
     assert problem.endswith(
         "is an HTML page, not a JSON envelope (did the error bypass your handler?)"
     )
+
+
+def test_allowed_extra_fields_are_scanned_for_leaks(fetch):
+    body = good_envelope(debug='Traceback (most recent call last):\n  File "/app/x.py", line 3')
+    assert problems(fetch(404, body), schema=STANDARD.allowing(["debug"])) == [
+        "debug 'Traceback (most recent call last):' leaks a Python traceback"
+    ]

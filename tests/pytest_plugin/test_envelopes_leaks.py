@@ -15,12 +15,19 @@ FOUND = {
         'Traceback (most recent call last):\n  File "x.py", line 1, in <module>',
         'error at File "/srv/app/shop/views.py", line 42, in pay',
         'File "<string>", line 1',
+        # A traceback inside a JSON-encoded string (an upstream's body passed on as text).
+        '{"error": "Traceback (most recent call last):\\n  File \\"/srv/app/views.py\\", line 4"}',
+        '{\\"trace\\": \\"  File \\\\\\"/srv/app/views.py\\\\\\", line 4, in pay\\"}',
     ],
     "source-path": [
         "failed in /srv/app/shop/views.py",
         "/usr/lib/python3.11/site-packages/django/db/backends/utils.py:89",
         r"C:\Users\dev\shop\views.py",
         "(/home/app/settings.pyc)",
+        r"C:\Program Files\Shop App\shop\views.py",
+        r"failed in D:\My Projects\shop\settings.py, line 3",
+        r"\\fileserver\deploy\shop\views.py",
+        r"\\?\C:\app\shop\views.py",
     ],
     "sql": [
         'SELECT "shop_order"."id", "shop_order"."status" FROM "shop_order" WHERE "shop_order"."id" = 3',
@@ -39,6 +46,12 @@ FOUND = {
         "SELECT id FROM users WHERE deleted_at IS NULL",
         "select id from users where id in (1, 2)",
         "SELECT id FROM users WHERE name LIKE '%ann%'",
+        'duplicate key value violates unique constraint "shop_order_number_key"',
+        "UNIQUE constraint failed: shop_order.number",
+        "NOT NULL constraint failed: shop_order.customer_id",
+        'null value in column "customer_id" of relation "shop_order" violates not-null constraint',
+        'insert or update on table "shop_line" violates foreign key constraint "shop_line_fk"',
+        "Duplicate entry 'A-17' for key 'shop_order.number'",
     ],
     "exception-repr": [
         "ZeroDivisionError('division by zero')",
@@ -52,6 +65,11 @@ FOUND = {
         "RuntimeWarning(-1)",
         "StopIteration()",
         "MultipleObjectsReturned('get() returned more than one Order')",
+        "ZeroDivisionError: division by zero",
+        "Payment failed: KeyError: 'card'",
+        "django.db.utils.OperationalError: could not connect to server",
+        "shop.models.Order.DoesNotExist: Order matching query does not exist.",
+        "IntegrityError: UNIQUE constraint failed: shop_order.number",
     ],
     "secret": [
         "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
@@ -66,6 +84,25 @@ FOUND = {
         "AKIAIOSFODNN7EXAMPLE",
         "ghp_" + "a" * 36,
         "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstu",
+        "postgres://shop:pa/ss@db.internal/shop",
+        "postgres://shop:p@ss@db.internal/shop",
+        "token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiJ9.hR5oYq1dQ0bX9lQ2x3P4",
+        "django-insecure-k#9w!v@3z$q^1x&8m*u(2r)e-5t_7y=+0a4b6c8d0e2f4g6h8",
+        "SECRET_KEY = 'n0t-so-s3cret-k3y-but-long-enough'",
+        '{"SECRET_KEY": "n0t-so-s3cret-k3y-but-long-enough"}',
+        "Authorization: Basic c2hvcDpzM2NyZXQ=",
+        "sent Basic c2hvcDpzM2NyZXQ= upstream",
+        "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        '"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+        "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+        "https://hooks.slack.com/services/T0000000/B0000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "AIzaSyA-1234567890abcdefghijklmnopqrstu",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "host=db.internal user=shop password=s3cret dbname=shop",
+        "GET /api/login?user=ann&password=s3cret&next=/",
+        "Authorization: ApiKey abc123def456ghi",
+        "key 0mdurem-^^!3dat#@w8+)b=*%pv8r_&th-vc-3^ncmb+*3cy78",  # get_random_secret_key()
     ],
 }
 
@@ -109,6 +146,31 @@ NOT_FOUND = [
     "AKIA is a prefix",
     "ghp_short",
     "The timestamp 2024-01-01T10:00:00Z is in the past.",
+    "Order 5f1c9a2e-7b4d-4c3e-9a1f-2b3c4d5e6f70 not found",
+    "Request 5f1c9a2e7b4d4c3e9a1f2b3c4d5e6f70 failed; retry later.",
+    "Error: the card was declined",
+    "Warning: the quota is almost used up",
+    "Note: payment pending",
+    "Basic plan limits reached",
+    "Basic information is missing.",
+    "Token expired, please log in again.",
+    "Your token is invalid.",
+    "Password is too short.",
+    "password=****",
+    "Set a password=… in your settings",
+    "The secret key is missing.",
+    "SECRET_KEY is not set",
+    "AIza is a prefix",
+    "xoxb-short",
+    "eyJ is how JSON starts in base64",
+    "C:\\ is full",
+    "Order number must be unique.",
+    "A value in column total is too large.",
+    "Duplicate entry for this order.",
+    "See https://example.com:8443/docs/@scope/pkg for help",
+    "http://example.com:8080/path/user@example.org",
+    "sort=-created&page=2&filter=status%3Dpaid&limit=10&offset=20&q=abcdef",
+    "Authorization: required",
 ]
 NOT_FOUND.remove("Raise MyError('x') is how")
 
@@ -137,11 +199,34 @@ def test_a_traceback_is_one_leak_not_also_a_path_and_a_repr():
 
 def test_secrets_are_redacted_for_display():
     [key] = find_leaks("sk_live_4eC39HqLyjWDarjtT1zdp7dc")
-    assert key.shown == "sk_live_4eC3…"
+    assert key.shown == "sk_live_****"
     [url] = find_leaks("postgres://shop:s3cret@db.internal:5432/shop")
     assert url.shown == "postgres://shop:****@db.internal"
     [private] = find_leaks("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE")
     assert private.shown == "-----BEGIN EC PRIVATE KEY-----"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("postgres://shop:p@ss@db.internal/shop", "p@ss"),
+        ("postgres://shop:pa/ss@db.internal/shop", "pa/ss"),
+        ("Authorization: Basic c2hvcDpzM2NyZXQ=", "c2hvcDpzM2NyZXQ="),
+        ("Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "9944b091"),
+        ("Bearer abcdefghijklmnop1234", "abcdefghijklmnop1234"),
+        ("ghp_" + "a" * 36, "a" * 36),
+        ("AKIAIOSFODNN7EXAMPLE", "IOSFODNN7EXAMPLE"),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.hR5oYq1dQ0bX9lQ2x3P4", "eyJhbGciOi"),
+        ("host=db user=shop password=s3cret dbname=shop", "s3cret"),
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUt"),
+    ],
+)
+def test_no_part_of_a_secret_is_shown(text, secret):
+    [leak] = find_leaks(text)
+    assert leak.kind == "secret"
+    assert not [
+        secret[i : i + 3] for i in range(len(secret) - 2) if secret[i : i + 3] in leak.shown
+    ]
 
 
 ENVELOPE = {
@@ -162,7 +247,22 @@ def test_leak_problems_name_the_field_path():
         "message \"KeyError('card')\" leaks an exception repr",
         "details.sql 'SELECT * FROM payments' leaks an SQL statement",
         "details.items[0].path '/srv/app/pay.py' leaks a source file path",
-        "details.token 'sk_test_4eC3…' leaks a secret (API key)",
+        "details.token 'sk_test_****' leaks a secret (API key)",
+    ]
+
+
+def test_object_keys_are_scanned_and_a_secret_key_is_not_shown_in_paths():
+    envelope = {
+        "message": "Invalid input.",
+        "details": {
+            "SELECT * FROM payments": "bad",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc": {"note": "/srv/app/pay.py"},
+        },
+    }
+    assert [str(problem) for problem in leak_problems(envelope, None, LeakPolicy())] == [
+        "details (a key) 'SELECT * FROM payments' leaks an SQL statement",
+        "details (a key) 'sk_live_****' leaks a secret (API key)",
+        "details.sk_live_****.note '/srv/app/pay.py' leaks a source file path",
     ]
 
 
@@ -211,6 +311,17 @@ ADVERSARIAL = {
     "urls": "x://a:" * 10_000,
     "reprs": 'ValueError("' * 10_000,
     "paths": "/a." * 20_000,
+    "windows": "C:\\" + "a b\\" * 20_000,
+    "unc": "\\\\a" * 20_000,
+    "url-passwords": "x://a:" + "@a:" * 20_000,
+    "query-passwords": "password=a&" * 1_000,
+    "basic": "Basic QUFB " * 10_000,
+    "authorization": "Authorization: x" * 10_000,
+    "jwts": "eyJaaaaaaaaa." * 3_000,
+    "django-keys": "a!1" * 20_000,
+    "exception-lines": "KeyError: " * 10_000,
+    "tracebacks": "Traceback (most recent call last):" + "\n  a" * 20_000,
+    "file-lines": 'File \\"a' * 10_000,
 }
 
 
@@ -223,6 +334,17 @@ ADVERSARIAL = {
         ("urls", []),
         ("reprs", ["exception-repr"] * 5_000),
         ("paths", []),
+        ("windows", []),
+        ("unc", []),
+        ("url-passwords", ["secret"]),  # one password: up to the last "@" a URL can hold
+        ("query-passwords", ["secret"] * 1_000),
+        ("basic", []),  # "QUFB" is base64 of "AAA", not of user:password
+        ("authorization", []),
+        ("jwts", ["secret"] * 1_000),  # every three segments starting eyJ
+        ("django-keys", []),  # one run far longer than a key
+        ("exception-lines", ["exception-repr"] * 1_000),  # each takes the next 80 characters
+        ("tracebacks", ["traceback"]),
+        ("file-lines", []),
     ],
 )
 def test_adversarial_input_is_scanned_and_judged(name, kinds):

@@ -133,3 +133,53 @@ def test_database_faults_drive_retry_loops_and_are_undone(pytester, backend):
     assert backend.header in result.stdout.str()
     result.assert_outcomes(passed=8, failed=1)
     result.stdout.fnmatch_lines(["*AssertionError: this test fails on purpose"])
+
+
+SETUP_TESTS = """
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import OperationalError
+
+
+@pytest.fixture
+def shop_type(db):
+    return ContentType.objects.create(app_label="shop", model="order")
+
+
+@pytest.mark.django_db
+@pytest.mark.faults(db=True)
+def test_a_first_database_test_of_the_session_is_marked(shop_type, faults):
+    with pytest.raises(OperationalError, match="errguard: injected database fault"):
+        ContentType.objects.count()
+    assert faults.handles[0].hits == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.faults(db=True)
+def test_b_a_transactional_test_is_flushed_after_its_body(faults):
+    with pytest.raises(OperationalError):
+        ContentType.objects.create(app_label="shop", model="invoice")
+    assert faults.handles[0].hits == 1
+
+
+@pytest.mark.django_db
+def test_c_later_tests_use_the_database(shop_type):
+    assert ContentType.objects.filter(app_label="shop").count() == 1
+"""
+
+
+def test_marker_faults_hit_the_test_body_not_the_database_setup(pytester, backend):
+    # The first database test of the session creates the test database (pytest-django's
+    # django_db_setup), its fixtures insert rows, and a transactional test is flushed after it:
+    # none of that is the code under test, so none of it may meet the fault.
+    pytester.makepyfile(
+        faults_settings=backend.settings(SETTINGS, SQLITE_NAMES),
+        conftest=DRIVER_HEADER,
+        test_db_setup=SETUP_TESTS,
+    )
+    pytester.makeini("[pytest]\nDJANGO_SETTINGS_MODULE = faults_settings\npythonpath = .\n")
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    assert backend.header in result.stdout.str()
+    result.assert_outcomes(passed=3)

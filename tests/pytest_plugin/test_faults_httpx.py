@@ -130,3 +130,26 @@ def test_async_client_with_a_made_up_host_name():
     with offline(), Faults() as faults:
         faults.http("http://rates.internal.test/", status=503)
         assert asyncio.run(fetch()).status_code == 503
+
+
+INNER_HTTPX = """
+import httpx
+
+
+def test_an_httpx_request(server_url):
+    assert httpx.get(server_url, timeout=2).status_code == 200
+"""
+
+
+def test_httpx_still_maps_its_errors_after_an_in_process_run_used_it(pytester, faults, server):
+    # The order that broke this module: an in-process session used httpx first (the network
+    # guard's tests do), and its httpcore was dropped from sys.modules when it ended.
+    pytester.makeconftest(
+        f"import pytest\n\n@pytest.fixture\ndef server_url():\n    return {server.url('/')!r}\n"
+    )
+    pytester.makepyfile(test_inner=INNER_HTTPX)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+    faults.http(server.origin, error="connect")
+    with client() as http, pytest.raises(httpx.ConnectError):
+        http.get(server.url("/quote"))

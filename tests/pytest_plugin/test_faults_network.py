@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import socket
 
-import httpx  # noqa: F401 - one copy for every in-process run (see test_faults_plugin)
-import requests  # noqa: F401
-
 from errguard.faults import intercept
 from tests.pytest_plugin.faults_helpers import offline
 
-INNER = ("-p", "no:cacheprovider", "-p", "no:randomly")
+INNER = ("-p", "no:cacheprovider")
 
 GUARDED = """
 import socket

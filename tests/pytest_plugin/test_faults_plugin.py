@@ -7,16 +7,13 @@ import socket
 import threading
 
 import pytest
-import requests  # noqa: F401 - see INNER
 
 from errguard.faults import intercept, peer
 from tests.conftest import REPO
 from tests.pytest_plugin import faults_helpers
 from tests.pytest_plugin.faults_helpers import RateClient, offline
 
-INNER = ("-p", "no:cacheprovider", "-p", "no:randomly")
-# In-process pytester runs forget the modules they imported; importing requests above keeps
-# one copy for all of them (two copies of its cookie classes do not mix).
+INNER = ("-p", "no:cacheprovider")
 
 
 def originals():
@@ -318,3 +315,55 @@ def test_faults_work_under_xdist(pytester, monkeypatch):
 
     result.assert_outcomes(passed=7)
     result.stdout.fnmatch_lines(["*2 workers*"])
+
+
+PATCHED_OVER = """
+import socket
+
+import pytest
+import requests
+
+from tests.pytest_plugin import faults_helpers
+
+HELPERS = "tests.pytest_plugin.faults_helpers"
+BEFORE = (socket.getaddrinfo, faults_helpers.exchange_rate)
+
+
+def test_a_monkeypatch_over_errguard_undone_after_it(monkeypatch, faults):
+    # monkeypatch was set up first, so it is undone last: it puts back what it found, errguard's
+    # hooks, after errguard has let go of them.
+    faults.http("http://payments.internal/charge", status=503)
+    faults.call(f"{HELPERS}.exchange_rate", returns=3.0)
+    resolve = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: resolve(*args, **kwargs))
+    monkeypatch.setattr(faults_helpers, "exchange_rate", lambda currency: 2.0)
+    assert requests.get("http://payments.internal/charge", timeout=5).status_code == 503
+    assert faults_helpers.exchange_rate("EUR") == 2.0
+
+
+def test_b_the_next_test_declares_an_http_fault(faults):
+    faults.http("http://payments.internal/charge", status=502)
+    assert requests.get("http://payments.internal/charge", timeout=5).status_code == 502
+    assert socket.getaddrinfo("localhost", 80)  # a name no fault targets: really resolved
+
+
+def test_c_the_monkeypatch_is_undone_before_errguard(faults, monkeypatch):
+    faults.call(f"{HELPERS}.exchange_rate", returns=3.0)
+    monkeypatch.setattr(faults_helpers, "exchange_rate", lambda currency: 2.0)
+    assert faults_helpers.exchange_rate("EUR") == 2.0
+
+
+def test_d_nothing_of_errguard_is_left():
+    assert (socket.getaddrinfo, faults_helpers.exchange_rate) == BEFORE
+    assert faults_helpers.exchange_rate("EUR") == 1.1
+"""
+
+
+def test_patches_made_over_errguards_are_unwound_without_recursion(pytester):
+    before = originals()
+    pytester.makepyfile(test_patched_over=PATCHED_OVER)
+
+    result = pytester.runpytest(*INNER)
+
+    result.assert_outcomes(passed=4)
+    assert_restored(before)

@@ -38,11 +38,18 @@ class EnvelopeSchema:
     catalog: Catalog | None = None
 
     def allowing(self, names: Iterable[str]) -> EnvelopeSchema:
-        """This schema with ``names`` allowed as extra fields."""
+        """This schema with ``names`` allowed as extra fields, which the leak scan covers too
+        (an allowed field reaches the client like any other)."""
         if self.extra_fields is True:
             return self
+        names = tuple(names)
         current = () if isinstance(self.extra_fields, bool) else self.extra_fields
-        return replace(self, extra_fields=tuple(dict.fromkeys((*current, *names))))
+        scanned = None if self.leak_fields is None else (*self.leak_fields, *names)
+        return replace(
+            self,
+            extra_fields=tuple(dict.fromkeys((*current, *names))),
+            leak_fields=None if scanned is None else tuple(dict.fromkeys(scanned)),
+        )
 
     def accepts_media_type(self, media_type: str) -> bool:
         if media_type in self.media_types:

@@ -20,14 +20,16 @@ from types import ModuleType
 from typing import Any, Final
 
 from errguard.faults.options import (
+    ALWAYS_OPEN,
     ErrorSpec,
+    Gate,
     checked_delay,
     checked_times,
     is_error_spec,
     make_exception,
     shown,
 )
-from errguard.faults.patching import replace_attribute
+from errguard.faults.patching import replace_attribute, restore_displaced
 
 # Bound now, so that a fault on time.sleep or asyncio.sleep itself cannot recurse.
 _sleep = time.sleep
@@ -51,6 +53,8 @@ class RecordedCall:
 
 class CallFault:
     """The handle ``faults.call(...)`` returns: ``hits`` and the log of calls it saw."""
+
+    gate: Gate = ALWAYS_OPEN
 
     def __init__(
         self,
@@ -153,6 +157,7 @@ class _Hook:
 
     def __init__(self, owner: object, name: str) -> None:
         self.faults: list[CallFault] = []
+        restore_displaced()  # not to wrap a hook of ours left behind by another patcher
         raw = inspect.getattr_static(owner, name)
         kind: Callable[[Any], Any] | None = None
         if isinstance(owner, ModuleType):
@@ -200,7 +205,7 @@ class _Hook:
 
     def _dispatch(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallFault | None:
         with _lock:
-            faults = list(self.faults)
+            faults = [fault for fault in self.faults if fault.gate.is_open]
         chosen = next((fault for fault in faults if fault.claim()), None)
         for fault in faults:
             fault.log(args, kwargs, faulted=fault is chosen)

@@ -12,7 +12,7 @@ from errguard.faults import intercept
 from errguard.faults.calls import UNSET, CallFault, call_fault_active
 from errguard.faults.db import DbFault, db_fault_active
 from errguard.faults.http import HttpError, HttpFault
-from errguard.faults.options import ErrorSpec
+from errguard.faults.options import ErrorSpec, Gate
 
 FaultHandle = HttpFault | CallFault | DbFault
 _Handle = TypeVar("_Handle", HttpFault, CallFault, DbFault)
@@ -27,10 +27,12 @@ class Faults:
 
     Every fault is undone, last declared first, when the object closes: at the end of the test
     for the fixture, at the end of the ``with`` block for the context manager, whatever way the
-    test or block ends. Usable from several threads.
+    test or block ends. Usable from several threads. ``gate`` decides when they fire (default:
+    whenever they are active).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, gate: Gate | None = None) -> None:
+        self._gate = Gate() if gate is None else gate
         self._lock = threading.RLock()
         self._stack = ExitStack()
         self._handles: list[FaultHandle] = []
@@ -112,6 +114,7 @@ class Faults:
         with self._lock:
             if self._closed:
                 raise RuntimeError("these faults are closed; the test that owned them has ended")
+            fault.gate = self._gate
             self._stack.enter_context(activation)
             self._handles.append(fault)
         return fault

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from errguard.faults.options import (
+    ALWAYS_OPEN,
     ErrorSpec,
+    Gate,
     checked_times,
     is_error_spec,
     make_exception,
@@ -40,6 +42,8 @@ class FaultedQuery:
 
 class DbFault:
     """The handle ``faults.db(...)`` returns: ``hits`` and the ``queries`` it failed."""
+
+    gate: Gate = ALWAYS_OPEN
 
     def __init__(
         self,
@@ -82,7 +86,8 @@ class DbFault:
     ) -> Any:
         alias = context["connection"].alias
         if (
-            (self.match is None or self.match.search(sql))
+            self.gate.is_open
+            and (self.match is None or self.match.search(sql))
             and not is_bookkeeping(sql, params)
             and self._claim(FaultedQuery(alias, sql, params))
         ):

@@ -9,6 +9,8 @@ from typing import Final
 
 from errguard.faults.matching import UrlPattern, parse_pattern
 from errguard.faults.options import (
+    ALWAYS_OPEN,
+    Gate,
     checked_delay,
     checked_times,
     is_error_spec,
@@ -40,6 +42,8 @@ class FaultedRequest:
 
 class HttpFault:
     """The handle ``faults.http(...)`` returns: counts and records the requests it faulted."""
+
+    gate: Gate = ALWAYS_OPEN
 
     def __init__(
         self,
@@ -87,15 +91,18 @@ class HttpFault:
 
     def live(self) -> bool:
         with self._lock:
-            return self.times is None or len(self._requests) < self.times
+            return self._live()
 
     def claim(self, request: FaultedRequest) -> bool:
-        """Count ``request`` as faulted unless ``times`` is used up; thread-safe."""
+        """Count ``request`` as faulted unless ``times`` is used up or the gate is shut."""
         with self._lock:
-            if self.times is not None and len(self._requests) >= self.times:
+            if not self._live():
                 return False
             self._requests.append(request)
             return True
+
+    def _live(self) -> bool:
+        return self.gate.is_open and (self.times is None or len(self._requests) < self.times)
 
     def add_problem(self, problem: str) -> None:
         with self._lock:

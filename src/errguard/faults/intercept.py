@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from errguard.faults.callsite import call_site
 from errguard.faults.http import FaultedRequest, HttpFault
 from errguard.faults.matching import Endpoint, endpoint_of, is_loopback
-from errguard.faults.patching import replace_attribute
+from errguard.faults.patching import replace_attribute, restore_displaced
 from errguard.faults.peer import HEAD_LIMIT, Address, Peer, address_key, in_peer_thread
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.users = 0
+        self.installation: object | None = None  # a token per installation of the hooks
         self.restore: list[Callable[[], None]] = []
         self.http_faults: list[HttpFault] = []
         self.guards: list[NetworkGuard] = []
@@ -137,6 +138,7 @@ def _release() -> None:
         peers = list(_state.peers.values())
         refuser = _state.refuser
         restore = _state.restore
+        _state.installation = None
         _state.peers, _state.restore = {}, []
         _state.placeholders, _state.placeholder_names = {}, {}
         _state.refuser = _state.refuser_address = None
@@ -152,6 +154,8 @@ def _release() -> None:
 
 
 def _install() -> None:
+    restore_displaced()
+    _state.installation = installation = object()
     _state.original_getaddrinfo = socket.getaddrinfo
     _state.original_connect = socket.socket.connect
     _state.original_connect_ex = socket.socket.connect_ex
@@ -159,9 +163,29 @@ def _install() -> None:
     refuser = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     refuser.bind(("127.0.0.1", 0))
     _state.refuser, _state.refuser_address = refuser, refuser.getsockname()[:2]
-    _state.restore.append(replace_attribute(socket, "getaddrinfo", _getaddrinfo))
-    _state.restore.append(replace_attribute(socket.socket, "connect", _connect))
-    _state.restore.append(replace_attribute(socket.socket, "connect_ex", _connect_ex))
+    for owner, name, hook, original in (
+        (socket, "getaddrinfo", _getaddrinfo, _state.original_getaddrinfo),
+        (socket.socket, "connect", _connect, _state.original_connect),
+        (socket.socket, "connect_ex", _connect_ex, _state.original_connect_ex),
+    ):
+        patched = _while_installed(installation, hook, original)
+        _state.restore.append(replace_attribute(owner, name, patched))
+
+
+def _while_installed(
+    installation: object, hook: Callable[..., Any], original: Callable[..., Any]
+) -> Callable[..., Any]:
+    """``hook`` while this installation lasts, then ``original``: another patcher may put the
+    returned function back after errguard let go (see ``patching``), and a later installation
+    may then find it as its original. Calling what it replaced, never the current state's
+    original, it cannot call itself."""
+
+    def patched(*args: Any, **kwargs: Any) -> Any:
+        if _state.installation is installation:
+            return hook(*args, **kwargs)
+        return original(*args, **kwargs)
+
+    return patched
 
 
 def _getaddrinfo(  # noqa: PLR0917 - the signature of socket.getaddrinfo

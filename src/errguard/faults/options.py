@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 ErrorSpec = BaseException | type[BaseException]
 
 
@@ -33,3 +35,20 @@ def make_exception(error: ErrorSpec, message: str) -> BaseException:
 def shown(value: object) -> str:
     """``repr`` for fault descriptions, with classes by name (``TimeoutError``)."""
     return value.__qualname__ if isinstance(value, type) else repr(value)
+
+
+class Gate:
+    """Whether the faults holding it fire now.
+
+    A ``Faults`` used directly is always open. The pytest plugin's is open only while the test
+    body runs, so that fixtures' setup and teardown (pytest-django creating or flushing the test
+    database, the per-test transaction) never meet a fault meant for the code under test.
+    """
+
+    __slots__ = ("is_open",)
+
+    def __init__(self, *, is_open: bool = True) -> None:
+        self.is_open = is_open
+
+
+ALWAYS_OPEN: Final = Gate()

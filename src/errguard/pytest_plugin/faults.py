@@ -7,6 +7,7 @@ uses one of these, so projects that do not pay nothing.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import pytest
 
 if TYPE_CHECKING:
     from errguard.faults import Faults
+    from errguard.faults.options import Gate
 
 _KINDS = ("http", "call", "db")
 _MARKER = (
@@ -21,6 +23,9 @@ _MARKER = (
     "the whole test, as faults.http(URL, **options), faults.call(DOTTED_PATH, **options) or "
     "faults.db(using=ALIAS, **options) would; stack several markers for several faults."
 )
+# The faults of a test fire only while its body runs: pytest_runtest_call opens the gate.
+_IN_BODY = pytest.StashKey[bool]()
+_GATE: pytest.StashKey[Gate] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,10 +67,15 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def faults(request: pytest.FixtureRequest) -> Iterator[Faults]:
     """Inject faults beneath HTTP clients (``faults.http``), into callables by dotted path
-    (``faults.call``) and into Django queries (``faults.db``); all undone after the test."""
-    from errguard.faults import Faults
+    (``faults.call``) and into Django queries (``faults.db``); all undone after the test.
 
-    active = Faults()
+    They fire in the test body only, never in fixtures' setup or teardown (pytest-django's
+    database creation, transactions and flushes among them)."""
+    from errguard.faults import Faults
+    from errguard.faults.options import Gate
+
+    gate = request.node.stash[_GATE] = Gate(is_open=request.node.stash.get(_IN_BODY, False))
+    active = Faults(gate=gate)
     try:
         for mark in _marks_in_declaration_order(request.node):
             _apply_mark(active, mark)
@@ -152,12 +162,27 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
-    return (yield from _guarded(item))
+    item.stash[_IN_BODY] = True
+    if _GATE in item.stash:
+        item.stash[_GATE].is_open = True
+    try:
+        return (yield from _guarded(item))
+    finally:
+        item.stash[_IN_BODY] = False
+        if _GATE in item.stash:
+            item.stash[_GATE].is_open = False
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
-    return (yield from _guarded(item))
+    try:
+        return (yield from _guarded(item))
+    finally:
+        # Another fixture patched over errguard's hooks and was torn down after the faults:
+        # it put errguard's hooks back, which are taken back now. Only if faults were used.
+        patching = sys.modules.get("errguard.faults.patching")
+        if patching is not None:
+            patching.restore_displaced()
 
 
 def _faults_seed(config: pytest.Config) -> int | None:
