@@ -126,22 +126,22 @@ def handled_after(site: HandlerSite, imports: Mapping[str, str]) -> bool:
       ``if check_dir(path):``);
     - it replaces an empty result by a fallback (``names = []`` in the handler, then
       ``if not names: names = defaults()``);
-    - the ``try`` was a shortcut (``if proc.status() == ZOMBIE: return False``) and the
-      function then answers the question the general way (``return proc.is_running()``).
+    - the ``try`` was a shortcut (``if proc.status() == ZOMBIE: return False``), or one of a
+      chain of attempts (``try: return list(o)``, then ``try: return str(o)``), and the
+      function then answers the question the general way (``return proc.is_running()``,
+      ``return super().default(o)``).
     """
-    following = _next_statement(site)
-    if following is None:
-        return False
-    return (
-        _checks_subject(site, following)
-        or _fills_empty(site, following)
-        or _answers_anyway(site, following, imports)
+    if _answers_anyway(site, imports):
+        return True
+    following = _next_statement(site, site.statement)
+    return following is not None and (
+        _checks_subject(site, following) or _fills_empty(site, following)
     )
 
 
 def _checks_subject(site: HandlerSite, following: ast.stmt) -> bool:
     body = site.statement.body
-    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not _only_passes(site):
+    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not _passes(site.handler):
         return False
     attempt = body[0].value
     if not isinstance(attempt, ast.Call) or not attempt.args:
@@ -191,22 +191,34 @@ def _emptiness_tests(test: ast.expr) -> Iterator[ast.expr]:
         yield test.left
 
 
-def _answers_anyway(site: HandlerSite, following: ast.stmt, imports: Mapping[str, str]) -> bool:
-    body = site.statement.body
-    if len(body) != 1 or not isinstance(body[0], ast.If) or body[0].orelse:
-        return False
-    shortcut = body[0].body
+def _answers_anyway(site: HandlerSite, imports: Mapping[str, str]) -> bool:
+    attempt: ast.stmt | None = site.statement
+    while (
+        isinstance(attempt, ast.Try)
+        and _shortcut(attempt.body)
+        and all(_passes(handler) for handler in attempt.handlers)
+    ):
+        attempt = _next_statement(site, attempt)
     return (
-        _only_passes(site)
-        and isinstance(shortcut[-1], ast.Return)
-        and isinstance(following, ast.Return)
-        and following.value is not None
-        and _computed(following.value, imports)
+        attempt is not site.statement
+        and isinstance(attempt, ast.Return)
+        and attempt.value is not None
+        and _computed(attempt.value, imports)
     )
 
 
-def _only_passes(site: HandlerSite) -> bool:
-    return all(isinstance(stmt, ast.Pass) for stmt in site.handler.body)
+def _shortcut(body: list[ast.stmt]) -> bool:
+    """``return answer``, or ``if test: ... return answer``: a way to answer early."""
+    if len(body) != 1:
+        return False
+    stmt = body[0]
+    if isinstance(stmt, ast.If) and not stmt.orelse:
+        stmt = stmt.body[-1]
+    return isinstance(stmt, ast.Return)
+
+
+def _passes(handler: ast.ExceptHandler) -> bool:
+    return all(isinstance(stmt, ast.Pass) for stmt in handler.body)
 
 
 def _empty(value: ast.expr) -> bool:
@@ -223,11 +235,11 @@ def _names_check(call: ast.Call) -> bool:
     return not words.isdisjoint(_CHECK_WORDS) or (name or "").rsplit(".", 1)[-1] in _PATH_TESTS
 
 
-def _next_statement(site: HandlerSite) -> ast.stmt | None:
-    """The statement that runs after the ``try`` completes: the next one in its block, or,
-    at the end of an ``if``/``with`` block, the next one after that block (not after a loop's
-    body, whose next step is the next iteration)."""
-    node: ast.stmt = site.statement
+def _next_statement(site: HandlerSite, node: ast.stmt) -> ast.stmt | None:
+    """The statement that runs after ``node`` (the site's ``try`` or a statement beside it)
+    completes: the next one in its block, or, at the end of an ``if``/``with`` block, the
+    next one after that block (not after a loop's body, whose next step is the next
+    iteration)."""
     parents: list[ast.AST] = [*reversed(site.enclosing)]
     if site.function is not None:
         parents.append(site.function)
