@@ -8,12 +8,8 @@ from errguard.astutil import dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import Function, FunctionRule, Option
-from errguard.rules._alternatives import (
-    computes_alternative,
-    handled_after,
-    keeps_accepted_value,
-    records_failure,
-)
+from errguard.rules._afterwards import handled_after
+from errguard.rules._alternatives import computes_alternative, keeps_accepted_value, records_failure
 from errguard.rules._fallbacks import (
     HandlerSite,
     best_effort_cleanup,
@@ -71,7 +67,7 @@ def _command_helpers(ctx: FileContext) -> set[str]:
 def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
     """Swallowing here was a decision the code itself records (``_fallbacks``), a probe for
     something that may be absent (``_probes``), or a failure the code still deals with
-    (``_alternatives``)."""
+    (``_alternatives``, ``_afterwards``)."""
     return (
         documented_fallback(site)
         or explained_above(ctx.source.lines, site)
