@@ -13,7 +13,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from errguard.astutil import dotted_name, last_part, qualified_name, walk_scope
+from errguard.astutil import (
+    collect_imports,
+    dotted_name,
+    last_part,
+    qualified_name,
+    walk_scope,
+    walk_statements,
+)
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _SHUTDOWN_EXCEPTIONS = frozenset({"KeyboardInterrupt", "SystemExit"})
@@ -43,10 +50,16 @@ _PARSERS = frozenset(
         "decimal.Decimal",
         "uuid.UUID",
         "dateutil.parser.parse",
+        # Evaluates the annotations' strings, which raise whatever the source text makes them.
+        "typing.get_type_hints",
+        # Identifies an image from its bytes: anything it raises means "not a readable image".
+        "PIL.Image.open",
     }
 )
 # Parsers known by their own name whatever module holds them (``json``, ``orjson``, ``pickle``).
 _PARSE_FUNCTIONS = frozenset({"loads", "safe_load", "literal_eval", "strptime", "fromisoformat"})
+# Serialisation formats: a function named for loading one (``yaml_load``) is a parser.
+_FORMATS = frozenset({"json", "yaml", "toml", "xml", "csv", "pickle"})
 # Calls that only read or decode a value, allowed inside the parsed argument.
 _DATA_ACCESSORS = frozenset(
     {
@@ -242,15 +255,45 @@ def signal_handler_names(tree: ast.Module) -> set[str]:
 
 
 def parses_input(site: HandlerSite, imports: Mapping[str, str]) -> bool:
-    """The ``try`` holds one statement that only parses or converts a value (``int(raw)``,
-    ``json.loads(request.body)``): the handler's default stands for "not parseable"."""
-    body = site.statement.body
-    if len(body) != 1:
+    """The ``try`` parses or converts a value (``int(raw)``, ``json.loads(request.body)``)
+    and at most reads the result without calling anything (``parsed.hostname``): the
+    handler's default stands for "not parseable"."""
+    first, *rest = site.statement.body
+    if any(isinstance(node, ast.Call) for node in walk_statements(rest)):
         return False
-    call = _statement_call(body[0])
+    if site.function is not None:
+        # Parsers are often imported where they are used (``from PIL import Image``).
+        imports = {**imports, **collect_imports(site.function.body)}
+    call = _statement_call(first)
+    # Reading the parsed value (``get_type_hints(f).get("return")``) calls no other code.
+    while (
+        call is not None
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in _DATA_ACCESSORS
+        and isinstance(call.func.value, ast.Call)
+        and _plain_arguments(call, imports)
+    ):
+        call = call.func.value
     name = None if call is None else qualified_name(call.func, imports)
-    if call is None or (name not in _PARSERS and last_part(name) not in _PARSE_FUNCTIONS):
+    if call is None or not (name in _PARSERS or _parser_name(last_part(name))):
         return False
+    return _plain_arguments(call, imports)
+
+
+def _parser_name(function_name: str) -> bool:
+    """``loads``, ``strptime``, ``urlparse``, ``parse_date``, ``yaml_load``: names that say the
+    function turns text into a value, and nothing else."""
+    if function_name in _PARSE_FUNCTIONS or function_name.endswith("parse"):
+        return True
+    words = function_name.lower().split("_")
+    if len(words) != 2:
+        return False
+    return words[0] == "parse" or (
+        not _FORMATS.isdisjoint(words) and not {"load", "loads"}.isdisjoint(words)
+    )
+
+
+def _plain_arguments(call: ast.Call, imports: Mapping[str, str]) -> bool:
     return all(_plain_data(arg, imports) for arg in (*call.args, *(k.value for k in call.keywords)))
 
 

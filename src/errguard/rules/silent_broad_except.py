@@ -8,6 +8,8 @@ from errguard.astutil import dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.registry import Function, FunctionRule, Option
+from errguard.rules._afterwards import handled_after
+from errguard.rules._alternatives import computes_alternative, keeps_accepted_value, records_failure
 from errguard.rules._fallbacks import (
     HandlerSite,
     best_effort_cleanup,
@@ -28,10 +30,17 @@ from errguard.rules._handlers import (
     fails_silently_by_design,
     handler_is_silent,
 )
+from errguard.rules._probes import (
+    command_helper_names,
+    probes_optional_import,
+    queries_host_command,
+    reads_optional_file,
+)
 
 _EXEMPT = "EG402:exempt-handlers"
 _SITES = "EG402:handler-sites"
 _SIGNAL_HANDLERS = "EG402:signal-handlers"
+_COMMAND_HELPERS = "EG402:command-helpers"
 
 
 def _sites(ctx: FileContext) -> dict[int, HandlerSite]:
@@ -48,8 +57,17 @@ def _signal_handlers(ctx: FileContext) -> set[str]:
     return names
 
 
+def _command_helpers(ctx: FileContext) -> set[str]:
+    names = ctx.cache.get(_COMMAND_HELPERS)
+    if not isinstance(names, set):
+        names = ctx.cache[_COMMAND_HELPERS] = command_helper_names(ctx.tree, ctx.imports)
+    return names
+
+
 def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
-    """Swallowing here was a decision the code itself records (see ``_fallbacks``)."""
+    """Swallowing here was a decision the code itself records (``_fallbacks``), a probe for
+    something that may be absent (``_probes``), or a failure the code still deals with
+    (``_alternatives``, ``_afterwards``)."""
     return (
         documented_fallback(site)
         or explained_above(ctx.source.lines, site)
@@ -59,6 +77,13 @@ def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
         or parses_input(site, ctx.imports)
         or tweaks_private_attribute(site)
         or tells_user(site)
+        or probes_optional_import(site)
+        or reads_optional_file(site, ctx.imports)
+        or queries_host_command(site, ctx.imports, _command_helpers(ctx))
+        or keeps_accepted_value(site)
+        or computes_alternative(site, ctx.imports)
+        or records_failure(site)
+        or handled_after(site, ctx.imports)
     )
 
 
@@ -112,7 +137,8 @@ class SilentBroadExcept(FunctionRule):
     TODO/FIXME notes do not count as explanations. And a line already marked for the same check
     by another linter (`# noqa: BLE001`, `S110`, `# pylint: disable=broad-except`).
 
-    Nor handlers whose swallowing the code itself shows to be deliberate:
+    Nor handlers whose swallowing the code itself shows to be deliberate, or whose failure it
+    still deals with:
     - the enclosing function's docstring states the fallback ("Returns {} on any failure",
       "Best-effort", "Falls back to ... when the template cannot be found");
     - the comment opening the paragraph of code that holds the `try` (or a block around it)
@@ -127,14 +153,49 @@ class SilentBroadExcept(FunctionRule):
       with `signal.signal`, and a `try` that only releases a resource (`proc.kill()`,
       `stream.close()`): an error there has nowhere to go, and raising would hide the error or
       exit already under way;
-    - a `try` holding one statement that only parses or converts a value (`int(raw)`,
-      `json.loads(data)`, `Decimal(...)`, `datetime.strptime(...)`) whose arguments read data
-      (`request.GET.get("page")`) rather than call other code: the handler's value means "not
-      parseable";
+    - a `try` that only parses or converts a value (`int(raw)`, `json.loads(data)`,
+      `yaml_load(...)`, `urlparse(...)`, `Decimal(...)`, `datetime.strptime(...)`,
+      `typing.get_type_hints(...)`, `PIL.Image.open(...)`) whose arguments read data
+      (`request.GET.get("page")`) rather than call other code, then at most reads the result
+      without calling anything (`parsed.hostname`): the handler's value means "not parseable";
     - a `try` that only sets a private attribute of another object (`client._config.size = 1024`),
       an internal that another version of the library may not have;
     - a fallback value that says the operation failed (`{"error": _("Badly formatted YAML")}`),
-      so whoever sees the result is told.
+      so whoever sees the result is told;
+    - a `try` that imports a module and only reads from it (`import sdk` then
+      `versions["sdk"] = sdk.__version__`): a probe for an optional dependency, where failing
+      means "not installed"; a `try` that goes on to call the imported code is still reported;
+    - a `try` that reads a file at a path it builds (`open("/proc/self/cgroup")`,
+      `(git_dir / "HEAD").read_text()`), or a whole file through pathlib
+      (`self.log_file.read_text()`), and only takes the text apart (string methods, regular
+      expressions, `json.load`): a file missing on this host is the expected failure. Reading
+      through another object (`storage.open(name)`) or passing the contents to other code is
+      still reported;
+    - a `try` that runs a fixed command (constant arguments, through `subprocess` or a helper
+      of the module that returns its result) and only takes its output apart
+      (`check_output(["git", "rev-parse", "HEAD"]).strip()`): a tool missing on this host is
+      the expected failure. A command run for its effect, or on the code's data, is still
+      reported;
+    - a handler that keeps a value the `try` itself settles for: the default of its own
+      `find_tmp_dir() or config.TMP_DIR` or `config.get(key)`, or `path` when a method that
+      only changes how the value is written (`path.resolve()`, `name.strip()`) fails; an
+      unfiltered queryset for a failed `.filter()` is a different answer and is still reported;
+    - a handler that reaches the same result another way: it sets the same variables, returns,
+      or makes the same call as the `try`, from a computed value (`qs.count()` when the
+      aggregate fails, a comma split when the JSON does not parse), and does nothing else, so
+      if that way fails too, the error propagates. Constant or empty fallbacks (`""`, `{}`,
+      `qs.none()`, `Decimal("0")`) and fallbacks that write (`objects.create(...)`) are still
+      reported;
+    - a handler that lets the code reach a statement that deals with the failed attempt: one
+      that checks the value the `try` worked on (`create_dir(path)`, then
+      `if check_dir(path):`), one that replaces the empty result by a fallback (`names = []`,
+      then `if not names: names = defaults()`, but not by creating a row), or, when the `try`
+      was only a shortcut (`if proc.status() == ZOMBIE: return False`) or one of a chain of
+      attempts (`try: return list(o)`, then `try: return str(o)`), the function's general
+      answer (`return proc.is_running()`, `return super().default(o)`; a constant such as
+      `return "127.0.0.1"` is still reported);
+    - a handler that counts or collects the failure where failures are kept
+      (`stats["errors"] += 1`, `failed.append(row)`).
 
     ## Options
     `[tool.errguard.rules.EG402]` `extra-reporters`: dotted names of functions that report
@@ -458,6 +519,222 @@ class SilentBroadExcept(FunctionRule):
                 pass
             """
         ),
+        Valid(
+            """
+            def collect_versions():
+                result = {}
+                try:
+                    import label_sdk
+
+                    result["label-sdk"] = {"version": label_sdk.__version__}
+                except Exception:
+                    pass
+                return result
+            """
+        ),
+        Valid(
+            """
+            from typing import get_type_hints
+
+            try:
+                return_hint = get_type_hints(method).get("return")
+            except Exception:
+                return_hint = None
+            """
+        ),
+        Valid(
+            """
+            try:
+                arguments = yaml_load(stream=self.instance.arguments or "{}")
+            except Exception:
+                arguments = {}
+            """
+        ),
+        Valid(
+            """
+            def normalize_domain(candidate):
+                try:
+                    parsed = urlparse(candidate)
+                    if parsed.port:
+                        return f"{parsed.hostname}_{parsed.port}"
+                    return parsed.hostname or ""
+                except Exception:
+                    return ""
+            """
+        ),
+        Valid(
+            """
+            def tail(self, lines=50):
+                try:
+                    content = self.stdout_file.read_text()
+                    for line in content.splitlines()[-lines:]:
+                        yield line
+                except Exception:
+                    return
+            """
+        ),
+        Valid(
+            """
+            def working_tmp_dir(candidates):
+                for candidate in candidates:
+                    try:
+                        create_dir(candidate)
+                    except Exception:
+                        pass
+                    if check_tmp_dir(candidate):
+                        return candidate
+                return None
+            """
+        ),
+        Valid(
+            """
+            def standby_components(owner):
+                try:
+                    names = list(active_components())
+                except Exception:
+                    names = []
+                if not names and owner is not None:
+                    names = components_of(owner)
+                return names
+            """
+        ),
+        Valid(
+            """
+            def is_running(self):
+                try:
+                    if self.proc.status() == "zombie":
+                        return False
+                except Exception:
+                    pass
+                return self.proc.is_running()
+            """
+        ),
+        Valid(
+            """
+            import json
+
+            class Encoder(json.JSONEncoder):
+                def default(self, o):
+                    try:
+                        return list(o)
+                    except Exception:
+                        pass
+                    try:
+                        return str(o)
+                    except Exception:
+                        pass
+                    return super().default(o)
+            """
+        ),
+        Valid(
+            """
+            def load_img(image):
+                from PIL import Image
+
+                try:
+                    img = Image.open(image)
+                except Exception:
+                    return None
+                return img.convert("RGB")
+            """
+        ),
+        Valid(
+            """
+            import subprocess
+
+            def git_commit():
+                commit = None
+                try:
+                    commit = subprocess.check_output(["git", "rev-parse", "HEAD"]).strip()
+                except Exception:
+                    pass
+                return commit
+            """
+        ),
+        Valid(
+            """
+            import subprocess
+
+            def run_tool(name, *args):
+                return subprocess.run([name, *args], capture_output=True, text=True, check=True)
+
+            def os_release():
+                release = "unknown"
+                try:
+                    release = run_tool("lsb_release", "-ds").stdout.strip()
+                except Exception:
+                    pass
+                return release
+            """
+        ),
+        Valid(
+            """
+            import re
+
+            def packaged_commit():
+                try:
+                    commit = (PACKAGE_DIR / "COMMIT_SHA").read_text().strip()
+                    if re.fullmatch(r"[0-9a-f]{40}", commit):
+                        return commit
+                except Exception:
+                    pass
+                return None
+            """
+        ),
+        Valid(
+            """
+            try:
+                value = runtime_config.get(key)
+            except Exception:
+                value = None
+            """
+        ),
+        Valid(
+            """
+            try:
+                tmp_dir = find_working_tmp_dir(config) or config.TMP_DIR
+            except Exception:
+                tmp_dir = config.TMP_DIR
+            """
+        ),
+        Valid(
+            """
+            try:
+                normalized = Path(abspath).expanduser().resolve(strict=False)
+            except Exception:
+                normalized = abspath
+            """
+        ),
+        Valid(
+            """
+            try:
+                totals = crawl.snapshots.aggregate(count=Count("id"))
+                snapshot_count = totals["count"]
+            except Exception:
+                snapshot_count = crawl.snapshots.count()
+            """
+        ),
+        Valid(
+            """
+            def clean_options(content):
+                try:
+                    options = json.loads(content)
+                    return [LazyI18nString(option) for option in options]
+                except Exception:
+                    options = content.split("\\n")
+                    return [option.strip() for option in options if option.strip()]
+            """
+        ),
+        Valid(
+            """
+            for row in rows:
+                try:
+                    import_row(row)
+                    stats["imported"] += 1
+                except Exception:
+                    stats["errors_encountered"] += 1
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -616,5 +893,198 @@ class SilentBroadExcept(FunctionRule):
                         pass
             """,
             line=5,
+        ),
+        Invalid(
+            """
+            try:
+                from myapp.config import sync_settings
+
+                sync_settings(machine)
+            except Exception:
+                pass
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            try:
+                rows = parse_and_import(request.body)
+            except Exception:
+                rows = []
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            import json
+
+            for dist in distributions():
+                try:
+                    url_info = json.loads(dist.read_text("direct_url.json") or "{}")
+                    if url_info.get("dir_info", {}).get("editable", False):
+                        continue
+                except Exception:
+                    pass
+            """,
+            line=8,
+        ),
+        Invalid(
+            """
+            for order in orders:
+                try:
+                    charge(order)
+                except Exception:
+                    pass
+                if order.is_paid:
+                    notify(order)
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            def event_profile(self, event):
+                try:
+                    profile = self.profiles.get(event=event)
+                except Exception:
+                    profile = None
+                if profile is None:
+                    profile = SpeakerProfile.objects.create(event=event, user=self)
+                return profile
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            def public_ip():
+                try:
+                    return fetch_ip("https://api.ipify.org")
+                except Exception:
+                    pass
+                return "127.0.0.1"
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            def get_any(request, pk):
+                try:
+                    if (found := lookup(pk)) is not None:
+                        return found
+                except Exception:
+                    pass
+                raise Http404
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            import subprocess
+
+            try:
+                subprocess.run(["systemctl", "restart", "worker"], check=True)
+            except Exception:
+                pass
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            import subprocess
+
+            try:
+                output = subprocess.check_output(["convert", upload.path, thumbnail_path])
+            except Exception:
+                output = b""
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            for asset in assets:
+                try:
+                    with asset.file.storage.open(asset.file.name) as file_object:
+                        digest = chunk_hash(file_object)
+                except Exception:
+                    continue
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            try:
+                with open(path) as rows:
+                    import_rows(rows)
+            except Exception:
+                pass
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            try:
+                html = bleach.clean(text)
+            except Exception:
+                html = text
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            try:
+                order = Order.objects.get(Q(pk=pk) | Q(code=pk))
+            except Exception:
+                order = None
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            try:
+                visible = queryset.filter(owner=request.user)
+            except Exception:
+                visible = queryset
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            from decimal import Decimal
+
+            def discount(order):
+                try:
+                    return compute_discount(order)
+                except Exception:
+                    return Decimal("0")
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            try:
+                profile = user.profiles.get(event=event)
+            except Exception:
+                profile = SpeakerProfile.objects.create(event=event, user=user)
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            def search(queryset, query):
+                try:
+                    return full_text(queryset, query)
+                except Exception:
+                    return queryset.none()
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            for row in rows:
+                try:
+                    import_row(row)
+                except Exception:
+                    stats["skipped"] += 1
+            """,
+            line=4,
         ),
     )
