@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from manifest import DEFAULT_CACHE, load_manifest
+from manifest import DEFAULT_CACHE, HERE, load_manifest
 
 from errguard.project.import_usage import type_checking_test
 from errguard.project.modules import module_name
@@ -198,11 +198,13 @@ def check(project: str, source: Path, unsafe: bool, keep: Path | None) -> Outcom
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--manifest", type=Path, default=HERE / "manifest.toml")
     parser.add_argument("--project", action="append", help="only these projects")
     parser.add_argument("--unsafe-fixes", action="store_true")
     parser.add_argument("--keep", type=Path, help="leave the fixed copies in this directory")
     options = parser.parse_args(argv)
-    projects = [p for p in load_manifest() if not options.project or p.name in options.project]
+    wanted = options.project
+    projects = [p for p in load_manifest(options.manifest) if not wanted or p.name in wanted]
     print("| project | files changed | findings fixed | broken files | lost imports "
           "| second run changed | new findings |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
