@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ast
 
-from errguard.astutil import walk_scope
+from errguard.astutil import rebinds, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
@@ -214,6 +214,22 @@ class LostUpdate(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.db import models
+            from shop.models import Book
+
+            def count_sale(pk, models_seen):
+                book = Book.objects.get(pk=pk)
+                book.price += 1
+                book.save()
+                for models in models_seen:  # not django.db.models: no models.F here
+                    print(models)
+            """,
+            files=SHOP,
+            line=6,
+            fixed=None,
+        ),
         Invalid(
             """
             from shop.models import Book
@@ -471,15 +487,21 @@ class LostUpdate(FunctionRule):
 
 
 def _f_name(ctx: FileContext) -> tuple[str, str | None] | None:
-    """How to spell ``F`` here, and the import to add for it (None: already available)."""
+    """How to spell ``F`` here, and the import to add for it (None: already available).
+
+    None when the name the fix would write means something else somewhere in the module (a
+    parameter ``F``, a local ``models``): the fixed code would call that instead.
+    """
     for local, target in ctx.imports.items():
         if target == "django.db.models.F":
-            return local, None
+            return None if rebinds(ctx.tree, local, target) else (local, None)
     for local, target in ctx.imports.items():
         if target == "django.db.models":
-            return f"{local}.F", None
+            return None if rebinds(ctx.tree, local, target) else (f"{local}.F", None)
     if "F" in {n.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Name)}:
         return None  # some other F is in use
+    if rebinds(ctx.tree, "F", "django.db.models.F"):
+        return None
     return "F", "from django.db.models import F"
 
 
