@@ -8,6 +8,7 @@ import textwrap
 import tracemalloc
 from pathlib import Path
 
+import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -199,6 +200,24 @@ def _compiles(text):
     except SyntaxError:
         return False
     return True
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(hypothesmith.from_grammar() | hypothesmith.from_node())
+def test_generated_programs_are_checked_and_fixed_without_error(text):
+    """Programs the Python grammar allows (hypothesmith): findings and fixes, never a crash; a
+    fix of a program that compiles compiles too."""
+    engine = all_rules_engine()
+    result = engine.check(SourceFile.from_text(text, "generated.py"))
+    assert not result.errors
+    fixed = FixEngine(engine, unsafe=True).fix(SourceFile.from_text(text, "generated.py"))
+    assert not fixed.errors
+    if fixed.changed and _compiles(text):
+        compile(fixed.text, "generated.py", "exec")
 
 
 @settings(max_examples=200, deadline=None)
