@@ -332,3 +332,33 @@ def test_rules_says_opt_in_once_per_opt_in_rule(cli):
     for line in listing:
         assert line.count("opt-in") == (line.split()[0] in opt_in), line
     assert not [entry["code"] for entry in entries if "opt-in" in entry["summary"]]
+
+
+def test_a_file_over_max_file_size_is_skipped_with_a_note(tmp_path, monkeypatch):
+    """Generated or vendored data (a 20 MB module) is not code anyone fixes: no runaway run."""
+    bare = "try:\n    x()\nexcept:\n    pass\n"
+    (tmp_path / "pyproject.toml").write_text("[tool.errguard]\nmax-file-size = 0.01\n")
+    (tmp_path / "data.py").write_text(bare * 1000)  # 30,000 bytes
+    (tmp_path / "small.py").write_text(bare)
+    monkeypatch.chdir(tmp_path)
+
+    walked = run_cli("check", ".")
+    named = run_cli("check", "data.py")
+
+    assert walked.code == 1
+    assert walked.out.count(" EG401 ") == 1
+    assert "small.py:3:1: EG401" in walked.out
+    note = "errguard: note: data.py: skipped, 0.0286 MB is over max-file-size (0.01 MB;"
+    assert note in walked.err
+    assert named.code == 0
+    assert note in named.err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"10MB"', "true"])
+def test_max_file_size_must_be_a_positive_number(tmp_path, monkeypatch, value):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.errguard]\nmax-file-size = {value}\n")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", ".")
+    assert result.code == 2
+    assert "max-file-size must be a positive number of megabytes" in result.err

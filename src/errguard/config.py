@@ -58,6 +58,9 @@ class ConfigError(Exception):
     """The configuration is invalid; the message says where and why."""
 
 
+DEFAULT_MAX_FILE_SIZE_MB = 10.0
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -70,6 +73,8 @@ class Config:
     src: tuple[Path, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sections: Mapping[str, Any] = field(default_factory=dict)
+    # Larger files are generated or vendored data, not code a person fixes: skipped with a note.
+    max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
 
     def with_overrides(
         self,
@@ -236,11 +241,15 @@ def parse_table(table: Mapping[str, Any], path: Path) -> Config:
         src=tuple((path.parent / entry).resolve() for entry in reader.strings("src")),
         rule_options=reader.rule_options(),
         sections={name: table[name] for name in FOREIGN_SECTIONS if name in table},
+        max_file_size_mb=reader.positive_number("max-file-size", DEFAULT_MAX_FILE_SIZE_MB),
     )
 
 
 class _TableReader:
-    KEYS = ("select", "extend-select", "ignore", "exclude", "per-file-ignores", "src", "rules")
+    KEYS = (
+        *("select", "extend-select", "ignore", "exclude", "per-file-ignores", "src", "rules"),
+        "max-file-size",
+    )
 
     def __init__(self, table: Mapping[str, Any], path: Path) -> None:
         self.table = table
@@ -261,6 +270,12 @@ class _TableReader:
             if not isinstance(item, str):
                 self.fail(f"{where or key} must be a list of strings, got item {item!r}")
         return list(value)
+
+    def positive_number(self, key: str, default: float) -> float:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self.fail(f"{key} must be a positive number of megabytes, got {value!r}")
+        return float(value)
 
     def selectors(
         self, key: str, value: Any = None, *, where: str | None = None

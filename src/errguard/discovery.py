@@ -50,10 +50,12 @@ def _walk(top: Path, config: Config, found: Discovery) -> Iterator[Path]:
                     pending.append(entry.path)
             elif entry.name.endswith(".py") and not config.is_excluded_in(directory, entry.name):
                 kind = _special_kind(entry)
-                if kind is None:
-                    yield Path(entry.path)
-                else:
+                if kind is not None:
                     found.skipped.append((Path(entry.path), f"not a regular file ({kind})"))
+                elif (too_big := _too_big(entry, config)) is not None:
+                    found.skipped.append((Path(entry.path), too_big))
+                else:
+                    yield Path(entry.path)
 
 
 def _special_kind(entry: os.DirEntry[str]) -> str | None:
@@ -66,6 +68,21 @@ def _special_kind(entry: os.DirEntry[str]) -> str | None:
     except OSError:
         return None
     return None if stat.S_ISREG(mode) else special_kind(mode)
+
+
+def _too_big(path: Path | os.DirEntry[str], config: Config) -> str | None:
+    """Why a file over ``max-file-size`` is not checked; None for the others."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it reports why (EG001)
+    limit = config.max_file_size_mb * 1024 * 1024
+    if size <= limit:
+        return None
+    return (
+        f"{size / 1024 / 1024:.3g} MB is over max-file-size ({config.max_file_size_mb:g} MB; "
+        "raise it in [tool.errguard] to check the file)"
+    )
 
 
 def _excluded_by_parent(path: Path, config: Config) -> bool:
@@ -94,7 +111,11 @@ def discover(paths: Sequence[Path], config: Config, *, force_exclude: bool = Fal
             files.update(dict.fromkeys(_walk(path, config, found)))
         elif not stat.S_ISREG(mode):
             found.skipped.append((path, f"not a regular file ({special_kind(mode)})"))
-        elif not (force_exclude and _excluded_by_parent(path, config)):
+        elif force_exclude and _excluded_by_parent(path, config):
+            continue
+        elif (too_big := _too_big(path, config)) is not None:
+            found.skipped.append((path, too_big))
+        else:
             files[path] = None
     found.files = sorted(files)
     return found
