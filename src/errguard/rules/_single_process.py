@@ -62,6 +62,8 @@ def _migrate_only_names(ctx: FileContext) -> Iterator[str]:
     }
     handlers = {name for name, f in functions.items() if _receives_migrate(f)}
     handlers |= _connected(ctx) & set(functions)
+    if not handlers:
+        return  # only functions that handlers call can be migrate-only: no walk of the module
     callers: dict[str, set[str]] = {name: set() for name in functions}
     for name, function in functions.items():
         for node in ast.walk(function):

@@ -704,6 +704,8 @@ def _body_parsers(ctx: FileContext) -> frozenset[int]:
     wrong as ``ParseError("JSON parse error - %s" % exc)``, so the text is about the body the
     client sent (computed once per file)."""
     found = ctx.cache.get("EG404:parsers")
+    if not isinstance(found, frozenset) and b"Parser" not in ctx.source.data:
+        found = ctx.cache["EG404:parsers"] = frozenset()
     if not isinstance(found, frozenset):
         found = frozenset(
             id(member)
