@@ -10,7 +10,7 @@ from errguard.queries.callsite import CallSite, CallSiteFinder, FrameKey
 
 # What the recorder appends per query. A plain tuple keeps recording cheap (no object
 # construction on the hot path); entries() turns them into QueryEntry objects on demand.
-RawQuery = tuple[str, int | None, float, str, FrameKey | None, int, bool]
+RawQuery = tuple[str, int | None, float, str, FrameKey | None, int, bool, int]
 SQL: Final = 0
 PARAMS: Final = 1
 DURATION: Final = 2
@@ -18,6 +18,8 @@ ALIAS: Final = 3
 SITE: Final = 4
 THREAD: Final = 5
 MANY: Final = 6
+CALL: Final = 7
+"""The serial of the call from test code into project code that ran it (``callsite``)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class QueryLog:
         return [self.entry(i) for i in self.select(start, end, using)]
 
     def entry(self, index: int) -> QueryEntry:
-        sql, params, duration, alias, site, thread, many = self.records[index]
+        sql, params, duration, alias, site, thread, many, _ = self.records[index]
         return QueryEntry(sql, alias, self.finder.resolve(site), duration, params, many, thread)
 
     def first_since(self, mark: int) -> int | None:
