@@ -150,6 +150,18 @@ def author_names_of(books):
 
 def author_name(pk):
     return Author.objects.get(pk=pk).name  # one row
+
+
+def retitle_books():
+    for book in Book.objects.all():
+        book.title = f"{book.title} by {book.author.name}"  # a load per row written
+        book.save()
+
+
+def ensure_tags(labels):
+    for label in labels:
+        if not Tag.objects.filter(label=label).exists():  # a check per row inserted
+            Tag.objects.create(label=label)
 '''
 
 VIEWS = """

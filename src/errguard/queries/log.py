@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from typing import Final
 
 from errguard.queries.callsite import CallSite, CallSiteFinder, FrameKey
+from errguard.queries.normalize import is_write
 
 # What the recorder appends per query. A plain tuple keeps recording cheap (no object
 # construction on the hot path); entries() turns them into QueryEntry objects on demand.
@@ -82,6 +84,27 @@ class QueryLog:
             if records[index][THREAD] == me:
                 return index
         return None
+
+    def writes_each_time(self, indices: list[int]) -> bool:
+        """Whether a write ran between most consecutive ``indices`` (queries of one thread).
+
+        A read repeated once per *write* (a lookup before each save, cache maintenance run by
+        a signal on each save, the duplicate check before each insert) is the cost of per-row
+        writes, whose fix is batching the writes; it is not a read loop that one query could
+        replace, so it is not reported as an N+1.
+        """
+        if len(indices) < 2:
+            return False
+        records = self.records
+        thread = records[indices[0]][THREAD]
+        with_write = sum(
+            any(
+                records[i][THREAD] == thread and is_write(records[i][SQL])
+                for i in range(before + 1, after)
+            )
+            for before, after in itertools.pairwise(indices)
+        )
+        return with_write * 2 >= len(indices) - 1
 
     def explain_since(self, mark: int) -> None:
         """Mark this thread's queries since ``mark`` as explained (by a lazy load)."""

@@ -56,10 +56,10 @@ class _Expected(NamedTuple):
 
 
 class _Loads(NamedTuple):
-    """The lazy loads of one relation at one call site: how many in each call."""
+    """The lazy loads of one relation at one call site: each load's query, by call."""
 
     relation: _Relation
-    per_call: dict[int, int]
+    per_call: dict[int, list[int]]
 
 
 class _ThreadState(threading.local):
@@ -114,8 +114,16 @@ class Detector:
         found = []
         for (model, name, site), (relation, per_call) in self._loads.items():
             # An N+1 repeats inside one call into project code: loads spread over separate
-            # calls the test makes (one per request, say) are not one.
-            count = max(per_call.values())
+            # calls the test makes (one per request, say) are not one; nor loads made once
+            # per row written.
+            count = max(
+                (
+                    len(queries)
+                    for queries in per_call.values()
+                    if not self.log.writes_each_time(queries)
+                ),
+                default=0,
+            )
             if count < LAZY_LOAD_MINIMUM:
                 continue
             origin = relation.origin
@@ -225,7 +233,7 @@ class Detector:
             loads = self._loads.get(key)
             if loads is None:
                 loads = self._loads[key] = _Loads(relation, {})
-            loads.per_call[call] = loads.per_call.get(call, 0) + 1
+            loads.per_call.setdefault(call, []).append(first)
 
     def _expect(
         self, queryset: Any, owner: Any, descriptor: object, kind: RelationKind, prefetched: bool

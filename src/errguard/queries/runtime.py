@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -83,26 +82,28 @@ class TestQueries:
         """Reads of one shape run more than ``threshold`` times from one line in one call.
 
         Per call into project code: the same lookup in each of six requests a test makes is
-        six calls, not a loop; queries test code runs itself are never counted.
+        six calls, not a loop; queries test code runs itself are never counted, nor reads
+        repeated once per write (``QueryLog.writes_each_time``).
         """
         records, explained = self.log.records, self.log.explained
-        by_text: Counter[tuple[str, FrameKey | None, int]] = Counter(
-            (records[i][SQL], records[i][SITE], records[i][CALL])
-            for i in range(start, end)
-            if i not in explained and records[i][CALL] != NO_CALL
-        )
-        by_shape: Counter[tuple[str, FrameKey | None, int]] = Counter()
-        for (sql, site, call), count in by_text.items():
+        by_text: dict[tuple[str, FrameKey | None, int], list[int]] = {}
+        for index in range(start, end):
+            record = records[index]
+            if record[CALL] != NO_CALL and index not in explained:
+                by_text.setdefault((record[SQL], record[SITE], record[CALL]), []).append(index)
+        by_shape: dict[tuple[str, FrameKey | None, int], list[int]] = {}
+        for (sql, site, call), indices in by_text.items():
             if is_read(sql):
-                by_shape[(shape(sql), site, call)] += count
+                by_shape.setdefault((shape(sql), site, call), []).extend(indices)
         most: dict[tuple[str, FrameKey | None], int] = {}
-        for (sql_shape, site, _), count in by_shape.items():
-            most[(sql_shape, site)] = max(count, most.get((sql_shape, site), 0))
+        for (sql_shape, site, _), indices in by_shape.items():
+            if len(indices) <= self.threshold or self.log.writes_each_time(sorted(indices)):
+                continue
+            most[(sql_shape, site)] = max(len(indices), most.get((sql_shape, site), 0))
         resolve = self.log.finder.resolve
         return [
             repeated_query(display(sql_shape), resolve(site), count)
             for (sql_shape, site), count in sorted(most.items(), key=lambda item: -item[1])
-            if count > self.threshold
         ]
 
 
