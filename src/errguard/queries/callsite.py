@@ -3,7 +3,8 @@
 A query's stack is walked from the database call outwards until a frame of project code
 (``codekinds``: not library code). That frame is the query's call site; when the walk passes
 a Django template node first, the template's line is the call site instead (the frame of
-project code outside it is remembered as where the template was rendered). Each file is
+project code outside it is remembered as where the template was rendered), and when it passes
+a DRF serializer reading a field, the field's declaration (``serializer_sites``). Each file is
 classified once, so the walk costs a dictionary lookup per frame (keyed by the file name: a
 string caches its hash, a code object does not). The result is kept as a
 ``(file, line, function)`` tuple and turned into text only when a report shows it.
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType, FrameType
 
-from errguard.queries.codekinds import DEFAULT_TEST_PATTERNS, LIBRARY, TEST, CodeKinds
+from errguard.queries.codekinds import DEFAULT_TEST_PATTERNS, LIBRARY, PROJECT, TEST, CodeKinds
+from errguard.queries.serializer_sites import field_location, list_location, serializer_codes
 from errguard.queries.template_sites import is_template_function, render_code, template_location
 
 FrameKey = tuple[str, int, str]
@@ -103,7 +105,10 @@ class CallSiteFinder:
         self._rendered_from: dict[FrameKey, FrameKey] = {}
         self._calls: dict[int, tuple[FrameType, int]] = {}
         self._serials = itertools.count(NO_CALL + 1)
+        self._modules_seen = 0
         self._render: CodeType | None = None
+        self._field: CodeType | None = None
+        self._list: CodeType | None = None
 
     def find(self, frame: FrameType | None) -> FrameKey | None:
         """The call site of a query made in ``frame``: its innermost project frame or template."""
@@ -126,13 +131,29 @@ class CallSiteFinder:
             kind = self._kind[filename] = self.kinds.kind(filename)
         return kind
 
+    def refresh(self) -> None:
+        """Look up the code of the template and serializer frames that name call sites.
+
+        Django's template engine and DRF may be imported in the middle of a test (by the first
+        request that loads the URLconf): looked up again whenever a module was imported since.
+        """
+        self._modules_seen = len(sys.modules)
+        self._render = render_code()
+        self._field, self._list = serializer_codes()
+
     def _innermost(self, frame: FrameType | None) -> tuple[FrameKey | None, FrameType | None, int]:
-        """The call site, the innermost frame of project or test code, and that frame's kind."""
-        render = self._render
-        if render is None:
-            render = self._render = render_code()
+        """The call site, the frame to count calls from, and that frame's kind.
+
+        The call site is the innermost frame of project (or test) code, unless the walk to it
+        passes a template node or a DRF serializer field of the project first: then that
+        template line or field declaration is the call site (a PROJECT site).
+        """
+        if self._modules_seen != len(sys.modules):
+            self.refresh()
+        render, field, rows = self._render, self._field, self._list
         kind_of = self._kind.get
-        template: FrameType | None = None
+        named: FrameKey | None = None
+        named_frame: FrameType | None = None
         while frame is not None:
             code = frame.f_code
             kind = kind_of(code.co_filename)
@@ -140,24 +161,26 @@ class CallSiteFinder:
                 kind = self._kind_of(code.co_filename)
             if kind != LIBRARY:
                 site = (code.co_filename, frame.f_lineno, _frame_name(frame))
-                if template is not None:
-                    return self._template_site(template, site), frame, kind
-                return site, frame, kind
-            if code is render and template is None and self._project_template(frame):
-                template = frame
+                if named is None:
+                    return site, frame, kind
+                if is_template_function(named[2]):
+                    self._rendered_from[named] = site
+                return named, named_frame, PROJECT
+            if named is None and (code is render or code is field or code is rows):
+                location = self._named_location(frame, code)
+                if location is not None and self._kind_of(location[0]) != LIBRARY:
+                    named, named_frame = location, frame
             frame = frame.f_back
+        if named is not None:
+            return named, named_frame, PROJECT
         return None, None, LIBRARY
 
-    def _project_template(self, frame: FrameType) -> bool:
-        location = template_location(frame)
-        return location is not None and self._kind_of(location[0]) != LIBRARY
-
-    def _template_site(self, frame: FrameType, rendered_from: FrameKey) -> FrameKey:
-        location = template_location(frame)
-        if location is None:
-            return rendered_from
-        self._rendered_from[location] = rendered_from
-        return location
+    def _named_location(self, frame: FrameType, code: CodeType) -> FrameKey | None:
+        if code is self._render:
+            return template_location(frame)
+        if code is self._field:
+            return field_location(frame)
+        return list_location(frame)
 
     def _entry(self, frame: FrameType) -> FrameType:
         """The frame that test code called to reach ``frame`` (project code).

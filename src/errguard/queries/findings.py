@@ -44,6 +44,10 @@ def _where(origin_site: CallSite | None) -> str:
         rendered = origin_site.rendered_from
         view = f" (rendered from {rendered.location})" if rendered is not None else ""
         return f"the queryset that {origin_site.function} iterates at {origin_site.location}{view}"
+    if origin_site.function.startswith("the queryset of "):
+        return f"{origin_site.function} ({origin_site.location})"
+    if origin_site.function.endswith("(many=True)"):
+        return f"the queryset {origin_site.function} serializes ({origin_site.location})"
     return f"the queryset iterated at {origin_site.location}"
 
 
