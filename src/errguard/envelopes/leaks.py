@@ -13,12 +13,14 @@ import fnmatch
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from errguard.envelopes.leak_patterns import OTHERS, SECRETS
 from errguard.envelopes.problems import Problem
 
-# Order matters: where matches overlap, the earlier detector's finding is the one reported.
-_DETECTORS = (*SECRETS, *OTHERS)
+if TYPE_CHECKING:
+    from errguard.envelopes.leak_patterns import Detector
+
 LEAK_KINDS = ("traceback", "source-path", "sql", "exception-repr", "secret")
 
 
@@ -32,10 +34,20 @@ class Leak:
     end: int
 
 
+@cache
+def _detectors() -> tuple[Detector, ...]:
+    """The detectors, compiled on first use: the pytest plugin imports this module in every
+    run, most of which never scan a response."""
+    from errguard.envelopes.leak_patterns import OTHERS, SECRETS
+
+    # Order matters: where matches overlap, the earlier detector's finding is the one reported.
+    return (*SECRETS, *OTHERS)
+
+
 def find_leaks(text: str) -> list[Leak]:
     """Every leak in ``text``; where two findings overlap, only the first detector's counts."""
     found: list[Leak] = []  # disjoint and sorted by start, so their ends are sorted too
-    for detector in _DETECTORS:
+    for detector in _detectors():
         for match in detector.pattern.finditer(text):
             start, end = match.span()
             index = bisect.bisect_left(found, end, key=lambda leak: leak.start)
