@@ -168,6 +168,21 @@ def ensure_tags(labels):
     for label in labels:
         if not Tag.objects.filter(label=label).exists():  # a check per row inserted
             Tag.objects.create(label=label)
+
+
+def touch_books():
+    for book in Book.objects.all():
+        book.save()  # the receivers of post_save run once per row written
+
+
+def on_book_saved(sender, instance, **kwargs):
+    Tag.objects.filter(label=instance.author.name).count()  # read by a save receiver
+
+
+def tag_books(label):
+    for book in Book.objects.all():
+        tag = Tag.objects.get(label=label)  # the same read before each write
+        book.tags.add(tag)
 '''
 
 VIEWS = """

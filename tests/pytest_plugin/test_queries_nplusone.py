@@ -17,7 +17,7 @@ from tests.pytest_plugin.queries_project import (
 # classes Django builds per relation), and says after the session which ones differ.
 PATCH_CHECK = """
 from django.db.backends.utils import CursorWrapper
-from django.db.models import query
+from django.db.models import Model, deletion, query
 from django.db.models.fields import related_descriptors as rd
 from django.db.models.query_utils import DeferredAttribute
 
@@ -31,6 +31,8 @@ PATCHED = {
     (rd.ReverseOneToOneDescriptor, "get_queryset"),
     (rd.ReverseManyToOneDescriptor, "__get__"),
     (DeferredAttribute, "__get__"),
+    (Model, "save_base"),
+    (deletion.Collector, "delete"),
     (Author.book_set.related_manager_cls, "get_queryset"),
     (Book.tags.related_manager_cls, "get_queryset"),
 }
@@ -100,6 +102,20 @@ def test_load_per_row_written(catalogue):
 
 def test_check_per_row_inserted(db):
     reports.ensure_tags(["x1", "x2", "x3", "x4", "x5", "x6", "x7"])
+
+
+def test_same_read_before_each_write(catalogue):
+    reports.tag_books("a")
+
+
+def test_reads_of_save_signal_receivers(catalogue):
+    from django.db.models.signals import post_save
+
+    post_save.connect(reports.on_book_saved, sender=Book)
+    try:
+        reports.touch_books()
+    finally:
+        post_save.disconnect(reports.on_book_saved, sender=Book)
 
 
 def test_fk_loop_in_a_template(catalogue, client):
@@ -203,8 +219,10 @@ EXPECTED = {
     "test_rows_fetched_in_a_fixture_loaded_by_the_test_itself": "PASSED",
     "test_six_requests_in_a_row": "PASSED",
     "test_project_function_called_in_a_loop_of_the_test": "PASSED",
-    "test_load_per_row_written": "PASSED",
+    "test_load_per_row_written": "FAILED",
     "test_check_per_row_inserted": "PASSED",
+    "test_same_read_before_each_write": "FAILED",
+    "test_reads_of_save_signal_receivers": "PASSED",
     "test_fk_loop_in_a_template": "FAILED",
     "test_fk_loop_over_an_iterator": "FAILED",
     "test_fk_loop_in_a_view": "FAILED",
@@ -259,15 +277,15 @@ def test_two_rows_are_enough(detected):
 
 def test_loops_of_the_test_itself_are_not_the_projects_n_plus_one(detected):
     """Lazy loads in test code, and one lookup per request or per call the test makes, are
-    the test's own repetition; a read per row written is the cost of the writes. They pass,
-    where a read loop inside one call into the project fails."""
+    the test's own repetition; a check per row inserted, and what save receivers read, are the
+    cost of the writes. They pass, where a read loop inside one call into the project fails."""
     for name in (
         "test_fk_loop_in_the_test_body",
         "test_rows_fetched_in_a_fixture_loaded_by_the_test_itself",
         "test_six_requests_in_a_row",
         "test_project_function_called_in_a_loop_of_the_test",
-        "test_load_per_row_written",
         "test_check_per_row_inserted",
+        "test_reads_of_save_signal_receivers",
     ):
         assert detected.outcomes[name] == "PASSED", name
 
@@ -401,7 +419,7 @@ def test_repeated_query_beyond_the_threshold_is_reported(detected):
 
 def test_summary_lists_each_pattern_once_with_its_tests(detected):
     summary = detected.section("errguard: queries")
-    assert "N+1 queries: 13 distinct patterns" in summary
+    assert "N+1 queries: 15 distinct patterns" in summary
     assert summary.count("Book.author loaded lazily at app/reports.py:9 in book_author_names") == 1
     assert (
         "  Book.author loaded lazily at app/reports.py:9 in book_author_names (8 times in 2 tests)\n"

@@ -193,7 +193,7 @@ def _log_with(tmp_path, *queries):
     log = QueryLog(CallSiteFinder(tmp_path))
     for sql, alias, filename, line in queries:
         log.records.append(
-            (sql, 1, 0.001, alias, (str(tmp_path / filename), line, "f"), 1, False, 1)
+            (sql, 1, 0.001, alias, (str(tmp_path / filename), line, "f"), 1, False, 1, ())
         )
     return log
 

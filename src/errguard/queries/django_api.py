@@ -7,9 +7,19 @@ Django ships no type information and django-stubs is not a dependency, so these 
 from __future__ import annotations
 
 from django.db.backends.utils import CursorWrapper  # type: ignore[import-untyped]
-from django.db.models import query as query_module  # type: ignore[import-untyped]
+from django.db.models import (  # type: ignore[import-untyped]
+    deletion,
+)
+from django.db.models import query as query_module
 from django.db.models.base import Model  # type: ignore[import-untyped]
 from django.db.models.fields import related_descriptors  # type: ignore[import-untyped]
 from django.db.models.query_utils import DeferredAttribute  # type: ignore[import-untyped]
 
-__all__ = ["CursorWrapper", "DeferredAttribute", "Model", "query_module", "related_descriptors"]
+__all__ = [
+    "CursorWrapper",
+    "DeferredAttribute",
+    "Model",
+    "deletion",
+    "query_module",
+    "related_descriptors",
+]

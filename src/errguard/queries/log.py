@@ -12,7 +12,7 @@ from errguard.queries.normalize import is_write
 
 # What the recorder appends per query. A plain tuple keeps recording cheap (no object
 # construction on the hot path); entries() turns them into QueryEntry objects on demand.
-RawQuery = tuple[str, int | None, float, str, FrameKey | None, int, bool, int]
+RawQuery = tuple[str, int | None, float, str, FrameKey | None, int, bool, int, object]
 SQL: Final = 0
 PARAMS: Final = 1
 DURATION: Final = 2
@@ -22,6 +22,8 @@ THREAD: Final = 5
 MANY: Final = 6
 CALL: Final = 7
 """The serial of the call from test code into project code that ran it (``callsite``)."""
+PARAM_VALUES: Final = 8
+"""The parameters of an ``execute`` (None for ``executemany``), compared only when needed."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class QueryLog:
         self.records: list[RawQuery] = []
         self.explained: set[int] = set()
         """Indices of queries already reported as lazy loads (rule b skips them)."""
+        self.during_writes: set[int] = set()
+        """Indices of queries run inside a save or delete (``writes``): never an N+1."""
 
     def __len__(self) -> int:
         return len(self.records)
@@ -73,7 +77,7 @@ class QueryLog:
         return [self.entry(i) for i in self.select(start, end, using)]
 
     def entry(self, index: int) -> QueryEntry:
-        sql, params, duration, alias, site, thread, many, _ = self.records[index]
+        sql, params, duration, alias, site, thread, many, _, _ = self.records[index]
         return QueryEntry(sql, alias, self.finder.resolve(site), duration, params, many, thread)
 
     def first_since(self, mark: int) -> int | None:
@@ -86,13 +90,7 @@ class QueryLog:
         return None
 
     def writes_each_time(self, indices: list[int]) -> bool:
-        """Whether a write ran between most consecutive ``indices`` (queries of one thread).
-
-        A read repeated once per *write* (a lookup before each save, cache maintenance run by
-        a signal on each save, the duplicate check before each insert) is the cost of per-row
-        writes, whose fix is batching the writes; it is not a read loop that one query could
-        replace, so it is not reported as an N+1.
-        """
+        """Whether a write ran between most consecutive ``indices`` (queries of one thread)."""
         if len(indices) < 2:
             return False
         records = self.records

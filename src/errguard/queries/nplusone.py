@@ -31,6 +31,7 @@ from errguard.queries.findings import LAZY_LOAD_MINIMUM, LazyLoad, NPlusOne, Rel
 from errguard.queries.log import CALL, SITE, QueryLog
 from errguard.queries.patching import PatchStack
 from errguard.queries.tagging import Origin, Tagger
+from errguard.queries.writes import watch_writes
 
 LOOKUP_SEP = "__"
 
@@ -108,19 +109,20 @@ class Detector:
         many = descriptors.ReverseManyToOneDescriptor  # ManyToManyDescriptor inherits __get__
         patch(many, "__get__", self._wrap_manager_get(many.__get__))
         patch(DeferredAttribute, "__get__", self._wrap_deferred_get(DeferredAttribute.__get__))
+        watch_writes(self.log, self._patches)
 
     def findings(self) -> list[NPlusOne]:
         resolve = self.log.finder.resolve
         found = []
         for (model, name, site), (relation, per_call) in self._loads.items():
             # An N+1 repeats inside one call into project code: loads spread over separate
-            # calls the test makes (one per request, say) are not one; nor loads made once
-            # per row written.
+            # calls the test makes (one per request, say) are not one; nor loads made by the
+            # receivers of save and delete signals (``writes``).
+            during_writes = self.log.during_writes
             count = max(
                 (
-                    len(queries)
+                    sum(query not in during_writes for query in queries)
                     for queries in per_call.values()
-                    if not self.log.writes_each_time(queries)
                 ),
                 default=0,
             )

@@ -59,6 +59,7 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
                     me,
                     many,
                     call,
+                    None if many else params,
                 )
             )
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from errguard.queries.budget import Queries, budget_failure
 from errguard.queries.callsite import NO_CALL, CallSiteFinder, FrameKey
 from errguard.queries.findings import NPlusOne, repeated_query
-from errguard.queries.log import CALL, SITE, SQL, QueryLog
+from errguard.queries.log import CALL, PARAM_VALUES, SITE, SQL, QueryLog
 from errguard.queries.normalize import display, is_read, shape
 from errguard.queries.nplusone import Detector
 from errguard.queries.patching import PatchStack
@@ -82,14 +82,19 @@ class TestQueries:
         """Reads of one shape run more than ``threshold`` times from one line in one call.
 
         Per call into project code: the same lookup in each of six requests a test makes is
-        six calls, not a loop; queries test code runs itself are never counted, nor reads
-        repeated once per write (``QueryLog.writes_each_time``).
+        six calls, not a loop. Never counted: queries test code runs itself, queries run by
+        save and delete signal receivers (``writes``), and reads repeated once per row
+        written with other parameters each time (the duplicate check before each insert, the
+        lookup before each save): that is the cost of writing rows one at a time, and batching
+        the writes is its fix. The same read with the same parameters before each write is
+        still reported: it can move out of the loop.
         """
-        records, explained = self.log.records, self.log.explained
+        log = self.log
+        records, skipped = log.records, log.explained | log.during_writes
         by_text: dict[tuple[str, FrameKey | None, int], list[int]] = {}
         for index in range(start, end):
             record = records[index]
-            if record[CALL] != NO_CALL and index not in explained:
+            if record[CALL] != NO_CALL and index not in skipped:
                 by_text.setdefault((record[SQL], record[SITE], record[CALL]), []).append(index)
         by_shape: dict[tuple[str, FrameKey | None, int], list[int]] = {}
         for (sql, site, call), indices in by_text.items():
@@ -97,14 +102,19 @@ class TestQueries:
                 by_shape.setdefault((shape(sql), site, call), []).extend(indices)
         most: dict[tuple[str, FrameKey | None], int] = {}
         for (sql_shape, site, _), indices in by_shape.items():
-            if len(indices) <= self.threshold or self.log.writes_each_time(sorted(indices)):
+            if len(indices) <= self.threshold or self._per_write(sorted(indices)):
                 continue
             most[(sql_shape, site)] = max(len(indices), most.get((sql_shape, site), 0))
-        resolve = self.log.finder.resolve
+        resolve = log.finder.resolve
         return [
             repeated_query(display(sql_shape), resolve(site), count)
             for (sql_shape, site), count in sorted(most.items(), key=lambda item: -item[1])
         ]
+
+    def _per_write(self, indices: list[int]) -> bool:
+        records = self.log.records
+        same_parameters = len({repr(records[i][PARAM_VALUES]) for i in indices}) == 1
+        return not same_parameters and self.log.writes_each_time(indices)
 
 
 @contextmanager

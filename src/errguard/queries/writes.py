@@ -1,0 +1,42 @@
+"""Queries run while a row is being written: the receivers of save and delete signals.
+
+``Model.save_base`` sends ``pre_save``/``post_save`` and ``Collector.delete`` sends
+``pre_delete``/``post_delete``. What their receivers query (cache maintenance, a search index
+updated in real time, a task queued per saved row) runs once per write: its cost is the cost of
+writing rows one at a time, and it is not an N+1 of the code that writes. The detector notes
+these queries so that neither of its rules counts them.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+from errguard.queries.django_api import Model, deletion
+from errguard.queries.log import THREAD, QueryLog
+from errguard.queries.patching import PatchStack
+
+
+def watch_writes(log: QueryLog, patches: PatchStack) -> None:
+    """Note the queries run inside ``save_base`` and ``Collector.delete`` (by index)."""
+    for owner, name in ((Model, "save_base"), (deletion.Collector, "delete")):
+        patches.setattr(owner, name, _noting(getattr(owner, name), log))
+
+
+def _noting(original: Any, log: QueryLog) -> Any:
+    records = log.records
+    during = log.during_writes
+    thread = threading.get_ident
+
+    @functools.wraps(original)
+    def write(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        start = len(records)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            me = thread()
+            during.update(i for i in range(start, len(records)) if records[i][THREAD] == me)
+
+    return write
