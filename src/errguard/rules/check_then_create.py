@@ -34,21 +34,21 @@ class CheckThenCreate(FunctionRule):
     may go through a queryset variable (`existing = M.objects.filter(...)`, then
     `existing.exists()`) or a related manager (`post.likes`).
 
-    Not flagged: `get_or_create()` and `update_or_create()`; a create guarded by
-    `except IntegrityError` (the race is handled); a check used only for display (no create in
-    the "missing" branch); a create with no prior check; a check made with
-    `select_for_update()` inside `transaction.atomic()`, or after a `select_for_update()` earlier
-    in the same atomic block (a lock on the parent row serialises the checks under it), also
-    when it is the callers that hold the lock: a function that every caller in the project
-    (outside tests and migrations) calls in an atomic block after a `select_for_update()`, or
-    that is called only from functions run that way (three levels up; a function no caller is
-    found for is reported); a create with none of the looked-up values. Code that runs in one
-    process at a time: management commands, scripts (`if __name__ == "__main__":`),
-    `post_migrate`/`pre_migrate` handlers and the module functions only they call. A check
-    about another row than the create's: a range lookup (`expires__gt=now`), a create writing
-    a constant the lookup excludes (`state__in=(A, B)` then `state=C`), `first()` taking any row of a set the model does not
-    make unique before creating a specific one (`create(event=e, name="Talk")`), a lookup on a
-    row made earlier in the same call.
+    Not flagged: `get_or_create()` and `update_or_create()`; a create guarded by `except
+    IntegrityError` (the race is handled); a check used only for display (no create in the
+    "missing" branch); a create with no prior check; a check made with `select_for_update()`
+    inside `transaction.atomic()`, or after a `select_for_update()` earlier in the same atomic
+    block (a lock on the parent row serialises the checks under it), also when it is the callers
+    that hold the lock: a function that every caller in the project (outside tests and
+    migrations) calls in an atomic block after a `select_for_update()`, or that is called only
+    from functions run that way (three levels up; a function no caller is found for is
+    reported); a create with none of the looked-up values. Code that runs in one process at a
+    time: management commands, scripts (`if __name__ == "__main__":`),
+    `post_migrate`/`pre_migrate` handlers and the module functions only they call. A check about
+    another row than the create's: a range lookup (`expires__gt=now`), a create writing a
+    constant the lookup excludes (`state__in=(A, B)` then `state=C`), `first()` taking any row
+    of a set the model does not make unique before creating a specific one (`create(event=e,
+    name="Talk")`), a lookup on a row made earlier in the same call.
 
     ## Why is this bad?
     Two requests arriving together both find no row, and both create one: with a unique
