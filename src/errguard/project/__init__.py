@@ -26,6 +26,7 @@ from errguard.project.modules import find_project_root, forget_roots, import_roo
 from errguard.project.parallel import map_in_processes
 
 if TYPE_CHECKING:
+    from errguard.project.calls import CallIndex
     from errguard.project.import_cycles import CycleAnalysis
     from errguard.project.import_graph import ImportGraph
 
@@ -157,6 +158,13 @@ class Project:
         from errguard.project.prefetches import prefetched_lookups
 
         return prefetched_lookups(self._sources) if self._index_files else frozenset()
+
+    @functools.cached_property
+    def calls(self) -> CallIndex:
+        """Where the project calls each function or method, by name (see ``calls``)."""
+        from errguard.project.calls import CallIndex
+
+        return CallIndex(self._sources if self._index_files else {})
 
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from errguard.astutil import last_part, qualified_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.project.index import ModelInfo
+from errguard.rules._comments import DEBT, FINE, comments_above, comments_within
 from errguard.rules._querysets import inferred_model
 from errguard.rules._races import ManagerChain, manager_chain, related_manager_chain
 
@@ -278,39 +277,23 @@ def _model_of_method(
 # ("approximate counter, races are harmless"), or says exactness is not needed. Debt markers
 # (TODO, FIXME) say the opposite.
 _RACE = re.compile(r"\brac(e|es|y|ing)\b|\bconcurren|\blost (update|increment|write)", re.I)
-_FINE = re.compile(
-    r"\bacceptable|\bharmless|\bfine\b|\bok(ay)?\b|\b(don'?t|do not) care|\bnegligible"
-    r"|\b(does(n'?t| not)|won'?t|will not) matter|\bgood enough|\bnot (critical|important)"
-    r"|\btolera|\bunlikely|\brare(ly)?\b",
-    re.I,
-)
 _INEXACT = re.compile(
     r"\bapproximate|\bbest[- ]effort|\bnot (need to be |have to be )?(exact|accurate|precise)",
     re.I,
 )
-_DEBT = re.compile(r"\b(TODO|FIXME|XXX)\b")
 
 
 def race_accepted(lines: Sequence[str], statements: Sequence[ast.stmt], save: ast.Call) -> bool:
     """A comment on or right above a change or the save accepts the race."""
     anchors: list[ast.stmt | ast.expr] = [*statements, save]
     return any(
-        not _DEBT.search(comment)
-        and ((_RACE.search(comment) and _FINE.search(comment)) or _INEXACT.search(comment))
+        not DEBT.search(comment)
+        and ((_RACE.search(comment) and FINE.search(comment)) or _INEXACT.search(comment))
         for anchor in anchors
         for comment in _comments_at(lines, anchor)
     )
 
 
 def _comments_at(lines: Sequence[str], node: ast.stmt | ast.expr) -> Iterator[str]:
-    first, last = node.lineno, node.end_lineno or node.lineno
-    text = "".join(line if line.endswith("\n") else f"{line}\n" for line in lines[first - 1 : last])
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):
-        tokens = []
-    yield from (token.string for token in tokens if token.type == tokenize.COMMENT)
-    above = first - 2
-    while above >= 0 and lines[above].strip().startswith("#"):
-        yield lines[above].strip()
-        above -= 1
+    yield from comments_within(lines, node.lineno, node.end_lineno or node.lineno)
+    yield from comments_above(lines, node.lineno)

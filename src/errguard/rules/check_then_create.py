@@ -7,6 +7,7 @@ from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function, FunctionRule
+from errguard.rules._caller_locks import serialised_by_callers
 from errguard.rules._check_then_create import Race, races
 from errguard.rules._example_models import SHOP
 from errguard.rules._pure_values import is_pure
@@ -33,18 +34,21 @@ class CheckThenCreate(FunctionRule):
     may go through a queryset variable (`existing = M.objects.filter(...)`, then
     `existing.exists()`) or a related manager (`post.likes`).
 
-    Not flagged: `get_or_create()` and `update_or_create()`; a create guarded by
-    `except IntegrityError` (the race is handled); a check used only for display (no create in
-    the "missing" branch); a create with no prior check; a check made with
-    `select_for_update()` inside `transaction.atomic()`, or after a `select_for_update()` earlier
-    in the same atomic block (a lock on the parent row serialises the checks under it); a create
-    with none of the looked-up values. Code that runs in one process at a time: management
-    commands, scripts (`if __name__ == "__main__":`), `post_migrate`/`pre_migrate` handlers and
-    the module functions only they call. A check about another row than the create's: a range
-    lookup (`expires__gt=now`), a create writing a constant the lookup excludes
-    (`state__in=(A, B)` then `state=C`), `first()` taking any row of a set the model does not
-    make unique before creating a specific one (`create(event=e, name="Talk")`), a lookup on a
-    row made earlier in the same call.
+    Not flagged: `get_or_create()` and `update_or_create()`; a create guarded by `except
+    IntegrityError` (the race is handled); a check used only for display (no create in the
+    "missing" branch); a create with no prior check; a check made with `select_for_update()`
+    inside `transaction.atomic()`, or after a `select_for_update()` earlier in the same atomic
+    block (a lock on the parent row serialises the checks under it), also when it is the callers
+    that hold the lock: a function that every caller in the project (outside tests and
+    migrations) calls in an atomic block after a `select_for_update()`, or that is called only
+    from functions run that way (three levels up; a function no caller is found for is
+    reported); a create with none of the looked-up values. Code that runs in one process at a
+    time: management commands, scripts (`if __name__ == "__main__":`),
+    `post_migrate`/`pre_migrate` handlers and the module functions only they call. A check about
+    another row than the create's: a range lookup (`expires__gt=now`), a create writing a
+    constant the lookup excludes (`state__in=(A, B)` then `state=C`), `first()` taking any row
+    of a set the model does not make unique before creating a specific one (`create(event=e,
+    name="Talk")`), a lookup on a row made earlier in the same call.
 
     ## Why is this bad?
     Two requests arriving together both find no row, and both create one: with a unique
@@ -105,6 +109,7 @@ class CheckThenCreate(FunctionRule):
         if single_process_module(ctx) or migrate_only(function, ctx):
             return
         taken: set[str] | None = None
+        serialised: bool | None = None  # every caller holds a row lock around the call
         reported: set[int] = set()
         for race in races(function, ctx):
             if race.locked or id(race.check) in reported:
@@ -112,6 +117,10 @@ class CheckThenCreate(FunctionRule):
             chain = race.lookup_chain
             if not_the_same_row(chain, race.create, function, race.check, ctx):
                 continue
+            if serialised is None:
+                serialised = serialised_by_callers(function, ctx)
+            if serialised:
+                return
             reported.add(id(race.check))
             lookup = chain.lookup() or {}
             unique, fields = unique_lookup(chain, lookup, function, ctx)
@@ -135,6 +144,29 @@ class CheckThenCreate(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from shop.models import Book
+
+            def add_book(author, title):
+                if Book.objects.filter(author=author, title=title).exists():
+                    return None
+                return Book.objects.create(author=author, title=title)
+            """,
+            files={
+                **SHOP,
+                "shop/views.py": (
+                    "from django.db import transaction\n"
+                    "from example import add_book\n"
+                    "from shop.models import Author\n\n"
+                    "def new_book(request, pk):\n"
+                    "    # The author's row lock serialises add_book() for that author.\n"
+                    "    with transaction.atomic():\n"
+                    "        author = Author.objects.select_for_update().get(pk=pk)\n"
+                    "        return add_book(author, request.POST['title'])\n"
+                ),
+            },
+        ),
         Valid(
             """
             from django.db import transaction
@@ -315,6 +347,31 @@ class CheckThenCreate(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def add_book(author, title):
+                if Book.objects.filter(author=author, title=title).exists():
+                    return None
+                return Book.objects.create(author=author, title=title)
+            """,
+            files={
+                **SHOP,
+                "shop/views.py": (
+                    "from django.db import transaction\n"
+                    "from example import add_book\n"
+                    "from shop.models import Author\n\n"
+                    "def new_book(request, pk):\n"
+                    "    with transaction.atomic():\n"
+                    "        author = Author.objects.select_for_update().get(pk=pk)\n"
+                    "        return add_book(author, request.POST['title'])\n\n"
+                    "def import_book(author, title):\n"
+                    "    return add_book(author, title)  # no lock here\n"
+                ),
+            },
+            line=4,
+        ),
         Invalid(
             """
             from shop.models import Book

@@ -7,6 +7,7 @@ from errguard.detect.context import FileContext
 from errguard.models import Applicability, Invalid, Valid
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function, FunctionRule
+from errguard.rules._caller_locks import self_locked_by_callers
 from errguard.rules._example_models import SHOP
 from errguard.rules._lost_update import NUMERIC_FIELDS, OPERATORS, Change, changes, race_accepted
 
@@ -40,7 +41,12 @@ class LostUpdate(FunctionRule):
     own values are reported together, at the first change.
 
     Not flagged: plain assignments (`obj.name = name`), `F("count") + 1`,
-    `queryset.update(count=F("count") + 1)`, rows loaded with `select_for_update()`, changes
+    `queryset.update(count=F("count") + 1)`, rows loaded with `select_for_update()`, `self`
+    in a model method that every caller in the project (outside tests and migrations) calls
+    on a row it locked with `select_for_update()` in the same `transaction.atomic()` block, or
+    re-read from the queryset it locked there (callers that pass on a row they were handed are
+    followed three levels up; calls whose arguments cannot bind to the method belong to another
+    method of that name; a method no caller is found for is reported), changes
     that are not saved in the function, `save(update_fields=[...])` that leaves the field out,
     and races a comment on or right above a change or the save accepts: one that names the race
     and says why it is fine (`# a lost increment under concurrent views is harmless`), or says
@@ -109,6 +115,8 @@ class LostUpdate(FunctionRule):
         for race in races.values():
             if race_accepted(ctx.source.lines, [c.statement for c in race], race[0].save):
                 continue
+            if race[0].variable == "self" and self_locked_by_callers(function, ctx):
+                continue
             targets = [_target(change) for change in race]
             names = list(dict.fromkeys(ctx.segment(target) for target in targets))
             fix_data = _fix_data(race, function, ctx)
@@ -128,6 +136,43 @@ class LostUpdate(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from django.db import models
+
+            class Counter(models.Model):
+                hits = models.IntegerField(default=0)
+
+                def hit(self):
+                    self.hits += 1
+                    self.save()
+            """,
+            files={
+                "views.py": (
+                    "from django.db import transaction\n"
+                    "from example import Counter\n\n"
+                    "def hit(pk):\n"
+                    "    with transaction.atomic():\n"
+                    "        counter = Counter.objects.select_for_update().get(pk=pk)\n"
+                    "        counter.hit()\n\n"
+                    "@transaction.atomic\n"
+                    "def hit_all(board):\n"
+                    "    list(board.counters.select_for_update())\n"
+                    "    for counter in board.counters.all():  # re-read under the lock\n"
+                    "        record(counter)\n\n"
+                    "def record(counter):\n"
+                    "    counter.hit()\n\n"
+                    "def refresh(widget):\n"
+                    "    widget.hit(True)  # another class's hit(flag)\n"
+                ),
+                "tests/__init__.py": "",
+                "tests/test_counter.py": (
+                    "from example import Counter\n\n"
+                    "def test_hit():\n"
+                    "    Counter.objects.get(pk=1).hit()\n"
+                ),
+            },
+        ),
         Valid(
             """
             from django.db.models import F
@@ -214,6 +259,33 @@ class LostUpdate(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.db import models
+
+            class Counter(models.Model):
+                hits = models.IntegerField(default=0)
+
+                def hit(self):
+                    self.hits += 1
+                    self.save()
+            """,
+            files={
+                "views.py": (
+                    "from django.db import transaction\n"
+                    "from example import Counter\n\n"
+                    "def hit(pk):\n"
+                    "    with transaction.atomic():\n"
+                    "        Counter.objects.select_for_update().get(pk=pk).hit()\n\n"
+                    "def hit_cached(counter):\n"
+                    "    # Locked, but the row in hand was read before the lock.\n"
+                    "    with transaction.atomic():\n"
+                    "        Counter.objects.select_for_update().get(pk=counter.pk)\n"
+                    "        counter.hit()\n"
+                ),
+            },
+            line=7,
+        ),
         Invalid(
             """
             from django.db import models

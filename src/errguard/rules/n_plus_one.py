@@ -8,6 +8,7 @@ from errguard.registry import FunctionRule
 from errguard.rules._bindings import QuerySet
 from errguard.rules._example_models import SHOP
 from errguard.rules._nplusone import RelationLoad
+from errguard.rules._nplusone_deliberate import deliberate_load
 from errguard.rules._nplusone_driver import AnalysedNode, analysis_for
 from errguard.rules._nplusone_fixsafety import deleted_querysets, read_on_every_row
 from errguard.rules._nplusone_reads import (
@@ -83,7 +84,14 @@ class NPlusOne(FunctionRule):
     current = book.author_id`, once per group of sorted rows) or that fills a dict once per
     key (`if key not in names: names[key] = ...`), reads after the body rebinds the
     loop variable to a row it fetches itself (`book = Book.objects.get(pk=book.pk)`), loops that
-    run their body once, and
+    run their body once, a related manager's query whose filter changes from row to row (its
+    arguments read what the iteration computes, or the body refines the queryset under a test
+    on the row, `if author.publisher_id is None: books = books.filter(...)`: one `Prefetch`
+    queryset filters every row alike, so the query is the iteration's own work), a queryset
+    handed unevaluated to a job (`task.delay(author.books.all())`, or a call that is handed the
+    function to run on it, `run_job(reindex, author.books.all())`), a cost that a comment on the
+    read, or right above the loop or a statement holding it, names and accepts (`# slow, but
+    this runs rarely`; a TODO or FIXME comment does not accept it), and
     any object whose origin errguard cannot see (a list passed in, a queryset built with dynamic
     arguments). Loops over `row.<manager>.all()` of a row a caller handed in (a parameter,
     `self` in a model method) are reported only when no module of the project prefetches that
@@ -154,6 +162,8 @@ class NPlusOne(FunctionRule):
         for found in analysis.loads:
             if id(found.node) in written or _after_write(found):
                 continue  # a write per row, or a read the prefetch cache cannot serve
+            if deliberate_load(found, node, ctx.source.lines):
+                continue
             top, lookup = _top_queryset(found.instance.source, found.load.lookup)
             if _prefetchable(found) and prefetched_by_callers(
                 top, lookup, ctx.project.prefetched_lookups
@@ -176,6 +186,48 @@ class NPlusOne(FunctionRule):
             )
 
     VALID = (
+        Valid(
+            """
+            from shop.models import Author
+
+            def pricier_than(limit):
+                for author in Author.objects.all():
+                    floor = len(author.name) * limit  # each author's own threshold
+                    print(author.books.filter(price__gt=floor).count())
+
+            def catalogue():
+                for author in Author.objects.all():
+                    books = author.books.filter(price__gt=0)
+                    if author.publisher_id is None:  # self-published: cheap books only
+                        books = books.filter(price__lt=10)
+                    print([book.title for book in books])
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.jobs import reindex, run_job
+            from shop.models import Author
+
+            def reindex_all():
+                # Each job evaluates its queryset itself, in a worker.
+                for author in Author.objects.all():
+                    run_job(reindex, author.books.all())
+                    reindex.delay(author.edited.all())
+            """,
+            files=SHOP,
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def audit():
+                # One query per book for its author: slow, but the audit runs rarely.
+                for book in Book.objects.all():
+                    print(book.author.name)
+            """,
+            files=SHOP,
+        ),
         Valid(
             """
             from shop.models import Author
@@ -517,6 +569,40 @@ class NPlusOne(FunctionRule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from shop.models import Book
+
+            def audit():
+                # TODO: slow (a query per book), fine for now
+                for book in Book.objects.all():
+                    print(book.author.name)
+            """,
+            files=SHOP,
+            line=6,  # a debt marker does not accept the cost
+            fixed="""
+            from shop.models import Book
+
+            def audit():
+                # TODO: slow (a query per book), fine for now
+                for book in Book.objects.select_related("author"):
+                    print(book.author.name)
+            """,
+        ),
+        Invalid(
+            """
+            from shop.models import Author
+
+            def catalogue(cheap_only):
+                for author in Author.objects.all():
+                    books = author.books.filter(price__gt=0)
+                    if cheap_only:  # the same for every row: a Prefetch can filter it
+                        books = books.filter(price__lt=10)
+                    print([book.title for book in books])
+            """,
+            files=SHOP,
+            line=5,
+        ),
         Invalid(
             """
             from shop.models import Book
