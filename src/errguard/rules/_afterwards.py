@@ -161,16 +161,16 @@ def only_shown(site: HandlerSite) -> bool:
     """The handler sets constants (``remote = False``) that the code then only prints, inside
     an f-string (``print(f"FS_REMOTE={remote}")``): a diagnostic line, not a result that is
     stored, returned or acted upon."""
-    body = site.handler.body
-    if not all(
-        isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
-        and isinstance(stmt.value, ast.Constant)
-        for stmt in body
-    ):
-        return False
-    names = {stmt.targets[0].id for stmt in body if isinstance(stmt, ast.Assign)}
+    names: set[str] = set()
+    for stmt in site.handler.body:
+        if not (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+        ):
+            return False
+        names.add(stmt.targets[0].id)
     scope = site.function.body if site.function is not None else []
     after = (site.statement.end_lineno or site.statement.lineno) + 1
     uses = [
