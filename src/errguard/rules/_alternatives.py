@@ -126,8 +126,9 @@ def records_failure(site: HandlerSite) -> bool:
 
 def counts_successes(site: HandlerSite) -> bool:
     """The ``try`` counts what worked (``completed += 1``), the handler only skips, and the
-    function hands the count on (``return completed``) or asserts on it: a failure shows as
-    a count short of the expected one wherever the count is checked."""
+    function hands the count on (``return completed``) or asserts on it. Only meaningful in
+    test code, where the count meets an assertion; elsewhere the caller sees a number but not
+    that, or why, some items failed."""
     if site.function is None or not all(
         isinstance(stmt, (ast.Pass, ast.Continue)) for stmt in site.handler.body
     ):

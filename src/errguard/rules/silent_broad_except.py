@@ -7,6 +7,7 @@ from typing import ClassVar
 from errguard.astutil import dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
+from errguard.project.modules import in_tests
 from errguard.registry import Function, FunctionRule, Option
 from errguard.rules._afterwards import handled_after, only_shown
 from errguard.rules._alternatives import (
@@ -90,7 +91,7 @@ def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
         or keeps_accepted_value(site)
         or computes_alternative(site, ctx.imports)
         or records_failure(site)
-        or counts_successes(site)
+        or (counts_successes(site) and in_tests(ctx.source.path, ctx.project.root))
         or handled_after(site, ctx.imports)
         or only_shown(site)
     )
@@ -222,8 +223,11 @@ class SilentBroadExcept(FunctionRule):
       answer (`if event.logo: return FileResponse(event.logo)`); a constant such as
       `return "127.0.0.1"`, or going straight to `raise Http404`, is still reported;
     - a handler that counts or collects the failure where failures are kept
-      (`stats["errors"] += 1`, `failed.append(row)`), or that only skips a `try` which counts
-      what worked (`completed += 1`) when the function returns or asserts on that count.
+      (`stats["errors"] += 1`, `failed.append(row)`), or, in test code, that only skips a
+      `try` which counts what worked (`completed += 1`) when the function returns or asserts
+      on that count: the test's assertion sees the shortfall. Outside tests such a count
+      (`return JsonResponse({"created": created})`) says nothing about the rows that failed,
+      and is still reported.
 
     ## Options
     `[tool.errguard.rules.EG402]` `extra-reporters`: dotted names of functions that report
@@ -819,19 +823,6 @@ class SilentBroadExcept(FunctionRule):
         ),
         Valid(
             """
-            def lookups(registry, keys):
-                completed = 0
-                for key in keys:
-                    try:
-                        if registry.get_transition(key) is not None:
-                            completed += 1
-                    except Exception:
-                        pass
-                return completed
-            """
-        ),
-        Valid(
-            """
             from django.core.cache import cache
 
             def permission_version():
@@ -1268,6 +1259,20 @@ class SilentBroadExcept(FunctionRule):
                     return False
             """,
             line=5,
+        ),
+        Invalid(
+            """
+            def import_products(request):
+                created = 0
+                for row in rows_of(request):
+                    try:
+                        Product.objects.create(sku=row["sku"], name=row["name"])
+                        created += 1
+                    except Exception:
+                        continue
+                return JsonResponse({"created": created})
+            """,
+            line=7,
         ),
         Invalid(
             """
