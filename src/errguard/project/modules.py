@@ -100,10 +100,16 @@ def runs_once_or_in_tests(path: Path, root: Path) -> bool:
     Tests loop over a handful of fixtures on purpose, and a migration runs once, in one
     process, so the N+1 and race rules have nothing useful to say there.
     """
+    return in_tests(path, root) or "migrations" in _folders(path, root)
+
+
+def in_tests(path: Path, root: Path) -> bool:
+    """A test module (``test_*.py``, ``tests.py``, ``conftest.py``) or a module below a
+    ``tests`` directory."""
     name = path.name
     if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in _TEST_FILES:
         return True
-    return any(part in _TEST_DIRECTORIES or part == "migrations" for part in _folders(path, root))
+    return any(part in _TEST_DIRECTORIES for part in _folders(path, root))
 
 
 def test_data(path: Path) -> bool:

@@ -13,6 +13,8 @@ from errguard.astutil import dotted_name, walk_statements
 from errguard.rules._fallbacks import HandlerSite
 from errguard.rules._values import WORD, computed, empty, produced_in, writes
 
+# Calls that show text to whoever runs the code (``print``, ``console.print``, ``click.echo``).
+_OUTPUT_CALLS = frozenset({"print", "echo", "secho"})
 # Calls that test whether an attempt worked (``check_tmp_dir(path)``, ``os.path.isdir(path)``).
 _CHECK_WORDS = frozenset({"check", "verify", "validate", "exists"})
 _PATH_TESTS = frozenset({"isdir", "isfile", "is_dir", "is_file"})
@@ -29,7 +31,8 @@ def handled_after(site: HandlerSite, imports: Mapping[str, str]) -> bool:
     - the ``try`` was a shortcut (``if proc.status() == ZOMBIE: return False``), or one of a
       chain of attempts (``try: return list(o)``, then ``try: return str(o)``), and the
       function then answers the question the general way (``return proc.is_running()``,
-      ``return super().default(o)``).
+      ``return super().default(o)``) or another way (``if event.logo: return
+      FileResponse(event.logo)``).
     """
     if _answers_anyway(site, imports):
         return True
@@ -99,19 +102,24 @@ def _answers_anyway(site: HandlerSite, imports: Mapping[str, str]) -> bool:
         and all(_passes(handler) for handler in attempt.handlers)
     ):
         attempt = _next_statement(site, attempt)
+    if attempt is site.statement:
+        return False
+    # Another way to answer (``if event.logo: return FileResponse(event.logo)``) also counts.
+    if isinstance(attempt, ast.If) and not attempt.orelse:
+        attempt = attempt.body[-1]
     return (
-        attempt is not site.statement
-        and isinstance(attempt, ast.Return)
+        isinstance(attempt, ast.Return)
         and attempt.value is not None
         and computed(attempt.value, imports)
     )
 
 
 def _shortcut(body: list[ast.stmt]) -> bool:
-    """``return answer``, or ``if test: ... return answer``: a way to answer early."""
-    if len(body) != 1:
+    """``return answer``, or ``if test: ... return answer`` after the assignments that
+    compute what it tests (``image = self.get_image()``): a way to answer early."""
+    *computing, stmt = body
+    if not all(isinstance(step, ast.Assign) for step in computing):
         return False
-    stmt = body[0]
     if isinstance(stmt, ast.If) and not stmt.orelse:
         stmt = stmt.body[-1]
     return isinstance(stmt, ast.Return)
@@ -147,3 +155,54 @@ def _next_statement(site: HandlerSite, node: ast.stmt) -> ast.stmt | None:
             return None
         node = parent
     return None
+
+
+def only_shown(site: HandlerSite) -> bool:
+    """The handler sets constants (``remote = False``) that the code then only prints, inside
+    an f-string (``print(f"FS_REMOTE={remote}")``): a diagnostic line, not a result that is
+    stored, returned or acted upon."""
+    names: set[str] = set()
+    for stmt in site.handler.body:
+        if not (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+        ):
+            return False
+        names.add(stmt.targets[0].id)
+    scope = site.function.body if site.function is not None else []
+    after = (site.statement.end_lineno or site.statement.lineno) + 1
+    uses = [
+        node
+        for node in walk_statements(scope)
+        if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Load)
+        and node.id in names
+        and node.lineno >= after
+    ]
+    shown = {id(node) for node in _printed_names(scope)}
+    return bool(uses) and all(id(node) in shown for node in uses)
+
+
+def _printed_names(scope: list[ast.stmt]) -> Iterator[ast.Name]:
+    aliases = {
+        target.id
+        for stmt in walk_statements(scope)
+        if isinstance(stmt, ast.Assign)
+        and isinstance(stmt.value, ast.Attribute)
+        and stmt.value.attr in _OUTPUT_CALLS
+        for target in stmt.targets
+        if isinstance(target, ast.Name)
+    }
+    for stmt in walk_statements(scope):
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+            continue
+        func = stmt.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else dotted_name(func) or ""
+        if name not in _OUTPUT_CALLS and name not in aliases:
+            continue
+        for argument in stmt.value.args:
+            for value in ast.walk(argument):
+                if isinstance(value, ast.FormattedValue):
+                    yield from (n for n in ast.walk(value) if isinstance(n, ast.Name))

@@ -124,6 +124,32 @@ def records_failure(site: HandlerSite) -> bool:
     return False
 
 
+def counts_successes(site: HandlerSite) -> bool:
+    """The ``try`` counts what worked (``completed += 1``), the handler only skips, and the
+    function hands the count on (``return completed``) or asserts on it. Only meaningful in
+    test code, where the count meets an assertion; elsewhere the caller sees a number but not
+    that, or why, some items failed."""
+    if site.function is None or not all(
+        isinstance(stmt, (ast.Pass, ast.Continue)) for stmt in site.handler.body
+    ):
+        return False
+    counters = {
+        node.target.id
+        for node in walk_statements(site.statement.body)
+        if isinstance(node, ast.AugAssign)
+        and isinstance(node.op, ast.Add)
+        and isinstance(node.target, ast.Name)
+    }
+    checked = {
+        child.id
+        for node in walk_statements(site.function.body)
+        if isinstance(node, ast.Return | ast.Assert)
+        for child in ast.walk(node)
+        if isinstance(child, ast.Name)
+    }
+    return bool(counters & checked)
+
+
 def _names_failure(target: ast.expr) -> bool:
     names: list[str] = []
     while isinstance(target, (ast.Attribute, ast.Subscript)):

@@ -38,6 +38,11 @@ _DOCUMENTED = re.compile(
     r"|\bnever raises\b|\bdoes not raise\b|\b(if|when)\b[^.]*\b(fails?|cannot|can't|could not)\b",
     re.IGNORECASE,
 )
+# A docstring that opens by defining when a predicate holds ("True if the database is
+# reachable", "Whether ..."): anything short of establishing it is, by contract, False.
+_PREDICATE = re.compile(
+    r"^\s*(returns?\s+)?(`{0,2}True`{0,2}\s+(if|when|only if|iff)\b|whether\b)", re.IGNORECASE
+)
 _LOGGING_HOOKS = frozenset({"filter", "emit", "handleError", "format"})
 # Methods that give a resource back: failing to close what is going away anyway loses nothing.
 _RELEASES = frozenset(
@@ -144,11 +149,22 @@ def _catches_shutdown(handler: ast.ExceptHandler) -> bool:
 
 
 def documented_fallback(site: HandlerSite) -> bool:
-    """The enclosing function's docstring states the fallback ("Returns {} on any failure")."""
+    """The enclosing function's docstring states the fallback ("Returns {} on any failure"),
+    or defines the predicate the handler answers ``False`` to ("True if the database is
+    reachable and ..."): failing to establish it is the documented ``False``."""
     if site.function is None:
         return False
     docstring = ast.get_docstring(site.function) or ""
-    return _DOCUMENTED.search(docstring) is not None
+    if _DOCUMENTED.search(docstring) is not None:
+        return True
+    body = site.handler.body
+    returns_false = (
+        len(body) == 1
+        and isinstance(body[0], ast.Return)
+        and isinstance(body[0].value, ast.Constant)
+        and body[0].value.value is False
+    )
+    return returns_false and _PREDICATE.search(docstring) is not None
 
 
 def explained_above(lines: list[str], site: HandlerSite) -> bool:
@@ -298,12 +314,22 @@ def _plain_arguments(call: ast.Call, imports: Mapping[str, str]) -> bool:
 
 
 def _plain_data(node: ast.expr, imports: Mapping[str, str]) -> bool:
-    for child in (node, *walk_scope(node)):
-        if isinstance(child, ast.Call) and last_part(qualified_name(child.func, imports)) not in (
-            _DATA_ACCESSORS
-        ):
+    if isinstance(node, ast.Call):
+        name = qualified_name(node.func, imports) or ""
+        if name.startswith("django.core.cache.") and last_part(name) == "get":
+            # A value read back from the cache may be missing or stale, whatever its key.
+            return True
+        if last_part(name) not in _DATA_ACCESSORS:
             return False
-    return True
+    return all(_plain_data(child, imports) for child in _child_expressions(node))
+
+
+def _child_expressions(node: ast.AST) -> Iterator[ast.expr]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr) and not isinstance(child, ast.Lambda):
+            yield child
+        elif not isinstance(child, ast.expr):
+            yield from _child_expressions(child)
 
 
 def tweaks_private_attribute(site: HandlerSite) -> bool:

@@ -36,11 +36,14 @@ _USER_FACING = frozenset(
         "JSONDecodeError",
         "DoesNotExist",
         "ObjectDoesNotExist",
+        # django-mptt's refusal of a tree move, with translated messages for the user
+        # ("A node may not be made a child of itself.").
+        "InvalidMove",
     }
 )
 # Errors about malformed text (a template, an address, a document) describe that text, which
 # is where they come from: ``TemplateSyntaxError``, ``AddrFormatError``, ``PdfReadError``.
-_MALFORMED_TEXT = ("SyntaxError", "FormatError", "ParseError", "DecodeError")
+_MALFORMED_TEXT = ("SyntaxError", "FormatError", "ParseError", "DecodeError", "PdfReadError")
 _TEXT_BUILTINS = frozenset({"str", "repr", "format", "ascii"})
 _TRACEBACK_TEXT = frozenset(
     {

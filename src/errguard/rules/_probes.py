@@ -21,8 +21,8 @@ _COMMAND_RUNNERS = frozenset(
 )
 # Calls that build a path, and those that only take apart what was read (string methods,
 # regular expressions, a JSON decode): none of them runs the project's own code.
-_PATH_BUILDERS = frozenset({"Path", "PurePath", "joinpath", "with_name", "with_suffix"})
-_TEXT_HANDLING = frozenset(
+PATH_BUILDERS = frozenset({"Path", "PurePath", "joinpath", "with_name", "with_suffix"})
+TEXT_HANDLING = frozenset(
     {
         "read",
         "readline",
@@ -80,23 +80,23 @@ def reads_optional_file(site: HandlerSite, imports: Mapping[str, str]) -> bool:
     Reading through another object (``storage.open(name)``) or handing the contents to other
     code (a hash, a backend) is not a probe."""
     calls = [node for node in walk_statements(site.statement.body) if isinstance(node, ast.Call)]
-    reads = [call for call in calls if _reads_built_path(call, imports)]
+    reads = [call for call in calls if reads_built_path(call, imports)]
     if not reads:
         return False
-    return all(call in reads or _called(call, imports) in _ALLOWED for call in calls)
+    return all(call in reads or called_name(call, imports) in _ALLOWED for call in calls)
 
 
-_ALLOWED = _TEXT_HANDLING | _PATH_BUILDERS
+_ALLOWED = TEXT_HANDLING | PATH_BUILDERS
 
 
-def _called(call: ast.Call, imports: Mapping[str, str]) -> str:
+def called_name(call: ast.Call, imports: Mapping[str, str]) -> str:
     """The called function's own name: a method's (``text.strip``), or an imported one's."""
     if isinstance(call.func, ast.Attribute):
         return call.func.attr
     return last_part(qualified_name(call.func, imports))
 
 
-def _reads_built_path(call: ast.Call, imports: Mapping[str, str]) -> bool:
+def reads_built_path(call: ast.Call, imports: Mapping[str, str]) -> bool:
     name = qualified_name(call.func, imports)
     if name in ("open", "io.open"):
         return bool(call.args) and _built_path(call.args[0], imports)
@@ -113,7 +113,7 @@ def _built_path(node: ast.expr, imports: Mapping[str, str]) -> bool:
         return isinstance(node.value, str)
     if isinstance(node, ast.BinOp):
         return isinstance(node.op, ast.Div)
-    return isinstance(node, ast.Call) and _called(node, imports) in _PATH_BUILDERS
+    return isinstance(node, ast.Call) and called_name(node, imports) in PATH_BUILDERS
 
 
 def queries_host_command(
@@ -131,7 +131,7 @@ def queries_host_command(
         return False
     if not all(_output_read(call, body) for call in commands):
         return False
-    return all(call in commands or _called(call, imports) in _TEXT_HANDLING for call in calls)
+    return all(call in commands or called_name(call, imports) in TEXT_HANDLING for call in calls)
 
 
 def command_helper_names(tree: ast.Module, imports: Mapping[str, str]) -> set[str]:

@@ -21,6 +21,7 @@ from errguard.rules._leaks import (
     is_user_facing,
     registered_handlers,
 )
+from errguard.rules._operators import operator_only_functions
 from errguard.rules._own_messages import FunctionLookup, function_lookup
 
 # Calls whose arguments end up in an HTTP response body, by qualified name or module prefix.
@@ -112,12 +113,23 @@ class ExceptionLeak(FunctionRule):
     exceptions whose text is written for users are not flagged either: Django's and DRF's
     `ValidationError` (any class with `ValidationError` in its name), errors about malformed
     text (`*SyntaxError`, `*FormatError`, `*ParseError`, `*DecodeError`, such as a template's
-    `TemplateSyntaxError`), `PermissionDenied`, `Http404`, DRF's
-    `APIException` family, `HTTPException`, `JSONDecodeError` and `DoesNotExist`, and the
+    `TemplateSyntaxError`, and pypdf's `PdfReadError` about an uploaded document),
+    `PermissionDenied`, `Http404`, DRF's `APIException` family, `HTTPException`,
+    `JSONDecodeError`, `DoesNotExist` and django-mptt's `InvalidMove` (a refused tree move,
+    with translated messages), and the
     project's own exception classes (defined in the module or elsewhere in the project), whose
     messages the project wrote, usually for its users (`raise CartFull("Your cart is full")`),
     also when an `isinstance(exc, CartFull)` test narrows a broader handler to them.
     User-facing attributes (`e.messages`, `e.message_dict`, `e.detail`) are never flagged.
+
+    Nor are views only the installation's operators reach, who read its logs anyway: methods
+    of a class deriving from an administrator- or superuser-only mixin
+    (`AdministratorPermissionRequiredMixin`, `SuperuserRequiredMixin`), functions behind such
+    a decorator (`superuser_required`, `user_passes_test(lambda u: u.is_superuser)`), and views
+    behind a decorator of their module that admits only the client addresses a setting lists
+    (`request.META.get("REMOTE_ADDR") not in settings.ARCHIVER_FROM`, a mail server's
+    archiver hook). A restriction that also lets staff in (`u.is_staff or u.is_superuser`,
+    `StaffOrSuperuserRequiredMixin`) is still reported: staff are the project's users.
 
     ## Why is this bad?
     Exception messages are written for developers. They carry SQL fragments and table names
@@ -164,6 +176,8 @@ class ExceptionLeak(FunctionRule):
     def check_function(self, function: Function, ctx: FileContext) -> None:
         if id(function) in _body_parsers(ctx):
             return  # errors of parsing the request body describe what the client sent
+        if id(function) in _operator_only(ctx):
+            return  # administrators and superusers run the server: nothing is disclosed
         handled = handled_exception(function, _registered(ctx))
         traceback_text = _mentions_traceback(ctx)
         if handled is None and not traceback_text and not ctx.mentions(function, (b"except",)):
@@ -458,6 +472,62 @@ class ExceptionLeak(FunctionRule):
                     raise ValidationError([str(exc)])
             """
         ),
+        Valid(
+            """
+            from functools import wraps
+            from django.conf import settings
+            from django.contrib.auth.decorators import user_passes_test
+            from django.http import HttpResponse, JsonResponse
+            from django.views import View
+            from mptt.exceptions import InvalidMove
+            from pypdf import PdfReader
+            from pypdf.errors import PdfReadError
+            from rest_framework.exceptions import ValidationError
+            from shop.permissions import AdministratorPermissionRequiredMixin
+
+            class LogDetailView(AdministratorPermissionRequiredMixin, View):
+                def get(self, request):
+                    try:
+                        text = repr(load_entry(request).content_object)
+                    except Exception as e:  # shown to system administrators only
+                        text = "Error: " + str(e)
+                    return JsonResponse({"object": text})
+
+            @user_passes_test(lambda u: u.is_active and u.is_superuser)
+            def diagnostics(request):
+                try:
+                    run_checks()
+                except Exception as e:
+                    return JsonResponse({"error": str(e)})
+
+            def archiver_only(view):
+                @wraps(view)
+                def wrapper(request, *args, **kwargs):
+                    if request.META.get("REMOTE_ADDR") not in settings.ARCHIVER_FROM:
+                        return HttpResponse(status=403)
+                    return view(request, *args, **kwargs)
+                return wrapper
+
+            @archiver_only
+            def archive(request):
+                try:
+                    store(request.POST["list"])
+                except ValueError as e:  # answered to the mail server the settings list
+                    return HttpResponse(str(e), status=400)
+
+            def move(serializer, instance, data):
+                try:
+                    return serializer.update(instance, data)
+                except InvalidMove as exception:  # "A node may not be made a child of itself."
+                    raise ValidationError(detail=exception)
+
+            def background(request):
+                try:
+                    PdfReader(request.FILES["background"])
+                except PdfReadError as e:  # about the PDF the client uploaded
+                    return JsonResponse({"error": f"Unable to process this PDF file ({e})."})
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -684,6 +754,35 @@ class ExceptionLeak(FunctionRule):
             """,
             line=7,
         ),
+        Invalid(
+            """
+            from django.contrib.auth.decorators import user_passes_test
+            from django.http import JsonResponse
+
+            @user_passes_test(lambda u: u.is_staff or u.is_superuser)
+            def diagnostics(request):
+                try:
+                    run_checks()
+                except Exception as e:
+                    return JsonResponse({"error": str(e)})
+            """,
+            line=9,
+        ),
+        Invalid(
+            """
+            from django.http import JsonResponse
+            from django.views import View
+            from shop.permissions import StaffOrSuperuserRequiredMixin
+
+            class Report(StaffOrSuperuserRequiredMixin, View):
+                def get(self, request):
+                    try:
+                        return JsonResponse({"rows": build_report()})
+                    except Exception as e:
+                        return JsonResponse({"error": str(e)}, status=500)
+            """,
+            line=10,
+        ),
     )
 
 
@@ -717,6 +816,17 @@ def _body_parsers(ctx: FileContext) -> frozenset[int]:
             and member.name == "parse"
         )
         ctx.cache["EG404:parsers"] = found
+    return found
+
+
+def _operator_only(ctx: FileContext) -> frozenset[int]:
+    """Views only administrators, superusers or listed addresses reach (once per file)."""
+    found = ctx.cache.get("EG404:operators")
+    if not isinstance(found, frozenset):
+        data = ctx.source.data.lower()
+        mentioned = any(word in data for word in (b"superuser", b"administrator", b"remote_addr"))
+        found = operator_only_functions(ctx.tree) if mentioned else frozenset()
+        ctx.cache["EG404:operators"] = found
     return found
 
 

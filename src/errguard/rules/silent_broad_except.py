@@ -7,9 +7,15 @@ from typing import ClassVar
 from errguard.astutil import dotted_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
+from errguard.project.modules import in_tests
 from errguard.registry import Function, FunctionRule, Option
-from errguard.rules._afterwards import handled_after
-from errguard.rules._alternatives import computes_alternative, keeps_accepted_value, records_failure
+from errguard.rules._afterwards import handled_after, only_shown
+from errguard.rules._alternatives import (
+    computes_alternative,
+    counts_successes,
+    keeps_accepted_value,
+    records_failure,
+)
 from errguard.rules._fallbacks import (
     HandlerSite,
     best_effort_cleanup,
@@ -30,6 +36,7 @@ from errguard.rules._handlers import (
     fails_silently_by_design,
     handler_is_silent,
 )
+from errguard.rules._host_probes import probes_host
 from errguard.rules._probes import (
     command_helper_names,
     probes_optional_import,
@@ -80,10 +87,13 @@ def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
         or probes_optional_import(site)
         or reads_optional_file(site, ctx.imports)
         or queries_host_command(site, ctx.imports, _command_helpers(ctx))
+        or probes_host(site, ctx.tree, ctx.imports)
         or keeps_accepted_value(site)
         or computes_alternative(site, ctx.imports)
         or records_failure(site)
+        or (counts_successes(site) and in_tests(ctx.source.path, ctx.project.root))
         or handled_after(site, ctx.imports)
+        or only_shown(site)
     )
 
 
@@ -140,7 +150,9 @@ class SilentBroadExcept(FunctionRule):
     Nor handlers whose swallowing the code itself shows to be deliberate, or whose failure it
     still deals with:
     - the enclosing function's docstring states the fallback ("Returns {} on any failure",
-      "Best-effort", "Falls back to ... when the template cannot be found");
+      "Best-effort", "Falls back to ... when the template cannot be found"), or opens by
+      defining the predicate the handler answers `False` to ("True if the database is
+      reachable and has been migrated"): failing to establish it is the documented `False`;
     - the comment opening the paragraph of code that holds the `try` (or a block around it)
       says why failure is acceptable ("best effort", "optional", "errors are swallowed",
       "must not prevent ..."): a comment that only says what the code does is not enough;
@@ -156,8 +168,10 @@ class SilentBroadExcept(FunctionRule):
     - a `try` that only parses or converts a value (`int(raw)`, `json.loads(data)`,
       `yaml_load(...)`, `urlparse(...)`, `Decimal(...)`, `datetime.strptime(...)`,
       `typing.get_type_hints(...)`, `PIL.Image.open(...)`) whose arguments read data
-      (`request.GET.get("page")`) rather than call other code, then at most reads the result
-      without calling anything (`parsed.hostname`): the handler's value means "not parseable";
+      (`request.GET.get("page")`, or a value read back from Django's cache under any key:
+      `int(cache.get(version_key()))`) rather than call other code, then at most reads the
+      result without calling anything (`parsed.hostname`): the handler's value means "not
+      parseable";
     - a `try` that only sets a private attribute of another object (`client._config.size = 1024`),
       an internal that another version of the library may not have;
     - a fallback value that says the operation failed (`{"error": _("Badly formatted YAML")}`),
@@ -176,6 +190,19 @@ class SilentBroadExcept(FunctionRule):
       (`check_output(["git", "rev-parse", "HEAD"]).strip()`): a tool missing on this host is
       the expected failure. A command run for its effect, or on the code's data, is still
       reported;
+    - a `try` that only asks the host about itself: functions of `socket`, `psutil`,
+      `platform`, `os.getloadavg()`-style readers, `shutil.disk_usage()`, a gettext catalog, a
+      GET of a service whose address the code writes (`urlopen("https://api.ipify.org")`,
+      `f"https://ipapi.co/{ip}/json/"`), file reads at built paths and path tests
+      (`git_dir.is_file()`), methods of what they return (`s.getsockname()`), text handling,
+      and local helpers or lambdas that do only that (`for fetch, parse in methods:` over a
+      literal list of them): offline, sandboxed or not a git checkout is the expected failure.
+      A probe that passes the project's objects (`urlopen(hook.url)`), sends (`s.sendall()`),
+      writes, or calls other code (`store_load(machine, psutil.getloadavg())`) is still
+      reported;
+    - a handler that sets constants the code then only prints inside f-strings
+      (`remote = False`, then `print(f"FS_REMOTE={remote}")`): a diagnostic line, not a
+      result; a value also stored or returned is still reported;
     - a handler that keeps a value the `try` itself settles for: the default of its own
       `find_tmp_dir() or config.TMP_DIR` or `config.get(key)`, or `path` when a method that
       only changes how the value is written (`path.resolve()`, `name.strip()`) fails; an
@@ -192,10 +219,15 @@ class SilentBroadExcept(FunctionRule):
       then `if not names: names = defaults()`, but not by creating a row), or, when the `try`
       was only a shortcut (`if proc.status() == ZOMBIE: return False`) or one of a chain of
       attempts (`try: return list(o)`, then `try: return str(o)`), the function's general
-      answer (`return proc.is_running()`, `return super().default(o)`; a constant such as
-      `return "127.0.0.1"` is still reported);
+      answer (`return proc.is_running()`, `return super().default(o)`) or another way to
+      answer (`if event.logo: return FileResponse(event.logo)`); a constant such as
+      `return "127.0.0.1"`, or going straight to `raise Http404`, is still reported;
     - a handler that counts or collects the failure where failures are kept
-      (`stats["errors"] += 1`, `failed.append(row)`).
+      (`stats["errors"] += 1`, `failed.append(row)`), or, in test code, that only skips a
+      `try` which counts what worked (`completed += 1`) when the function returns or asserts
+      on that count: the test's assertion sees the shortfall. Outside tests such a count
+      (`return JsonResponse({"created": created})`) says nothing about the rows that failed,
+      and is still reported.
 
     ## Options
     `[tool.errguard.rules.EG402]` `extra-reporters`: dotted names of functions that report
@@ -735,6 +767,99 @@ class SilentBroadExcept(FunctionRule):
                     stats["errors_encountered"] += 1
             """
         ),
+        Valid(
+            """
+            import json
+            import socket
+            import urllib.request
+
+            def get_public_ip():
+                def fetch_url(url):
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        return response.read().decode("utf-8").strip()
+
+                methods = [
+                    (lambda: fetch_url("https://api.ipify.org"), lambda r: json.loads(r)["ip"]),
+                    (lambda: socket.gethostbyname("myip.opendns.com"), lambda r: r),
+                ]
+                for fetch, parse in methods:
+                    try:
+                        result = parse(fetch())
+                        if result:
+                            return result
+                    except Exception:
+                        continue
+                return "127.0.0.1"
+
+            def get_local_ip(remote_ip="1.1.1.1", remote_port=80):
+                try:
+                    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                        s.connect((remote_ip, remote_port))
+                        return s.getsockname()[0]
+                except Exception:
+                    pass
+                return "127.0.0.1"
+
+            def get_host_stats():
+                import psutil
+
+                try:
+                    memory = psutil.virtual_memory()
+                    return {"load": psutil.getloadavg(), "used_gb": round(memory.used / 1024**3, 3)}
+                except Exception:
+                    return {}
+            """
+        ),
+        Valid(
+            """
+            def database_exists():
+                \"\"\"True if the configured database is reachable and has been migrated.\"\"\"
+                try:
+                    with connect() as conn:
+                        return bool(conn.execute("SELECT 1 FROM django_migrations").fetchone())
+                except Exception:
+                    return False
+            """
+        ),
+        Valid(
+            """
+            from django.core.cache import cache
+
+            def permission_version():
+                try:
+                    version = int(cache.get(version_key()))
+                except Exception:
+                    version = 1
+                return version
+            """
+        ),
+        Valid(
+            """
+            def version(config):
+                try:
+                    remote = get_data_locations(config).DATA_DIR.is_mount
+                except Exception:
+                    remote = False
+                print(f"FS_REMOTE={remote}")
+            """
+        ),
+        Valid(
+            """
+            from django.http import FileResponse, Http404
+
+            class SocialMediaCard:
+                def get(self, request):
+                    try:
+                        image = self.get_image()
+                        if image:
+                            return FileResponse(image)
+                    except Exception:
+                        pass
+                    if request.event.logo:
+                        return FileResponse(request.event.logo)
+                    raise Http404()
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -1086,5 +1211,111 @@ class SilentBroadExcept(FunctionRule):
                     stats["skipped"] += 1
             """,
             line=4,
+        ),
+        Invalid(
+            """
+            import urllib.request
+
+            def ping(hook):
+                try:
+                    urllib.request.urlopen(hook.url)
+                except Exception:
+                    pass
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            import socket
+
+            def push(payload):
+                try:
+                    with socket.create_connection(("metrics", 2003)) as s:
+                        s.sendall(payload)
+                except Exception:
+                    pass
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            import psutil
+
+            def record(machine):
+                try:
+                    store_load(machine, psutil.getloadavg())
+                except Exception:
+                    pass
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            def database_ready():
+                \"\"\"Check the database.\"\"\"
+                try:
+                    return migrations_applied(connect())
+                except Exception:
+                    return False
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            def import_products(request):
+                created = 0
+                for row in rows_of(request):
+                    try:
+                        Product.objects.create(sku=row["sku"], name=row["name"])
+                        created += 1
+                    except Exception:
+                        continue
+                return JsonResponse({"created": created})
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            def sync_all(items):
+                done = 0
+                for item in items:
+                    try:
+                        sync(item)
+                        done += 1
+                    except Exception:
+                        pass
+                return items
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            def version(config):
+                try:
+                    remote = get_data_locations(config).DATA_DIR.is_mount
+                except Exception:
+                    remote = False
+                print(f"FS_REMOTE={remote}")
+                config.REMOTE = remote
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from django.http import Http404
+
+            class Card:
+                def get(self, request):
+                    try:
+                        image = self.get_image()
+                        if image:
+                            return image
+                    except Exception:
+                        pass
+                    if request.allow_empty:
+                        return None
+                    raise Http404()
+            """,
+            line=9,
         ),
     )
