@@ -443,9 +443,15 @@ def score(projects: list[str], cache: Path, *, check: bool = False, update: bool
         total_flagged += len(flagged)
         recall = f"{len(flagged) / len(real):.2f}" if real else "-"
         suite = data.get("suite", {})
+        # The plugin's own precision: of the sites the last run reported, how many are real
+        # (a duplicate of a real site counts as real: it is the same N+1 seen twice).
+        reviewed = [site for site in current if site["real"] is not None]
+        true_sites = sum(site["real"] is True for site in reviewed)
+        precision = f"{true_sites / len(reviewed):.2f}" if reviewed else "-"
         print(
             f"{project} {data.get('version')}: {suite.get('tests')} tests, "
-            f"{len(current)} runtime sites, {len(real)} real, {unreviewed} unreviewed; "
+            f"{len(current)} runtime sites, {true_sites} real, {unreviewed} unreviewed "
+            f"(runtime precision {precision}); "
             f"check flags {len(flagged)} of {len(real)} (recall {recall})"
         )
         for site in real:
