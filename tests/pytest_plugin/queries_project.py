@@ -179,6 +179,12 @@ def on_book_saved(sender, instance, **kwargs):
     Tag.objects.filter(label=instance.author.name).count()  # read by a save receiver
 
 
+def kinds_checked_by_three_helpers():
+    for _ in range(3):
+        for label in ("a", "b", "c"):
+            Tag.objects.filter(label=label).exists()  # three kinds, three times
+
+
 def tag_books(label):
     for book in Book.objects.all():
         tag = Tag.objects.get(label=label)  # the same read before each write

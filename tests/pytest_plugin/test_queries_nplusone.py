@@ -104,6 +104,10 @@ def test_check_per_row_inserted(db):
     reports.ensure_tags(["x1", "x2", "x3", "x4", "x5", "x6", "x7"])
 
 
+def test_a_few_kinds_checked_repeatedly(catalogue):
+    reports.kinds_checked_by_three_helpers()
+
+
 def test_same_read_before_each_write(catalogue):
     reports.tag_books("a")
 
@@ -221,6 +225,7 @@ EXPECTED = {
     "test_project_function_called_in_a_loop_of_the_test": "PASSED",
     "test_load_per_row_written": "FAILED",
     "test_check_per_row_inserted": "PASSED",
+    "test_a_few_kinds_checked_repeatedly": "PASSED",
     "test_same_read_before_each_write": "FAILED",
     "test_reads_of_save_signal_receivers": "PASSED",
     "test_fk_loop_in_a_template": "FAILED",
@@ -286,6 +291,7 @@ def test_loops_of_the_test_itself_are_not_the_projects_n_plus_one(detected):
         "test_project_function_called_in_a_loop_of_the_test",
         "test_check_per_row_inserted",
         "test_reads_of_save_signal_receivers",
+        "test_a_few_kinds_checked_repeatedly",
     ):
         assert detected.outcomes[name] == "PASSED", name
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -79,15 +80,13 @@ class TestQueries:
         return self.detector.findings() + self._repeated_reads(self.body_start, self.body_end)
 
     def _repeated_reads(self, start: int, end: int) -> list[NPlusOne]:
-        """Reads of one shape run more than ``threshold`` times from one line in one call.
+        """Reads of one shape repeated from one line in one call into project code.
 
-        Per call into project code: the same lookup in each of six requests a test makes is
-        six calls, not a loop. Never counted: queries test code runs itself, queries run by
-        save and delete signal receivers (``writes``), and reads repeated once per row
-        written with other parameters each time (the duplicate check before each insert, the
-        lookup before each save): that is the cost of writing rows one at a time, and batching
-        the writes is its fix. The same read with the same parameters before each write is
-        still reported: it can move out of the loop.
+        Per call: the same lookup in each of six requests a test makes is six calls, not a
+        loop. Never counted: queries test code runs itself, and queries of save and delete
+        signal receivers (``writes``). Reported (``_repeats``): more than ``threshold``
+        different parameter sets (a lookup per row), or one parameter set more than
+        ``threshold`` times (a read that can move out of the loop).
         """
         log = self.log
         records, skipped = log.records, log.explained | log.during_writes
@@ -102,19 +101,27 @@ class TestQueries:
                 by_shape.setdefault((shape(sql), site, call), []).extend(indices)
         most: dict[tuple[str, FrameKey | None], int] = {}
         for (sql_shape, site, _), indices in by_shape.items():
-            if len(indices) <= self.threshold or self._per_write(sorted(indices)):
-                continue
-            most[(sql_shape, site)] = max(len(indices), most.get((sql_shape, site), 0))
+            if len(indices) > self.threshold and self._repeats(sorted(indices)):
+                most[(sql_shape, site)] = max(len(indices), most.get((sql_shape, site), 0))
         resolve = log.finder.resolve
         return [
             repeated_query(display(sql_shape), resolve(site), count)
             for (sql_shape, site), count in sorted(most.items(), key=lambda item: -item[1])
         ]
 
-    def _per_write(self, indices: list[int]) -> bool:
+    def _repeats(self, indices: list[int]) -> bool:
+        """Whether reads of one shape repeat like a loop's: per row, or loop-invariant.
+
+        A handful of parameter sets each read a few times (a fixed list of three kinds,
+        checked by each of a few helpers) grows with nothing. Different parameters once per
+        row *written* (the duplicate check before each insert, the lookup before each save)
+        are the cost of writing rows one at a time, whose fix is batching the writes.
+        """
         records = self.log.records
-        same_parameters = len({repr(records[i][PARAM_VALUES]) for i in indices}) == 1
-        return not same_parameters and self.log.writes_each_time(indices)
+        per_parameters = Counter(repr(records[index][PARAM_VALUES]) for index in indices)
+        if per_parameters.most_common(1)[0][1] > self.threshold:
+            return True
+        return len(per_parameters) > self.threshold and not self.log.writes_each_time(indices)
 
 
 @contextmanager
