@@ -52,7 +52,7 @@ class FixResult:
         return bool(self.fixed)
 
 
-def _wanted(violation: Violation, unsafe: bool) -> bool:
+def wanted(violation: Violation, unsafe: bool) -> bool:
     return violation.fix is Applicability.SAFE or (unsafe and violation.fix is Applicability.UNSAFE)
 
 
@@ -168,7 +168,7 @@ class FixEngine:
         result = FixResult(source, text)
         current = check(source)
         for _ in range(MAX_ROUNDS):
-            candidates = [v for v in current.violations if _wanted(v, self.unsafe)]
+            candidates = [v for v in current.violations if wanted(v, self.unsafe)]
             if not candidates or any(v.code == "EG001" for v in current.violations):
                 break
             step = _round(result.text, source, candidates, current.violations, check)

@@ -72,8 +72,15 @@ def check_file(path: Path, job: Job) -> FileResult:
 
 
 def fix_file(path: Path, job: Job) -> FixResult | FileResult:
-    from errguard.fixer import FixEngine
+    from errguard.fixer import FixEngine, wanted
 
+    if job.config.fix_symlinks == "skip" and os.path.islink(path):
+        checked = check_file(path, job)
+        if any(wanted(v, job.unsafe_fixes) for v in checked.violations):
+            checked.notes.append(
+                f'{checked.path}: not fixed, a symbolic link (fix-symlinks = "skip")'
+            )
+        return checked
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source

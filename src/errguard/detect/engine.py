@@ -39,6 +39,8 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     # Valid code for a newer Python that this one cannot parse: not checked, told on stderr.
     skipped: NewerSyntax | None = None
+    # Told on stderr without changing the exit code (a symbolic link ``fix`` leaves alone).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
