@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from errguard.astutil import parse_or_none
-from errguard.detect.engine import Engine, FileResult
+from errguard.detect.engine import Engine, FileResult, InternalError
 from errguard.detect.source import SourceError, SourceFile
 from errguard.edits import LineIndex, apply_edits, overlaps, replacement_edit
 from errguard.fileio import NotRegularFile, read_regular
@@ -40,7 +40,7 @@ class FixResult:
     text: str
     fixed: list[Violation] = field(default_factory=list)
     remaining: list[Violation] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
     skipped: NewerSyntax | None = None
 
     @property

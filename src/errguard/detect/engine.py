@@ -31,12 +31,25 @@ _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 FieldsOf = Callable[[type[ast.AST]], tuple[str, ...]]
 
 
+@dataclass(frozen=True)
+class InternalError:
+    """errguard failed on a file (a rule crashed): not a finding about the code. ``errguard``
+    names it on stderr with exit code 2; the flake8 plugin reports it as EG000."""
+
+    path: str
+    line: int
+    what: str  # "internal error in EG101: KeyError: 'x'"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.what}"
+
+
 @dataclass
 class FileResult:
     path: str
     violations: list[Violation] = field(default_factory=list)
-    # Internal errors (a rule crashed): reported on stderr, exit code 2, other files still run.
-    errors: list[str] = field(default_factory=list)
+    # Reported on stderr, exit code 2; the other files still run.
+    errors: list[InternalError] = field(default_factory=list)
     # Valid code for a newer Python that this one cannot parse: not checked, told on stderr.
     skipped: NewerSyntax | None = None
     # Told on stderr without changing the exit code (a symbolic link ``fix`` leaves alone).
@@ -90,10 +103,10 @@ class Engine:
 
     def detect(
         self, source: SourceFile, tree: ast.Module, project: Project | None = None
-    ) -> tuple[list[Violation], list[str]]:
+    ) -> tuple[list[Violation], list[InternalError]]:
         """Run the rules over a parsed file: raw findings (before noqa) and internal errors."""
         ctx = FileContext(source, tree, project)
-        errors: list[str] = []
+        errors: list[InternalError] = []
         plan = self._plan(source.data)
         if plan.dispatch:
             _walk(tree, plan, ctx, errors.append)
@@ -144,7 +157,9 @@ def _statement_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     return tuple(name for name in _STATEMENT_FIELDS if name in node_type._fields)
 
 
-def _walk(tree: ast.AST, plan: _Plan, ctx: FileContext, on_error: Callable[[str], None]) -> None:
+def _walk(
+    tree: ast.AST, plan: _Plan, ctx: FileContext, on_error: Callable[[InternalError], None]
+) -> None:
     """Pre-order walk; iterative so that deeply nested files cannot exhaust the C stack."""
     node_base = ast.AST
     dispatch, fields_of = plan.dispatch, plan.fields_of
@@ -179,8 +194,10 @@ def _too_deep(visit: Visitor, node: ast.AST, ctx: FileContext) -> None:
     ctx.add(PARSE_ERROR_CODE, get_rule(PARSE_ERROR_CODE).message.format(reason=reason), node)
 
 
-def _describe_crash(visit: Visitor, node: ast.AST, ctx: FileContext, exc: Exception) -> str:
+def _describe_crash(
+    visit: Visitor, node: ast.AST, ctx: FileContext, exc: Exception
+) -> InternalError:
     owner = getattr(visit, "__self__", None)
     code = getattr(owner, "code", "?")
     line = getattr(node, "lineno", 1)
-    return f"{ctx.path}:{line}: internal error in {code}: {type(exc).__name__}: {exc}"
+    return InternalError(ctx.path, line, f"internal error in {code}: {type(exc).__name__}: {exc}")
