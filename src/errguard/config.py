@@ -60,6 +60,8 @@ class ConfigError(Exception):
 
 
 DEFAULT_MAX_FILE_SIZE_MB = 10.0
+# A file takes well under a second; one that takes a minute is code nothing was tuned for.
+DEFAULT_MAX_FILE_SECONDS = 60.0
 # What ``fix`` does with a file that is a symbolic link: write its target, or leave it alone.
 SymlinkPolicy = Literal["follow", "skip"]
 SYMLINK_POLICIES: tuple[SymlinkPolicy, ...] = ("follow", "skip")
@@ -79,6 +81,8 @@ class Config:
     sections: Mapping[str, Any] = field(default_factory=dict)
     # Larger files are generated or vendored data, not code a person fixes: skipped with a note.
     max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
+    # The analysis of a file that takes longer stops, and the file is named as not checked.
+    max_file_seconds: float = DEFAULT_MAX_FILE_SECONDS
     fix_symlinks: SymlinkPolicy = "follow"
 
     def with_overrides(
@@ -246,7 +250,12 @@ def parse_table(table: Mapping[str, Any], path: Path) -> Config:
         src=tuple((path.parent / entry).resolve() for entry in reader.strings("src")),
         rule_options=reader.rule_options(),
         sections={name: table[name] for name in FOREIGN_SECTIONS if name in table},
-        max_file_size_mb=reader.positive_number("max-file-size", DEFAULT_MAX_FILE_SIZE_MB),
+        max_file_size_mb=reader.positive_number(
+            "max-file-size", DEFAULT_MAX_FILE_SIZE_MB, "megabytes"
+        ),
+        max_file_seconds=reader.positive_number(
+            "max-file-seconds", DEFAULT_MAX_FILE_SECONDS, "seconds"
+        ),
         fix_symlinks=reader.choice("fix-symlinks", SYMLINK_POLICIES),
     )
 
@@ -254,7 +263,7 @@ def parse_table(table: Mapping[str, Any], path: Path) -> Config:
 class _TableReader:
     KEYS = (
         *("select", "extend-select", "ignore", "exclude", "per-file-ignores", "src", "rules"),
-        *("max-file-size", "fix-symlinks"),
+        *("max-file-size", "max-file-seconds", "fix-symlinks"),
     )
 
     def __init__(self, table: Mapping[str, Any], path: Path) -> None:
@@ -277,10 +286,10 @@ class _TableReader:
                 self.fail(f"{where or key} must be a list of strings, got item {item!r}")
         return list(value)
 
-    def positive_number(self, key: str, default: float) -> float:
+    def positive_number(self, key: str, default: float, unit: str) -> float:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            self.fail(f"{key} must be a positive number of megabytes, got {value!r}")
+            self.fail(f"{key} must be a positive number of {unit}, got {value!r}")
         return float(value)
 
     def choice(self, key: str, choices: tuple[T, ...]) -> T:

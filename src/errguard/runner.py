@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from errguard.config import Config
-from errguard.detect.engine import Engine, FileResult, parse_error
+from errguard.detect.deadline import FileTimeout, time_limit
+from errguard.detect.engine import Engine, FileResult, parse_error, timed_out
 from errguard.detect.source import SourceError, SourceFile, display_path
 from errguard.project import project_for, unsaved_files, warm_projects
 from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
@@ -63,11 +64,17 @@ def check_file(path: Path, job: Job) -> FileResult:
     if isinstance(source, FileResult):
         return source
     project = project_for(path, job.config)
-    result = _engine(job).check(source, ignored=job.config.ignored_for(path), project=project)
-    if job.with_edits and any(v.fix is not None for v in result.violations):
-        from errguard.fixer import attach_fixes  # libcst: only for files with fixes to show
+    engine = _engine(job)
+    engine.prepare(source, project)
+    try:
+        with time_limit(job.config.max_file_seconds):
+            result = engine.check(source, ignored=job.config.ignored_for(path), project=project)
+            if job.with_edits and any(v.fix is not None for v in result.violations):
+                from errguard.fixer import attach_fixes  # libcst: only for files with fixes
 
-        result.violations = attach_fixes(source, result.violations)
+                result.violations = attach_fixes(source, result.violations)
+    except FileTimeout:
+        return FileResult(source.display, errors=[timed_out(source.display, job.config)])
     return result
 
 
@@ -84,8 +91,15 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source
-    engine = FixEngine(_engine(job), unsafe=job.unsafe_fixes)
-    return engine.fix(source, job.config.ignored_for(path), project_for(path, job.config))
+    project = project_for(path, job.config)
+    engine = _engine(job)
+    engine.prepare(source, project)
+    try:
+        with time_limit(job.config.max_file_seconds):
+            fixer = FixEngine(engine, unsafe=job.unsafe_fixes)
+            return fixer.fix(source, job.config.ignored_for(path), project)
+    except FileTimeout:
+        return FileResult(source.display, errors=[timed_out(source.display, job.config)])
 
 
 def _run_chunk(task: tuple[Callable[[Path, Job], T], list[Path], Job]) -> list[T]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from errguard.config import Config
 from errguard.detect.context import FileContext
+from errguard.detect.deadline import check_time
 from errguard.detect.noqa import filter_noqa
 from errguard.detect.source import SourceError, SourceFile
 from errguard.models import Violation
@@ -28,6 +29,8 @@ _SKIPPED_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", 
 # dispatches on anything else, expressions (most of any tree) are never visited.
 _STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case, ast.mod)
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# Reading the clock at every node would cost more than some rules.
+_NODES_PER_CLOCK_READ = 256
 FieldsOf = Callable[[type[ast.AST]], tuple[str, ...]]
 
 
@@ -83,13 +86,26 @@ class Engine:
         self.uses_models = any(rule.uses_models for rule in rules)
         self._plans: dict[tuple[int, ...], _Plan] = {}
 
-    def _plan(self, data: bytes) -> _Plan:
-        """The walk for the rules whose triggers occur in the file (all, for most files)."""
-        active = tuple(
+    def _active(self, data: bytes) -> tuple[int, ...]:
+        """The rules whose triggers occur in the file (all, for most files), by index."""
+        return tuple(
             index
             for index, rule in enumerate(self.rules)
             if not rule.triggers or any(trigger in data for trigger in rule.triggers)
         )
+
+    def prepare(self, source: SourceFile, project: Project) -> None:
+        """Build the project-wide facts the file's rules read (otherwise built by the first
+        file that needs them), so that a file's time limit counts the file's own analysis."""
+        active = [self.rules[index] for index in self._active(source.data)]
+        models = any(rule.uses_models for rule in active)
+        imports = any(rule.uses_import_graph for rule in active)
+        if models or imports:
+            project.warm(models=models, imports=imports, jobs=1)
+
+    def _plan(self, data: bytes) -> _Plan:
+        """The walk for the rules whose triggers occur in the file."""
+        active = self._active(data)
         plan = self._plans.get(active)
         if plan is None:
             plan = self._plans[active] = _Plan.build(self.rules[index] for index in active)
@@ -133,6 +149,16 @@ class Engine:
         return result
 
 
+def timed_out(path: str, config: Config) -> InternalError:
+    """What is said of a file whose analysis ran over ``max-file-seconds``."""
+    return InternalError(
+        path,
+        1,
+        f"not checked: the analysis took longer than max-file-seconds "
+        f"({config.max_file_seconds:g} s); raise it in [tool.errguard] or exclude the file",
+    )
+
+
 def parse_error(path: str, exc: SourceError) -> Violation:
     return Violation(
         code=PARSE_ERROR_CODE,
@@ -165,7 +191,12 @@ def _walk(
     dispatch, fields_of = plan.dispatch, plan.fields_of
     stack: list[ast.AST] = [tree]
     pop, push = stack.pop, stack.append
+    until_clock = _NODES_PER_CLOCK_READ
     while stack:
+        until_clock -= 1
+        if not until_clock:
+            until_clock = _NODES_PER_CLOCK_READ
+            check_time()  # where no timer signal can stop a runaway file
         node = pop()
         node_type = type(node)
         visitors = dispatch.get(node_type)

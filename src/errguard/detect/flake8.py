@@ -15,7 +15,8 @@ from pathlib import Path
 
 from errguard import __version__
 from errguard.config import Config, ConfigError, discover_config
-from errguard.detect.engine import Engine
+from errguard.detect.deadline import FileTimeout, time_limit
+from errguard.detect.engine import Engine, timed_out
 from errguard.detect.noqa import NOQA_FILE
 from errguard.detect.source import SourceFile
 from errguard.project import project_for
@@ -33,8 +34,9 @@ def _settings_for(directory: Path) -> tuple[Config, Engine]:
     return config, engine
 
 
-# What the plugin reports when errguard fails on a file: a rule crashed, the configuration is
-# invalid. flake8 aborts the whole run on an exception from a plugin; this is one line instead.
+# What the plugin reports when errguard fails on a file: a rule crashed, the analysis ran over
+# max-file-seconds, the configuration is invalid. flake8 aborts the whole run on an exception
+# from a plugin; this is one line instead.
 FAILURE_CODE = "EG000"
 Finding = tuple[int, int, str, type["Flake8Plugin"]]
 
@@ -65,7 +67,13 @@ class Flake8Plugin:
         path = Path(self.filename)
         config, engine = _settings_for(path.resolve().parent)
         source = SourceFile.from_text("".join(self.lines), self.filename)
-        violations, errors = engine.detect(source, tree, project_for(path, config))
+        project = project_for(path, config)
+        engine.prepare(source, project)
+        try:
+            with time_limit(config.max_file_seconds):
+                violations, errors = engine.detect(source, tree, project)
+        except FileTimeout:
+            return [self._failure(1, timed_out(self.filename, config).what)]
         ignored = config.ignored_for(path)
         findings = [self._failure(error.line, error.what) for error in errors]
         for violation in violations:

@@ -192,12 +192,13 @@ class Project:
         return analysis
 
     def warm(self, *, models: bool, imports: bool, jobs: int) -> None:
-        """Build the model index and/or the import cycles now, parsing in ``jobs`` processes
-        what the on-disk cache does not hold."""
+        """Build the model index (with the prefetched lookups the N+1 rules read) and/or the
+        import cycles now, parsing in ``jobs`` processes what the on-disk cache does not hold."""
         self._jobs = jobs
         try:
             if models:
                 _ = self.models
+                _ = self.prefetched_lookups
             if imports:
                 _ = self.import_cycles
         finally:
