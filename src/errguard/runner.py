@@ -18,6 +18,7 @@ from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
+    from errguard.project import Project
 
 CHUNK_SIZE = 32
 
@@ -63,19 +64,16 @@ def check_file(path: Path, job: Job) -> FileResult:
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source
-    project = project_for(path, job.config)
-    engine = _engine(job)
-    engine.prepare(source, project)
-    try:
-        with time_limit(job.config.max_file_seconds):
-            result = engine.check(source, ignored=job.config.ignored_for(path), project=project)
-            if job.with_edits and any(v.fix is not None for v in result.violations):
-                from errguard.fixer import attach_fixes  # libcst: only for files with fixes
 
-                result.violations = attach_fixes(source, result.violations)
-    except FileTimeout:
-        return FileResult(source.display, errors=[timed_out(source.display, job.config)])
-    return result
+    def check(engine: Engine, project: Project) -> FileResult:
+        result = engine.check(source, ignored=job.config.ignored_for(path), project=project)
+        if job.with_edits and any(v.fix is not None for v in result.violations):
+            from errguard.fixer import attach_fixes  # libcst: only for files with fixes to show
+
+            result.violations = attach_fixes(source, result.violations)
+        return result
+
+    return _within_time_limit(path, source, job, check)
 
 
 def fix_file(path: Path, job: Job) -> FixResult | FileResult:
@@ -91,13 +89,25 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source
+
+    def fix(engine: Engine, project: Project) -> FixResult:
+        fixer = FixEngine(engine, unsafe=job.unsafe_fixes)
+        return fixer.fix(source, job.config.ignored_for(path), project)
+
+    return _within_time_limit(path, source, job, fix)
+
+
+def _within_time_limit(
+    path: Path, source: SourceFile, job: Job, analyse: Callable[[Engine, Project], T]
+) -> T | FileResult:
+    """``analyse`` the file within ``max-file-seconds``, once the project-wide facts its rules
+    read are built; when its time is up, a result that names it as not checked."""
     project = project_for(path, job.config)
     engine = _engine(job)
     engine.prepare(source, project)
     try:
         with time_limit(job.config.max_file_seconds):
-            fixer = FixEngine(engine, unsafe=job.unsafe_fixes)
-            return fixer.fix(source, job.config.ignored_for(path), project)
+            return analyse(engine, project)
     except FileTimeout:
         return FileResult(source.display, errors=[timed_out(source.display, job.config)])
 

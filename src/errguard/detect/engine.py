@@ -36,8 +36,9 @@ FieldsOf = Callable[[type[ast.AST]], tuple[str, ...]]
 
 @dataclass(frozen=True)
 class InternalError:
-    """errguard failed on a file (a rule crashed): not a finding about the code. ``errguard``
-    names it on stderr with exit code 2; the flake8 plugin reports it as EG000."""
+    """errguard could not check (all of) a file: a rule crashed, the file's time ran out. Not
+    a finding about the code: ``errguard`` names it on stderr with exit code 2, the flake8
+    plugin reports it as EG000."""
 
     path: str
     line: int
