@@ -70,11 +70,14 @@ _LAZY = re.compile(
 )
 _QUERY = re.compile(
     r"^the same query ran repeatedly at "
-    r"(?:(?P<path>\S+):(?P<line>\d+) in (?P<function>\S+)|a call site outside project code): "
+    r"(?:(?P<path>\S+):(?P<line>\d+) in (?P<function>\{[%{].*?[%}]\}|\S+)"
+    r"|a call site outside project code): "
     r"(?P<query>.*)$",
     re.DOTALL,
 )
-_ORIGIN = re.compile(r"the queryset iterated at (?P<path>\S+):(?P<line>\d+)")
+# "the queryset iterated at app/x.py:8", or for a template loop "the queryset that
+# {% for b in books %} iterates at app/templates/books.html:2 (rendered from app/views.py:17)".
+_ORIGIN = re.compile(r"the queryset (?:iterated|that .*? iterates) at (?P<path>\S+):(?P<line>\d+)")
 _LOOP_LINE = re.compile(r" at line (?P<line>\d+)")
 
 

@@ -35,6 +35,13 @@ MIDDLEWARE = []
 ROOT_URLCONF = "urls"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+# For the DRF views of test_queries_drf.py: no django.contrib.auth in this project.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+}
 """
 SQLITE_NAMES = {"default": ":memory:", "other": ":memory:"}
 
@@ -141,17 +148,54 @@ def book_summaries():
 
 def label_counts(labels):
     return {label: Tag.objects.filter(label=label).count() for label in labels}  # per label
+
+
+def author_names_of(books):
+    return [book.author.name for book in books]  # rows from the caller
+
+
+def author_name(pk):
+    return Author.objects.get(pk=pk).name  # one row
+
+
+def retitle_books():
+    for book in Book.objects.all():
+        book.title = f"{book.title} by {book.author.name}"  # a load per row written
+        book.save()
+
+
+def ensure_tags(labels):
+    for label in labels:
+        if not Tag.objects.filter(label=label).exists():  # a check per row inserted
+            Tag.objects.create(label=label)
 '''
 
 VIEWS = """
 from django.http import JsonResponse
+from django.shortcuts import render
 
-from app.models import Book
+from app.models import Author, Book
 
 
 def books(request):
     rows = [{"title": b.title, "author": b.author.name} for b in Book.objects.all()]  # view
     return JsonResponse({"books": rows})
+
+
+def author(request, pk):
+    return JsonResponse({"name": Author.objects.get(pk=pk).name})  # one lookup
+
+
+def books_page(request):
+    return render(request, "books.html", {"books": Book.objects.all()})  # template view
+"""
+
+TEMPLATE = """
+<ul>
+{% for book in books %}
+  <li>{{ book.title }} by {{ book.author.name }}</li>
+{% endfor %}
+</ul>
 """
 
 URLS = """
@@ -159,7 +203,11 @@ from django.urls import path
 
 from app import views
 
-urlpatterns = [path("books/", views.books)]
+urlpatterns = [
+    path("books/", views.books),
+    path("books/page/", views.books_page),
+    path("authors/<int:pk>/", views.author),
+]
 """
 
 CONFTEST = """
@@ -211,6 +259,7 @@ def write_project(pytester: pytest.Pytester, backend: Backend = SQLITE) -> None:
         "app/models.py": MODELS,
         "app/reports.py": REPORTS,
         "app/views.py": VIEWS,
+        "app/templates/books.html": TEMPLATE,
     }
     for path, source in files.items():
         write(pytester, path, source)

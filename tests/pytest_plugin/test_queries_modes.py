@@ -29,6 +29,13 @@ def test_clean(catalogue):
     reports.book_author_names_joined()
 
 
+def test_database_error(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+
+
 def test_warning_class_is_importable():
     from errguard.pytest_plugin.queries import NPlusOneWarning
 
@@ -68,6 +75,7 @@ def test_warn_mode_passes_the_tests(warned):
         "test_second_hit": "PASSED",
         "test_warning_as_error": "FAILED",
         "test_clean": "PASSED",
+        "test_database_error": "FAILED",
         "test_warning_class_is_importable": "PASSED",
     }, warned.output
 
@@ -86,7 +94,15 @@ def test_warn_mode_warns_at_the_call_site(warned):
 
 def test_a_warning_filter_turns_it_into_a_failure(warned):
     failure = warned.failure("test_warning_as_error")
-    assert "NPlusOneWarning: N+1 queries: " + LAZY_LOAD in failure
+    assert failure.startswith("NPlusOneWarning: N+1 queries: " + LAZY_LOAD), failure
+    assert "errguard" not in failure.replace("errguard.pytest_plugin", ""), failure
+
+
+def test_tracebacks_of_database_errors_show_no_errguard_frame(warned):
+    failure = warned.failure("test_database_error")
+    assert "no_such_table" in failure
+    assert "cursor.execute(" in failure
+    assert "errguard" not in failure, failure
 
 
 def test_summary_lists_the_pattern_once_with_every_test(warned):

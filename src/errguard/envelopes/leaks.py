@@ -15,18 +15,14 @@ import fnmatch
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from errguard.envelopes.leak_patterns import (
-    NAMED_SECRET,
-    OTHERS,
-    SECRETS,
-    is_secret_name,
-    looks_like_a_secret,
-)
 from errguard.envelopes.problems import Problem
 
-# Order matters: where matches overlap, the earlier detector's finding is the one reported.
-_DETECTORS = (*SECRETS, *OTHERS)
+if TYPE_CHECKING:
+    from errguard.envelopes.leak_patterns import Detector
+
 LEAK_KINDS = ("traceback", "source-path", "sql", "exception-repr", "secret")
 
 
@@ -40,10 +36,20 @@ class Leak:
     end: int
 
 
+@cache
+def _detectors() -> tuple[Detector, ...]:
+    """The detectors, compiled on first use: the pytest plugin imports this module in every
+    run, most of which never scan a response."""
+    from errguard.envelopes.leak_patterns import OTHERS, SECRETS
+
+    # Order matters: where matches overlap, the earlier detector's finding is the one reported.
+    return (*SECRETS, *OTHERS)
+
+
 def find_leaks(text: str) -> list[Leak]:
     """Every leak in ``text``; where two findings overlap, only the first detector's counts."""
     found: list[Leak] = []  # disjoint and sorted by start, so their ends are sorted too
-    for detector in _DETECTORS:
+    for detector in _detectors():
         for match in detector.pattern.finditer(text):
             start, end = match.span()
             index = bisect.bisect_left(found, end, key=lambda leak: leak.start)
@@ -96,6 +102,8 @@ def _scan(value: object, path: str, policy: LeakPolicy, problems: list[Problem])
     if isinstance(value, str):
         problems += _problems(find_leaks(value), path, path, policy)
     elif isinstance(value, dict):
+        from errguard.envelopes.leak_patterns import is_secret_name  # as in _detectors
+
         for key, item in value.items():
             name = str(key)
             leaks = find_leaks(name)
@@ -114,6 +122,8 @@ def _scan(value: object, path: str, policy: LeakPolicy, problems: list[Problem])
 def _named_secret(value: str) -> list[Leak]:
     """The leaks in a value under a credential's name (``{"password": "hunter2"}``): what
     the value itself shows, else the whole value when it looks like a credential."""
+    from errguard.envelopes.leak_patterns import NAMED_SECRET, looks_like_a_secret
+
     leaks = find_leaks(value)
     if any(leak.kind == "secret" for leak in leaks) or not looks_like_a_secret(value):
         return leaks

@@ -2,7 +2,8 @@
 
 Each patched attribute is replaced once, by a wrapper that dispatches to the faults active on
 it (in declaration order) and calls the original when none applies; the original is put back
-exactly when the last of them ends, whatever order they end in.
+exactly when the last of them ends, whatever order they end in. The wrapper sets
+``__tracebackhide__``, so an injected error's traceback shows the test's frames.
 """
 
 from __future__ import annotations
@@ -193,6 +194,7 @@ class _Hook:
 
         @functools.wraps(original)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
             fault = self._dispatch(args, kwargs)
             if fault is None:
                 return original(*args, **kwargs)

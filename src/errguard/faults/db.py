@@ -84,6 +84,7 @@ class DbFault:
         many: bool,
         context: dict[str, Any],
     ) -> Any:
+        __tracebackhide__ = True  # an injected error's traceback shows the test's frames
         alias = context["connection"].alias
         if (
             self.gate.is_open

@@ -2,14 +2,17 @@
 
 The session's configuration (pyproject ``[tool.errguard.envelope]`` under the ini options) is
 made active at configure time, so plain ``errguard.testing.assert_error_envelope`` calls use it.
+The assertions themselves (and their leak patterns) are imported only when a test asks for the
+fixture: a run that never checks an envelope does not pay for them.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from errguard.config import ConfigError
-from errguard.envelopes.assertions import ErrorEnvelope
 from errguard.envelopes.config import (
     OPTIONS,
     EnvelopeConfig,
@@ -17,6 +20,9 @@ from errguard.envelopes.config import (
     deactivate,
     load_envelope_config,
 )
+
+if TYPE_CHECKING:
+    from errguard.envelopes.assertions import ErrorEnvelope
 
 _CONFIG = pytest.StashKey[EnvelopeConfig]()
 _UNSET: tuple[object, ...] = (None, "", [])  # what getini gives for an unset option
@@ -45,4 +51,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def error_envelope(request: pytest.FixtureRequest) -> ErrorEnvelope:
     """Assert error envelopes: ``error_envelope(response, status=404)``, ``.sweep(client)``."""
+    from errguard.envelopes.assertions import ErrorEnvelope
+
     return ErrorEnvelope(request.config.stash[_CONFIG])

@@ -19,11 +19,13 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Generator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from errguard.pytest_plugin._unittest_body import is_unittest_item, method_only
 from errguard.queries.budget import Queries, QueryCountError, QueryWindow, check_count
 from errguard.queries.callsite import CallSite, CallSiteFinder
 from errguard.queries.findings import NPlusOne, failure_message
@@ -63,6 +65,7 @@ class NPlusOneWarning(UserWarning):
 class _State:
     mode: str
     threshold: int
+    count_setup: bool
     finder: CallSiteFinder
     stats: QueryStats
 
@@ -85,6 +88,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "errguard_nplusone",
         "runtime N+1 query detection: fail, warn or off (default: warn)",
         default="warn",
+    )
+    parser.addini(
+        "errguard_count_setup",
+        "unittest-style tests: also count the queries of setUp(), tearDown() and Django's "
+        "per-test fixture loading as the test body (default: false, the test method only)",
+        type="bool",
+        default=False,
     )
     parser.addini(
         "errguard_nplusone_threshold",
@@ -126,7 +136,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATE] = _State(
         mode=_mode(config),
         threshold=_threshold(config),
-        finder=CallSiteFinder(config.rootpath),
+        count_setup=bool(config.getini("errguard_count_setup")),
+        finder=CallSiteFinder(config.rootpath, config.getini("python_files")),
         stats=QueryStats(),
     )
 
@@ -181,18 +192,30 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         if budget is not None:
             pytest.fail(f"@pytest.mark.max_queries {_NEEDS_DJANGO}", pytrace=False)
         return (yield)
-    test.begin_body()
-    try:
-        yield
-    finally:
-        test.end_body()
+    state = item.config.stash[_STATE]
+    scope = (
+        nullcontext(False)
+        if state.count_setup
+        else method_only(item, test.begin_body, test.end_body)
+    )
+    with scope as scoped:
+        if scoped:
+            test.scope = "the test method (setUp and tearDown not counted)"
+        elif is_unittest_item(item) and state.count_setup:
+            test.scope = "setUp, the test method and tearDown"
+        if not scoped:
+            test.begin_body()
+        try:
+            yield
+        finally:
+            test.end_body()
     failures = []
     if budget is not None:
         failure = test.budget_failure(*budget)
         if failure is not None:
             failures.append(failure)
     if test.found:
-        if item.config.stash[_STATE].mode == "fail":
+        if state.mode == "fail":
             failures.append(failure_message(test.found))
         else:
             _warn(item, test.found)
@@ -201,17 +224,26 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 
 def _warn(item: pytest.Item, findings: list[NPlusOne]) -> None:
+    raised = None
     for finding in findings:
         if finding.site is not None:
             filename, lineno = finding.site.filename, finding.site.lineno
         else:
             filename, lineno = str(item.path), (item.location[1] or 0) + 1
-        warnings.warn_explicit(
-            NPlusOneWarning(f"N+1 queries: {finding.describe()}"),
-            NPlusOneWarning,
-            filename,
-            lineno,
-        )
+        try:
+            warnings.warn_explicit(
+                NPlusOneWarning(f"N+1 queries: {finding.describe()}"),
+                NPlusOneWarning,
+                filename,
+                lineno,
+            )
+        except NPlusOneWarning as error:
+            raised = f"{type(error).__name__}: {error}"
+            break
+    if raised is not None:
+        # "-W error::...NPlusOneWarning": the finding is the failure; a traceback of this
+        # hook (or the warning chained to the failure) would only bury it.
+        pytest.fail(raised, pytrace=False)
 
 
 @pytest.fixture

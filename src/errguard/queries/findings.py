@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from errguard.queries.callsite import CallSite
+from errguard.queries.template_sites import is_template_function
 
 RelationKind = Literal["single", "many", "deferred"]
 """``single``: forward FK/one-to-one or reverse one-to-one; ``many``: reverse FK or M2M."""
@@ -37,6 +38,16 @@ def _site_text(site: CallSite | None) -> str:
 def _where(origin_site: CallSite | None) -> str:
     if origin_site is None:
         return "the queryset that loaded them"
+    if is_template_function(origin_site.function):
+        # The template only iterates a context variable; where the view built the queryset
+        # is not traced, so name the view that rendered the template.
+        rendered = origin_site.rendered_from
+        view = f" (rendered from {rendered.location})" if rendered is not None else ""
+        return f"the queryset that {origin_site.function} iterates at {origin_site.location}{view}"
+    if origin_site.function.startswith("the queryset of "):
+        return f"{origin_site.function} ({origin_site.location})"
+    if origin_site.function.endswith("(many=True)"):
+        return f"the queryset {origin_site.function} serializes ({origin_site.location})"
     return f"the queryset iterated at {origin_site.location}"
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from typing import Final
 
 from errguard.queries.callsite import CallSite, CallSiteFinder, FrameKey
+from errguard.queries.normalize import is_write
 
 # What the recorder appends per query. A plain tuple keeps recording cheap (no object
 # construction on the hot path); entries() turns them into QueryEntry objects on demand.
-RawQuery = tuple[str, int | None, float, str, FrameKey | None, int, bool]
+RawQuery = tuple[str, int | None, float, str, FrameKey | None, int, bool, int]
 SQL: Final = 0
 PARAMS: Final = 1
 DURATION: Final = 2
@@ -18,6 +20,8 @@ ALIAS: Final = 3
 SITE: Final = 4
 THREAD: Final = 5
 MANY: Final = 6
+CALL: Final = 7
+"""The serial of the call from test code into project code that ran it (``callsite``)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class QueryLog:
         return [self.entry(i) for i in self.select(start, end, using)]
 
     def entry(self, index: int) -> QueryEntry:
-        sql, params, duration, alias, site, thread, many = self.records[index]
+        sql, params, duration, alias, site, thread, many, _ = self.records[index]
         return QueryEntry(sql, alias, self.finder.resolve(site), duration, params, many, thread)
 
     def first_since(self, mark: int) -> int | None:
@@ -80,6 +84,27 @@ class QueryLog:
             if records[index][THREAD] == me:
                 return index
         return None
+
+    def writes_each_time(self, indices: list[int]) -> bool:
+        """Whether a write ran between most consecutive ``indices`` (queries of one thread).
+
+        A read repeated once per *write* (a lookup before each save, cache maintenance run by
+        a signal on each save, the duplicate check before each insert) is the cost of per-row
+        writes, whose fix is batching the writes; it is not a read loop that one query could
+        replace, so it is not reported as an N+1.
+        """
+        if len(indices) < 2:
+            return False
+        records = self.records
+        thread = records[indices[0]][THREAD]
+        with_write = sum(
+            any(
+                records[i][THREAD] == thread and is_write(records[i][SQL])
+                for i in range(before + 1, after)
+            )
+            for before, after in itertools.pairwise(indices)
+        )
+        return with_write * 2 >= len(indices) - 1
 
     def explain_since(self, mark: int) -> None:
         """Mark this thread's queries since ``mark`` as explained (by a lazy load)."""

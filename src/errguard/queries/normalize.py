@@ -66,6 +66,14 @@ def is_read(sql: str) -> bool:
     return head == "SELECT" or head[:4] == "WITH"
 
 
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def is_write(sql: str) -> bool:
+    """True for statements that change rows (``INSERT``, ``UPDATE``, ``DELETE``, ``REPLACE``)."""
+    return sql.lstrip()[:6].upper().startswith(_WRITES)
+
+
 def is_bookkeeping(sql: object, params: object) -> bool:
     """True for the statements Django runs to manage transactions and constraint checks.
 

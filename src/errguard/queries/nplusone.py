@@ -13,6 +13,9 @@ or lazily loaded objects) count: a load on a single fetched object is not N+1. R
 tagged with where they came from lazily: a fetch only queues its row list, and the queue is
 tagged the first time a lazy load actually runs a query, so N+1-free code pays no cost per
 row. Queries inside ``prefetch_one_level`` are the prefetch itself and never count.
+
+The wrappers set ``__tracebackhide__``: pytest's tracebacks of the user's errors show
+the user's frames and Django's, not errguard's.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ import threading
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from errguard.queries.callsite import FrameKey
+from errguard.queries.callsite import NO_CALL, FrameKey
 from errguard.queries.django_api import DeferredAttribute, Model, query_module, related_descriptors
 from errguard.queries.findings import LAZY_LOAD_MINIMUM, LazyLoad, NPlusOne, RelationKind
-from errguard.queries.log import SITE, QueryLog
+from errguard.queries.log import CALL, SITE, QueryLog
 from errguard.queries.patching import PatchStack
 from errguard.queries.tagging import Origin, Tagger
 
@@ -52,6 +55,13 @@ class _Expected(NamedTuple):
     prefetched: bool
 
 
+class _Loads(NamedTuple):
+    """The lazy loads of one relation at one call site: each load's query, by call."""
+
+    relation: _Relation
+    per_call: dict[int, list[int]]
+
+
 class _ThreadState(threading.local):
     prefetching = 0
     """Depth of prefetch_one_level calls in this thread: their queries are the prefetch."""
@@ -67,7 +77,7 @@ class Detector:
         self.tags = Tagger()
         self.counting = False
         self._patches = patches
-        self._loads: dict[tuple[str, str, FrameKey | None], tuple[_Relation, int]] = {}
+        self._loads: dict[tuple[str, str, FrameKey | None], _Loads] = {}
         self._expected: dict[int, _Expected] = {}
         self._names: dict[tuple[type, int], str] = {}
         self._watched_managers: set[type] = set()
@@ -102,7 +112,18 @@ class Detector:
     def findings(self) -> list[NPlusOne]:
         resolve = self.log.finder.resolve
         found = []
-        for (model, name, site), (relation, count) in self._loads.items():
+        for (model, name, site), (relation, per_call) in self._loads.items():
+            # An N+1 repeats inside one call into project code: loads spread over separate
+            # calls the test makes (one per request, say) are not one; nor loads made once
+            # per row written.
+            count = max(
+                (
+                    len(queries)
+                    for queries in per_call.values()
+                    if not self.log.writes_each_time(queries)
+                ),
+                default=0,
+            )
             if count < LAZY_LOAD_MINIMUM:
                 continue
             origin = relation.origin
@@ -200,12 +221,19 @@ class Detector:
         if not self.counting:
             return
         first = self.log.first_since(mark)
+        if first is None:
+            return
         # The query's call site is the project frame the load was made from: no second walk.
-        site = None if first is None else self.log.records[first][SITE]
-        key = (relation.model, relation.name, site)
+        record = self.log.records[first]
+        call = record[CALL]
+        if call == NO_CALL:
+            return  # test code loading a relation itself: not the project's N+1
+        key = (relation.model, relation.name, record[SITE])
         with self._lock:
-            seen, count = self._loads.get(key, (relation, 0))
-            self._loads[key] = (seen, count + 1)
+            loads = self._loads.get(key)
+            if loads is None:
+                loads = self._loads[key] = _Loads(relation, {})
+            loads.per_call.setdefault(call, []).append(first)
 
     def _expect(
         self, queryset: Any, owner: Any, descriptor: object, kind: RelationKind, prefetched: bool
@@ -223,6 +251,7 @@ class Detector:
         expected = self._expected
 
         def _fetch_all(queryset: Any) -> None:
+            __tracebackhide__ = True
             # Runs for every queryset evaluation: the common case costs a few attribute
             # reads, a dictionary lookup and, for several rows, appending them to a queue.
             if queryset._result_cache is not None or local.prefetching:
@@ -245,6 +274,7 @@ class Detector:
         local = self._local
 
         def _iterator(queryset: Any, use_chunked_fetch: bool, chunk_size: int | None) -> Any:
+            __tracebackhide__ = True
             rows = original(queryset, use_chunked_fetch, chunk_size)
             if local.prefetching:
                 return rows
@@ -258,6 +288,7 @@ class Detector:
         expected = self._expected
 
         def _prefetch_related_objects(queryset: Any) -> None:
+            __tracebackhide__ = True
             # Runs inside _fetch_all, before it returns: queue the rows first and hand their
             # origin to prefetch_one_level, so the prefetched objects extend its path.
             origin = None
@@ -279,6 +310,7 @@ class Detector:
         local = self._local
 
         def prefetch_one_level(instances: Any, prefetcher: Any, lookup: Any, level: int) -> Any:
+            __tracebackhide__ = True
             local.prefetching += 1
             try:
                 result = original(instances, prefetcher, lookup, level)
@@ -306,6 +338,7 @@ class Detector:
         detector = self
 
         def get_queryset(descriptor: Any, **hints: Any) -> Any:
+            __tracebackhide__ = True
             queryset = original(descriptor, **hints)
             owner = hints.get("instance")
             if owner is not None:
@@ -319,6 +352,7 @@ class Detector:
         watched = self._watched_managers
 
         def __get__(descriptor: Any, instance: Any, cls: Any = None) -> Any:
+            __tracebackhide__ = True
             manager = original(descriptor, instance, cls)
             if instance is not None and type(manager) not in watched:
                 detector._watch_manager(type(manager), descriptor)
@@ -336,6 +370,7 @@ class Detector:
             detector = self
 
             def get_queryset(manager: Any) -> Any:
+                __tracebackhide__ = True
                 queryset = original(manager)
                 prefetched = queryset._result_cache is not None
                 detector._expect(queryset, manager.instance, descriptor, "many", prefetched)
@@ -349,6 +384,7 @@ class Detector:
         local = self._local
 
         def __get__(attribute: Any, instance: Any, cls: Any = None) -> Any:
+            __tracebackhide__ = True
             # Runs on every read of a deferred field and of every FK's "<name>_id": the
             # common path (the value is loaded) is one dictionary check.
             if instance is None or attribute.field.attname in instance.__dict__:

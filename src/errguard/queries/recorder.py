@@ -11,6 +11,9 @@ What counts as a query is then the same on every backend: each ``execute`` is on
 a server-side cursor's query (``QuerySet.iterator()`` on PostgreSQL) is one however many
 chunks its driver fetches. Transaction and constraint-check control (``BEGIN``, savepoints,
 ``SET CONSTRAINTS``) is not recorded: see ``is_bookkeeping``.
+
+The wrappers set ``__tracebackhide__``: pytest's tracebacks of the user's errors show
+the user's frames and Django's, not errguard's.
 """
 
 from __future__ import annotations
@@ -30,12 +33,13 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
     """Append every statement executed from now on to ``log`` until ``patches`` is undone."""
     original = CursorWrapper._execute_with_wrappers
     append = log.records.append
-    find = log.finder.find
+    locate = log.finder.locate
     clock = time.perf_counter
     frame = sys._getframe
     thread = threading.get_ident
 
     def _execute_with_wrappers(self: Any, sql: Any, params: Any, many: bool, executor: Any) -> Any:
+        __tracebackhide__ = True
         if is_bookkeeping(sql, params):
             return original(self, sql, params, many, executor)
         start = clock()
@@ -43,15 +47,18 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
             return original(self, sql, params, many, executor)
         finally:
             duration = clock() - start
+            me = thread()
+            site, call = locate(frame(1), me)
             append(
                 (
                     sql if isinstance(sql, str) else str(sql),
                     len(params) if hasattr(params, "__len__") else None,
                     duration,
                     self.db.alias,
-                    find(frame(1)),
-                    thread(),
+                    site,
+                    me,
                     many,
+                    call,
                 )
             )
 

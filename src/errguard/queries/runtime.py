@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from errguard.queries.budget import Queries, budget_failure
-from errguard.queries.callsite import CallSiteFinder, FrameKey
+from errguard.queries.callsite import NO_CALL, CallSiteFinder, FrameKey
 from errguard.queries.findings import NPlusOne, repeated_query
-from errguard.queries.log import SITE, SQL, QueryLog
+from errguard.queries.log import CALL, SITE, SQL, QueryLog
 from errguard.queries.normalize import display, is_read, shape
 from errguard.queries.nplusone import Detector
 from errguard.queries.patching import PatchStack
@@ -29,14 +28,23 @@ class TestQueries:
         self.body_end: int | None = None
         self.found: list[NPlusOne] = []
         """The N+1 patterns of the test body, known once it has ended."""
+        self.scope = "the test body"
+        """What the body covers, as budget failures name it."""
 
     def begin_body(self) -> None:
+        """Start the body; a second start (setUp counted, then the method) changes nothing."""
+        if self.body_start is not None:
+            return
         self.body_start = len(self.log)
         if self.detector is not None:
             self.detector.counting = True
 
     def end_body(self) -> None:
+        """End the body once: the first end after the start counts, later ones change nothing."""
+        if self.body_start is None or self.body_end is not None:
+            return
         self.body_end = len(self.log)
+        self.log.finder.end_calls()
         if self.detector is not None:
             self.detector.counting = False
             self.found = self.nplusone()
@@ -61,7 +69,7 @@ class TestQueries:
             expected=expected,
             exact=False,
             using=using,
-            scope=" in the test body",
+            scope=f" in {self.scope}",
         )
 
     def nplusone(self) -> list[NPlusOne]:
@@ -71,19 +79,31 @@ class TestQueries:
         return self.detector.findings() + self._repeated_reads(self.body_start, self.body_end)
 
     def _repeated_reads(self, start: int, end: int) -> list[NPlusOne]:
+        """Reads of one shape run more than ``threshold`` times from one line in one call.
+
+        Per call into project code: the same lookup in each of six requests a test makes is
+        six calls, not a loop; queries test code runs itself are never counted, nor reads
+        repeated once per write (``QueryLog.writes_each_time``).
+        """
         records, explained = self.log.records, self.log.explained
-        by_text: Counter[tuple[str, FrameKey | None]] = Counter(
-            (records[i][SQL], records[i][SITE]) for i in range(start, end) if i not in explained
-        )
-        by_shape: Counter[tuple[str, FrameKey | None]] = Counter()
-        for (sql, site), count in by_text.items():
+        by_text: dict[tuple[str, FrameKey | None, int], list[int]] = {}
+        for index in range(start, end):
+            record = records[index]
+            if record[CALL] != NO_CALL and index not in explained:
+                by_text.setdefault((record[SQL], record[SITE], record[CALL]), []).append(index)
+        by_shape: dict[tuple[str, FrameKey | None, int], list[int]] = {}
+        for (sql, site, call), indices in by_text.items():
             if is_read(sql):
-                by_shape[(shape(sql), site)] += count
+                by_shape.setdefault((shape(sql), site, call), []).extend(indices)
+        most: dict[tuple[str, FrameKey | None], int] = {}
+        for (sql_shape, site, _), indices in by_shape.items():
+            if len(indices) <= self.threshold or self.log.writes_each_time(sorted(indices)):
+                continue
+            most[(sql_shape, site)] = max(len(indices), most.get((sql_shape, site), 0))
         resolve = self.log.finder.resolve
         return [
             repeated_query(display(sql_shape), resolve(site), count)
-            for (sql_shape, site), count in by_shape.most_common()
-            if count > self.threshold
+            for (sql_shape, site), count in sorted(most.items(), key=lambda item: -item[1])
         ]
 
 

@@ -29,6 +29,8 @@ class QueryStats:
         self.body = 0
         self.per_test: dict[str, int] = {}
         self.findings: dict[str, FindingTally] = {}
+        self.workers = 0
+        """pytest-xdist workers merged in (0 for a run in one process)."""
 
     def add_test(self, nodeid: str, *, total: int, body: int, findings: Sequence[NPlusOne]) -> None:
         self.total += total
@@ -54,6 +56,7 @@ class QueryStats:
         }
 
     def merge_json(self, data: dict[str, Any]) -> None:
+        self.workers += 1
         self.total += int(data["total"])
         self.body += int(data["body"])
         for nodeid, count in data["per_test"].items():
@@ -63,6 +66,13 @@ class QueryStats:
             tally.count += int(item["count"])
             tally.tests.extend(test for test in item["tests"] if test not in tally.tests)
 
+    def _setup_note(self) -> str:
+        if self.workers < 2:
+            return ""
+        # Each worker creates (and migrates) its own test database: that setup is counted once
+        # per worker, so the total grows with -n while the test bodies' count does not.
+        return f" (each of the {self.workers} xdist workers sets up its own test database)"
+
     def summary_lines(self, top: int = TOP_TESTS) -> list[str]:
         if not self.per_test:
             return []
@@ -70,6 +80,7 @@ class QueryStats:
         lines = [
             f"{self.total:,} queries in {tests:,} {'test' if tests == 1 else 'tests'}: "
             f"{self.body:,} in test bodies, {self.total - self.body:,} in setup and teardown"
+            + self._setup_note()
         ]
         busiest = sorted(
             ((count, nodeid) for nodeid, count in self.per_test.items() if count),
