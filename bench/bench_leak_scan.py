@@ -4,8 +4,8 @@
 
 Each input repeats a unit that almost matches a detector (dotted names, SQL column lists,
 URLs, exception reprs and lines, POSIX/Windows/UNC paths, passwords, auth headers, JWTs,
-Django keys, tracebacks). For each, the best CPU time at n and 4n repeats and their ratio:
-about 4 is linear; a quadratic pattern shows about 16.
+Django keys, tracebacks, values under a credential's name). For each, the best CPU time at n
+and 4n repeats and their ratio: about 4 is linear; a quadratic pattern shows about 16.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ UNITS = {
     "exception-lines": ("", "KeyError: "),
     "tracebacks": ("Traceback (most recent call last):", "\n  a"),
     "file-lines": ("", 'File \\"a'),
+    "named-values": ("", '"password": "a1'),
+    "named-names": ('"', "password"),
 }
 
 

@@ -17,8 +17,10 @@ from tests.test_cli_edges import fixed
 OTHER_USER = 65534  # nobody
 
 
-def test_a_symlinked_file_is_fixed_through_to_its_target(project):
-    write(project, {"real/target.py": BARE})
+@pytest.mark.parametrize("config", ["", '[tool.errguard]\nfix-symlinks = "follow"\n'])
+def test_a_symlinked_file_is_fixed_through_to_its_target(project, config):
+    """The default, and ``fix-symlinks = "follow"``."""
+    write(project, {"pyproject.toml": config, "real/target.py": BARE})
     (project / "link.py").symlink_to(Path("real", "target.py"))
     result = run_cli("fix", "link.py")
     assert result.code == 0, result.err
@@ -26,6 +28,51 @@ def test_a_symlinked_file_is_fixed_through_to_its_target(project):
     assert os.readlink(project / "link.py") == os.path.join("real", "target.py")
     assert fixed(project / "real" / "target.py")
     assert sorted(os.listdir(project / "real")) == ["target.py"], "no temporary file left"
+
+
+@pytest.mark.parametrize("diff", [[], ["--diff"]])
+def test_fix_symlinks_skip_leaves_a_symlinked_file_alone_with_a_note(project, diff):
+    write(
+        project,
+        {
+            "pyproject.toml": '[tool.errguard]\nfix-symlinks = "skip"\n',
+            "real/target.py": BARE,
+            "other.py": BARE,
+        },
+    )
+    (project / "link.py").symlink_to(Path("real", "target.py"))
+    result = run_cli("fix", "link.py", "other.py", *diff)
+    assert result.code == 1, result.err
+    assert 'errguard: note: link.py: not fixed, a symbolic link (fix-symlinks = "skip")' in (
+        result.err
+    )
+    assert (project / "real" / "target.py").read_text() == BARE
+    assert (project / "link.py").is_symlink()
+    if diff:
+        assert "other.py" in result.out
+        assert "link.py" not in result.out
+        assert "1 remaining" in result.err
+    else:
+        assert fixed(project / "other.py")
+        assert result.out.startswith("link.py:3:1: EG401 ")
+        assert "Fixed 1 finding in 1 file; 1 remaining." in result.err
+
+
+def test_fix_symlinks_skip_says_nothing_of_a_link_without_fixes(project):
+    write(
+        project, {"pyproject.toml": '[tool.errguard]\nfix-symlinks = "skip"\n', "t.py": "x = 1\n"}
+    )
+    (project / "link.py").symlink_to("t.py")
+    result = run_cli("fix", "link.py")
+    assert result.code == 0, result.err
+    assert "note" not in result.err
+
+
+def test_fix_symlinks_must_be_follow_or_skip(project):
+    write(project, {"pyproject.toml": '[tool.errguard]\nfix-symlinks = "replace"\n'})
+    result = run_cli("check")
+    assert result.code == 2
+    assert "fix-symlinks must be one of 'follow', 'skip', got 'replace'" in result.err
 
 
 def test_a_fixed_file_keeps_its_owner_group_and_mode(project):

@@ -140,3 +140,54 @@ def test_flake8_honours_errguard_config(project):
         '[tool.errguard]\nper-file-ignores = { "a.py" = ["EG4"] }\n'
     )
     assert _flake8(project, "--select", "EG").stdout == ""
+
+
+# A rule that crashes on one file of the tree: what a bug in errguard looks like to flake8.
+CRASHING_RULE = """
+import sys
+from flake8.main.cli import main
+from errguard.rules.bare_except import BareExcept
+
+visit = BareExcept.visit_ExceptHandler
+
+def crash_on_boom(self, node, ctx):
+    if ctx.path.endswith("boom.py"):
+        raise ValueError("boom")
+    return visit(self, node, ctx)
+
+BareExcept.visit_ExceptHandler = crash_on_boom
+sys.exit(main(sys.argv[1:]))
+"""
+BARE = "try:\n    x()\nexcept:\n    log.error('e')\n"
+SWALLOW = "try:\n    x()\nexcept Exception:\n    pass\n"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_internal_error_in_one_file_is_eg000_and_flake8_goes_on(project, jobs):
+    (project / "boom.py").write_text(BARE + SWALLOW)
+    (project / "other.py").write_text(BARE)
+    command = [sys.executable, "-c", CRASHING_RULE, "--isolated", "-j", jobs, "--select", "EG", "."]
+    completed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert "Traceback" not in completed.stderr, completed.stderr
+    assert completed.returncode == 1
+    lines = completed.stdout.splitlines()
+    # The crashing rule runs on each handler of boom.py; the other rules still report there.
+    assert lines[0] == "./boom.py:3:1: EG000 internal error in EG401: ValueError: boom"
+    assert [line.split(" ", 2)[:2] for line in lines[1:]] == [
+        ["./boom.py:7:1:", "EG000"],
+        ["./boom.py:7:8:", "EG402"],
+        ["./other.py:3:1:", "EG401"],
+    ]
+
+
+def test_an_invalid_errguard_config_is_eg000_on_its_files_only(project):
+    (project / "ok").mkdir()
+    (project / "ok" / "a.py").write_text(BARE)
+    (project / "bad").mkdir()
+    (project / "bad" / "pyproject.toml").write_text('[tool.errguard]\nselect = ["EG999"]\n')
+    (project / "bad" / "b.py").write_text(BARE)
+    output = _flake8(project, "--select", "EG")
+    lines = output.stdout.splitlines()
+    assert lines[0].startswith("./bad/b.py:1:1: EG000 errguard cannot check this file: ")
+    assert "'EG999' matches no errguard rule" in lines[0]
+    assert [line.split(" ", 1)[0] for line in lines[1:]] == ["./ok/a.py:3:1:"]

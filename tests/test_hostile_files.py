@@ -271,3 +271,21 @@ def test_a_directory_that_cannot_be_read_inside_the_tree_is_a_note(locked):
     )
     assert "ok.py:3:1: EG401" in result.out
     assert result.code == 1
+
+
+def test_max_file_size_applies_to_the_project_index(project, opened):
+    write(
+        project,
+        {
+            "pyproject.toml": "[tool.errguard]\nmax-file-size = 0.01\n",  # 10 KB
+            "app/__init__.py": "",
+            "app/views.py": BARE,
+            # Generated data outside the checked files, over the user's limit (not the default).
+            "app/generated.py": "ROWS = [\n" + "    (1, 2, 3),\n" * 2_000 + "]\n",
+        },
+    )
+    opened.clear()  # writing the files opened them
+    result = run_cli("check", "--no-cache", "app/views.py")
+    assert result.code == 1, result.err
+    assert "app/views.py:3:1: EG401" in result.out
+    assert not [path for path in opened if path.endswith("generated.py")]

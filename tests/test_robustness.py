@@ -51,7 +51,7 @@ def all_rules_engine():
             # rules walk it without recursion: there is nothing to report.
             marks=pytest.mark.skipif(sys.version_info < (3, 11), reason="parses on 3.10"),
         ),
-        (b"x = " + b"-" * 200_000 + b"1\n", "too deeply nested to parse"),
+        (b"x = " + b"-" * 200_000 + b"1\n", "too deeply nested or too big to parse"),
         (
             b"".join(b" " * i + b"if x:\n" for i in range(110)) + b" " * 110 + b"pass\n",
             "indentation",

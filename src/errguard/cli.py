@@ -208,6 +208,13 @@ def _report_errors(results: Sequence[FileResult | FixResult], err: TextIO) -> bo
     return bool(errors)
 
 
+def _report_notes(results: Sequence[FileResult | FixResult], err: TextIO) -> None:
+    for result in results:
+        if isinstance(result, FileResult):
+            for note in result.notes:
+                print(f"errguard: note: {note}", file=err)
+
+
 def _report_skipped(results: Sequence[FileResult | FixResult], err: TextIO) -> int:
     """Name once the files skipped for syntax this Python cannot parse; return their number."""
     skipped = [(result.path, result.skipped) for result in results if result.skipped is not None]
@@ -270,6 +277,7 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.diff:
         out.write(RENDERERS["text"](remaining))
     fixed = sum(len(r.fixed) for r in applied)
+    _report_notes(results, err)
     _report_skipped(results, err)
     if not args.quiet:
         verb = "Would fix" if args.diff else "Fixed"

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, TypeVar
 
 from errguard.fileio import read_regular
 
@@ -25,6 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+T = TypeVar("T", bound=str)
 SELECTOR = re.compile(r"^EG\d{0,3}$")
 DEFAULT_EXCLUDES = (
     ".bzr",
@@ -59,6 +60,11 @@ class ConfigError(Exception):
 
 
 DEFAULT_MAX_FILE_SIZE_MB = 10.0
+# A file takes well under a second; one that takes a minute is code nothing was tuned for.
+DEFAULT_MAX_FILE_SECONDS = 60.0
+# What ``fix`` does with a file that is a symbolic link: write its target, or leave it alone.
+SymlinkPolicy = Literal["follow", "skip"]
+SYMLINK_POLICIES: tuple[SymlinkPolicy, ...] = ("follow", "skip")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,9 @@ class Config:
     sections: Mapping[str, Any] = field(default_factory=dict)
     # Larger files are generated or vendored data, not code a person fixes: skipped with a note.
     max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
+    # The analysis of a file that takes longer stops, and the file is named as not checked.
+    max_file_seconds: float = DEFAULT_MAX_FILE_SECONDS
+    fix_symlinks: SymlinkPolicy = "follow"
 
     def with_overrides(
         self,
@@ -241,14 +250,20 @@ def parse_table(table: Mapping[str, Any], path: Path) -> Config:
         src=tuple((path.parent / entry).resolve() for entry in reader.strings("src")),
         rule_options=reader.rule_options(),
         sections={name: table[name] for name in FOREIGN_SECTIONS if name in table},
-        max_file_size_mb=reader.positive_number("max-file-size", DEFAULT_MAX_FILE_SIZE_MB),
+        max_file_size_mb=reader.positive_number(
+            "max-file-size", DEFAULT_MAX_FILE_SIZE_MB, "megabytes"
+        ),
+        max_file_seconds=reader.positive_number(
+            "max-file-seconds", DEFAULT_MAX_FILE_SECONDS, "seconds"
+        ),
+        fix_symlinks=reader.choice("fix-symlinks", SYMLINK_POLICIES),
     )
 
 
 class _TableReader:
     KEYS = (
         *("select", "extend-select", "ignore", "exclude", "per-file-ignores", "src", "rules"),
-        "max-file-size",
+        *("max-file-size", "max-file-seconds", "fix-symlinks"),
     )
 
     def __init__(self, table: Mapping[str, Any], path: Path) -> None:
@@ -271,11 +286,18 @@ class _TableReader:
                 self.fail(f"{where or key} must be a list of strings, got item {item!r}")
         return list(value)
 
-    def positive_number(self, key: str, default: float) -> float:
+    def positive_number(self, key: str, default: float, unit: str) -> float:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            self.fail(f"{key} must be a positive number of megabytes, got {value!r}")
+            self.fail(f"{key} must be a positive number of {unit}, got {value!r}")
         return float(value)
+
+    def choice(self, key: str, choices: tuple[T, ...]) -> T:
+        """One of ``choices`` (strings), the first by default."""
+        value = self.table.get(key, choices[0])
+        if value not in choices:
+            self.fail(f"{key} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+        return next(choice for choice in choices if choice == value)
 
     def selectors(
         self, key: str, value: Any = None, *, where: str | None = None

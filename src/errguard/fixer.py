@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from errguard.astutil import parse_or_none
-from errguard.detect.engine import Engine, FileResult
+from errguard.detect.engine import Engine, FileResult, InternalError
 from errguard.detect.source import SourceError, SourceFile
 from errguard.edits import LineIndex, apply_edits, overlaps, replacement_edit
 from errguard.fileio import NotRegularFile, read_regular
@@ -40,7 +40,7 @@ class FixResult:
     text: str
     fixed: list[Violation] = field(default_factory=list)
     remaining: list[Violation] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
     skipped: NewerSyntax | None = None
 
     @property
@@ -52,7 +52,7 @@ class FixResult:
         return bool(self.fixed)
 
 
-def _wanted(violation: Violation, unsafe: bool) -> bool:
+def wanted(violation: Violation, unsafe: bool) -> bool:
     return violation.fix is Applicability.SAFE or (unsafe and violation.fix is Applicability.UNSAFE)
 
 
@@ -168,7 +168,7 @@ class FixEngine:
         result = FixResult(source, text)
         current = check(source)
         for _ in range(MAX_ROUNDS):
-            candidates = [v for v in current.violations if _wanted(v, self.unsafe)]
+            candidates = [v for v in current.violations if wanted(v, self.unsafe)]
             if not candidates or any(v.code == "EG001" for v in current.violations):
                 break
             step = _round(result.text, source, candidates, current.violations, check)

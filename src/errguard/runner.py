@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from errguard.config import Config
-from errguard.detect.engine import Engine, FileResult, parse_error
+from errguard.detect.deadline import FileTimeout, time_limit
+from errguard.detect.engine import Engine, FileResult, parse_error, timed_out
 from errguard.detect.source import SourceError, SourceFile, display_path
 from errguard.project import project_for, unsaved_files, warm_projects
 from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
+    from errguard.project import Project
 
 CHUNK_SIZE = 32
 
@@ -62,23 +64,52 @@ def check_file(path: Path, job: Job) -> FileResult:
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source
-    project = project_for(path, job.config)
-    result = _engine(job).check(source, ignored=job.config.ignored_for(path), project=project)
-    if job.with_edits and any(v.fix is not None for v in result.violations):
-        from errguard.fixer import attach_fixes  # libcst: only for files with fixes to show
 
-        result.violations = attach_fixes(source, result.violations)
-    return result
+    def check(engine: Engine, project: Project) -> FileResult:
+        result = engine.check(source, ignored=job.config.ignored_for(path), project=project)
+        if job.with_edits and any(v.fix is not None for v in result.violations):
+            from errguard.fixer import attach_fixes  # libcst: only for files with fixes to show
+
+            result.violations = attach_fixes(source, result.violations)
+        return result
+
+    return _within_time_limit(path, source, job, check)
 
 
 def fix_file(path: Path, job: Job) -> FixResult | FileResult:
-    from errguard.fixer import FixEngine
+    from errguard.fixer import FixEngine, wanted
 
+    if job.config.fix_symlinks == "skip" and os.path.islink(path):
+        checked = check_file(path, job)
+        if any(wanted(v, job.unsafe_fixes) for v in checked.violations):
+            checked.notes.append(
+                f'{checked.path}: not fixed, a symbolic link (fix-symlinks = "skip")'
+            )
+        return checked
     source = _read(path, job)
     if isinstance(source, FileResult):
         return source
-    engine = FixEngine(_engine(job), unsafe=job.unsafe_fixes)
-    return engine.fix(source, job.config.ignored_for(path), project_for(path, job.config))
+
+    def fix(engine: Engine, project: Project) -> FixResult:
+        fixer = FixEngine(engine, unsafe=job.unsafe_fixes)
+        return fixer.fix(source, job.config.ignored_for(path), project)
+
+    return _within_time_limit(path, source, job, fix)
+
+
+def _within_time_limit(
+    path: Path, source: SourceFile, job: Job, analyse: Callable[[Engine, Project], T]
+) -> T | FileResult:
+    """``analyse`` the file within ``max-file-seconds``, once the project-wide facts its rules
+    read are built; when its time is up, a result that names it as not checked."""
+    project = project_for(path, job.config)
+    engine = _engine(job)
+    engine.prepare(source, project)
+    try:
+        with time_limit(job.config.max_file_seconds):
+            return analyse(engine, project)
+    except FileTimeout:
+        return FileResult(source.display, errors=[timed_out(source.display, job.config)])
 
 
 def _run_chunk(task: tuple[Callable[[Path, Job], T], list[Path], Job]) -> list[T]:

@@ -103,6 +103,14 @@ FOUND = {
         "GET /api/login?user=ann&password=s3cret&next=/",
         "Authorization: ApiKey abc123def456ghi",
         "key 0mdurem-^^!3dat#@w8+)b=*%pv8r_&th-vc-3^ncmb+*3cy78",  # get_random_secret_key()
+        # A value under a credential's name, in JSON, JSON inside a string, or a repr.
+        'upstream said {"password": "hunter2"}',
+        '{\\"api_key\\": \\"AbC123xyz789\\"}',
+        "{'secret_key': 'k3y-v4lue-123'}",
+        '"clientSecret": "Zx8-qq_91"',
+        '"x-api-key": "9f8e7d6c5b4a"',
+        '{"access_token": "ya29.a0AfH6SMBx"}',
+        "connect(host='db', user='shop', password='hunter2')",
     ],
 }
 
@@ -171,6 +179,18 @@ NOT_FOUND = [
     "http://example.com:8080/path/user@example.org",
     "sort=-created&page=2&filter=status%3Dpaid&limit=10&offset=20&q=abcdef",
     "Authorization: required",
+    # Credentials' names with what an error says about the field, not its value.
+    '{"password": "This field is required."}',
+    '{"password": "too_short"}',
+    '{"token": "INVALID_TOKEN"}',
+    '{"api_key": "Expired"}',
+    '{"password": "****"}',
+    '{"secret": "[REDACTED]"}',
+    '{"token": "<token>"}',
+    '{"token_type": "Bearer2"}',
+    '{"password_hint": "pet-name-42"}',
+    '{"key": "order-1234"}',
+    '{"password": "abc"}',
 ]
 NOT_FOUND.remove("Raise MyError('x') is how")
 
@@ -219,6 +239,8 @@ def test_secrets_are_redacted_for_display():
         ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.hR5oYq1dQ0bX9lQ2x3P4", "eyJhbGciOi"),
         ("host=db user=shop password=s3cret dbname=shop", "s3cret"),
         ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUt"),
+        ('{"password": "hunter2"}', "hunter2"),
+        ("connect(password='p@ss/w0rd')", "p@ss/w0rd"),
     ],
 )
 def test_no_part_of_a_secret_is_shown(text, secret):
@@ -264,6 +286,34 @@ def test_object_keys_are_scanned_and_a_secret_key_is_not_shown_in_paths():
         "details (a key) 'sk_live_****' leaks a secret (API key)",
         "details.sk_live_****.note '/srv/app/pay.py' leaks a source file path",
     ]
+
+
+def test_a_value_under_a_credentials_name_is_a_secret_when_it_looks_like_one():
+    envelope = {
+        "message": "Login failed.",
+        "details": {
+            "password": "hunter2",
+            "user": {"stripeApiKey": "AbC123xyz789", "db_password": "s3cr3t!"},
+            "token": "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "errors": {
+                "password": ["This password is too short."],
+                "token": "invalid",
+                "secret": "required",
+                "api_key": "This field may not be blank.",
+            },
+            "client_secret": "****",
+            "refreshToken": "[REDACTED]",
+            "password_policy": "min-8-chars",
+        },
+    }
+    assert [str(problem) for problem in leak_problems(envelope, None, LeakPolicy())] == [
+        "details.password '****' leaks a secret (credential by its name)",
+        "details.user.stripeApiKey '****' leaks a secret (credential by its name)",
+        "details.user.db_password '****' leaks a secret (credential by its name)",
+        "details.token 'sk_live_****' leaks a secret (API key)",
+    ]
+    allowed = LeakPolicy(allow_fields=("details.password", "details.user.*"))
+    assert [p.subject for p in leak_problems(envelope, None, allowed)] == ["details.token"]
 
 
 def test_only_the_named_fields_are_scanned():
@@ -322,6 +372,8 @@ ADVERSARIAL = {
     "exception-lines": "KeyError: " * 10_000,
     "tracebacks": "Traceback (most recent call last):" + "\n  a" * 20_000,
     "file-lines": 'File \\"a' * 10_000,
+    "named-values": '"password": "a1' * 10_000,
+    "named-names": '"' + "password" * 10_000 + '": "hunter2"',
 }
 
 
@@ -345,6 +397,8 @@ ADVERSARIAL = {
         ("exception-lines", ["exception-repr"] * 1_000),  # each takes the next 80 characters
         ("tracebacks", ["traceback"]),
         ("file-lines", []),
+        ("named-values", []),  # each value is "a1", closed by the next quote: too short
+        ("named-names", []),  # a name longer than any, and no match starts inside a word
     ],
 )
 def test_adversarial_input_is_scanned_and_judged(name, kinds):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from errguard.config import Config
 from errguard.detect.context import FileContext
+from errguard.detect.deadline import check_time
 from errguard.detect.noqa import filter_noqa
 from errguard.detect.source import SourceError, SourceFile
 from errguard.models import Violation
@@ -28,17 +29,35 @@ _SKIPPED_FIELDS = frozenset({"ctx", "op", "type_comment", "kind", "conversion", 
 # dispatches on anything else, expressions (most of any tree) are never visited.
 _STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case, ast.mod)
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# Reading the clock at every node would cost more than some rules.
+_NODES_PER_CLOCK_READ = 256
 FieldsOf = Callable[[type[ast.AST]], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class InternalError:
+    """errguard could not check (all of) a file: a rule crashed, the file's time ran out. Not
+    a finding about the code: ``errguard`` names it on stderr with exit code 2, the flake8
+    plugin reports it as EG000."""
+
+    path: str
+    line: int
+    what: str  # "internal error in EG101: KeyError: 'x'"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.what}"
 
 
 @dataclass
 class FileResult:
     path: str
     violations: list[Violation] = field(default_factory=list)
-    # Internal errors (a rule crashed): reported on stderr, exit code 2, other files still run.
-    errors: list[str] = field(default_factory=list)
+    # Reported on stderr, exit code 2; the other files still run.
+    errors: list[InternalError] = field(default_factory=list)
     # Valid code for a newer Python that this one cannot parse: not checked, told on stderr.
     skipped: NewerSyntax | None = None
+    # Told on stderr without changing the exit code (a symbolic link ``fix`` leaves alone).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,13 +87,26 @@ class Engine:
         self.uses_models = any(rule.uses_models for rule in rules)
         self._plans: dict[tuple[int, ...], _Plan] = {}
 
-    def _plan(self, data: bytes) -> _Plan:
-        """The walk for the rules whose triggers occur in the file (all, for most files)."""
-        active = tuple(
+    def _active(self, data: bytes) -> tuple[int, ...]:
+        """The rules whose triggers occur in the file (all, for most files), by index."""
+        return tuple(
             index
             for index, rule in enumerate(self.rules)
             if not rule.triggers or any(trigger in data for trigger in rule.triggers)
         )
+
+    def prepare(self, source: SourceFile, project: Project) -> None:
+        """Build the project-wide facts the file's rules read (otherwise built by the first
+        file that needs them), so that a file's time limit counts the file's own analysis."""
+        active = [self.rules[index] for index in self._active(source.data)]
+        models = any(rule.uses_models for rule in active)
+        imports = any(rule.uses_import_graph for rule in active)
+        if models or imports:
+            project.warm(models=models, imports=imports, jobs=1)
+
+    def _plan(self, data: bytes) -> _Plan:
+        """The walk for the rules whose triggers occur in the file."""
+        active = self._active(data)
         plan = self._plans.get(active)
         if plan is None:
             plan = self._plans[active] = _Plan.build(self.rules[index] for index in active)
@@ -88,10 +120,10 @@ class Engine:
 
     def detect(
         self, source: SourceFile, tree: ast.Module, project: Project | None = None
-    ) -> tuple[list[Violation], list[str]]:
+    ) -> tuple[list[Violation], list[InternalError]]:
         """Run the rules over a parsed file: raw findings (before noqa) and internal errors."""
         ctx = FileContext(source, tree, project)
-        errors: list[str] = []
+        errors: list[InternalError] = []
         plan = self._plan(source.data)
         if plan.dispatch:
             _walk(tree, plan, ctx, errors.append)
@@ -118,6 +150,16 @@ class Engine:
         return result
 
 
+def timed_out(path: str, config: Config) -> InternalError:
+    """What is said of a file whose analysis ran over ``max-file-seconds``."""
+    return InternalError(
+        path,
+        1,
+        f"not checked: the analysis took longer than max-file-seconds "
+        f"({config.max_file_seconds:g} s); raise it in [tool.errguard] or exclude the file",
+    )
+
+
 def parse_error(path: str, exc: SourceError) -> Violation:
     return Violation(
         code=PARSE_ERROR_CODE,
@@ -142,13 +184,20 @@ def _statement_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     return tuple(name for name in _STATEMENT_FIELDS if name in node_type._fields)
 
 
-def _walk(tree: ast.AST, plan: _Plan, ctx: FileContext, on_error: Callable[[str], None]) -> None:
+def _walk(
+    tree: ast.AST, plan: _Plan, ctx: FileContext, on_error: Callable[[InternalError], None]
+) -> None:
     """Pre-order walk; iterative so that deeply nested files cannot exhaust the C stack."""
     node_base = ast.AST
     dispatch, fields_of = plan.dispatch, plan.fields_of
     stack: list[ast.AST] = [tree]
     pop, push = stack.pop, stack.append
+    until_clock = _NODES_PER_CLOCK_READ
     while stack:
+        until_clock -= 1
+        if not until_clock:
+            until_clock = _NODES_PER_CLOCK_READ
+            check_time()  # where no timer signal can stop a runaway file
         node = pop()
         node_type = type(node)
         visitors = dispatch.get(node_type)
@@ -177,8 +226,10 @@ def _too_deep(visit: Visitor, node: ast.AST, ctx: FileContext) -> None:
     ctx.add(PARSE_ERROR_CODE, get_rule(PARSE_ERROR_CODE).message.format(reason=reason), node)
 
 
-def _describe_crash(visit: Visitor, node: ast.AST, ctx: FileContext, exc: Exception) -> str:
+def _describe_crash(
+    visit: Visitor, node: ast.AST, ctx: FileContext, exc: Exception
+) -> InternalError:
     owner = getattr(visit, "__self__", None)
     code = getattr(owner, "code", "?")
     line = getattr(node, "lineno", 1)
-    return f"{ctx.path}:{line}: internal error in {code}: {type(exc).__name__}: {exc}"
+    return InternalError(ctx.path, line, f"internal error in {code}: {type(exc).__name__}: {exc}")

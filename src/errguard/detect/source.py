@@ -75,8 +75,14 @@ class SourceFile:
             tree = parse_source(self.data, filename=self.display)
         except SyntaxError as exc:
             raise SourceError(_syntax_reason(exc), exc.lineno or 1, exc.offset or 1) from None
-        except (RecursionError, MemoryError):
+        except RecursionError:
             raise SourceError("file is too deeply nested to parse") from None
+        except MemoryError:
+            # The parser reports nesting deeper than its stack as a MemoryError too.
+            raise SourceError(
+                f"file is too deeply nested or too big to parse ({_megabytes(self.data)}; "
+                "the parser ran out of memory)"
+            ) from None
         except ValueError as exc:
             raise SourceError(f"cannot parse file: {exc}") from None
         # The parser lets any byte through in a comment, but the rules read the text: a file
@@ -92,6 +98,10 @@ class SourceFile:
         if text.isascii():
             return byte_offset
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+def _megabytes(data: bytes) -> str:
+    return f"{len(data) / 1024 / 1024:.3g} MB"
 
 
 def _syntax_reason(exc: SyntaxError) -> str:

@@ -3,9 +3,11 @@
 Ordinary messages such as "Order 12 not found", "Please select one from the list", "Basic
 information is missing" or a UUID never match: secrets are recognised by a known prefix
 (``sk_live_``, ``AKIA``, ``xoxb-``, ``AIza``, ``eyJ``), by a name in front of them
-(``password=``, ``SECRET_KEY =``, ``Authorization:``) or by their encoding (Basic credentials
-decode to ``user:password``). Every repetition that can backtrack is bounded, so a scan stays
-linear in the size of its input (``bench/bench_leak_scan.py`` measures it).
+(``password=``, ``SECRET_KEY =``, ``Authorization:``, a quoted ``"api_key": "..."``) or by
+their encoding (Basic credentials decode to ``user:password``). A value under a credential's
+name counts only when it looks like one: no spaces, not a word or an error code. Every
+repetition that can backtrack is bounded, so a scan stays linear in the size of its input
+(``bench/bench_leak_scan.py`` measures it).
 
 Secrets are shown with the secret itself replaced by ``****`` (the ``secret`` group), so test
 output never spreads any part of one.
@@ -122,6 +124,44 @@ def _looks_like_a_django_key(match: re.Match[str]) -> bool:
 _PLACEHOLDER = r"(?:\*+|x{3,}|X{3,}|<[^>\s]{0,64}>|\{[^}\s]{0,64}\}|\$\{?\w{1,64}\}?|…|\.\.\.)"
 _QUOTE = r"""\\{0,3}["']?"""  # an optional quote, JSON-escaped up to twice
 
+# The last word of a key or argument name that holds a credential: ``password``,
+# ``db_password``, ``apiKey``, ``x-api-key``, ``client_secret``, ``access_token``.
+_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:password|passwd|pwd|passphrase|secret|token|secret_key|api_?key|private_key)$"
+)
+_CAMEL_CASE_STEP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NAME_SEPARATORS = re.compile(r"[\s.\-]+")
+# Words and error codes (``required``, ``too_short``, ``INVALID``, ``Expired``) are what an
+# error says about such a field, not its value.
+_WORD_OR_CODE = re.compile(r"[A-Za-z]+(?:[_\-.][A-Za-z]+)*")
+_STANDS_IN = re.compile(rf"{_PLACEHOLDER}|\[[A-Za-z _-]{{1,32}}\]")
+
+
+NAMED_SECRET = "credential by its name"
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a key or argument called ``name`` holds a credential."""
+    words = _NAME_SEPARATORS.sub("_", _CAMEL_CASE_STEP.sub("_", name)).lower()
+    return bool(_SECRET_NAME.search(words))
+
+
+def looks_like_a_secret(value: str) -> bool:
+    """Whether a value named like a credential is one: 6 to 256 characters with no space (a
+    message about the field has spaces), not a word or an error code, not a placeholder
+    (``****``, ``<token>``, ``[REDACTED]``)."""
+    return (
+        6 <= len(value) <= 256
+        and not any(char.isspace() for char in value)
+        and not _WORD_OR_CODE.fullmatch(value)
+        and not _STANDS_IN.fullmatch(value)
+    )
+
+
+def _is_named_secret(match: re.Match[str]) -> bool:
+    return is_secret_name(match.group("name")) and looks_like_a_secret(match.group("secret"))
+
+
 SECRETS = (
     _secret("API key", r"\b(?:sk|rk)_(?:live|test)_(?P<secret>[0-9A-Za-z]{10,})\b"),
     _secret("Bearer token", r"(?i:\bBearer)\s+(?=[\w\-.~+/]*\d)(?P<secret>[\w\-.~+/]{16,}=*)"),
@@ -183,6 +223,15 @@ SECRETS = (
         rf"(?<![{_DJANGO_KEY_CHARS}])(?P<secret>[{_DJANGO_KEY_CHARS}]{{50}})"
         rf"(?![{_DJANGO_KEY_CHARS}])",
         _looks_like_a_django_key,
+    ),
+    # A quoted value under a credential's name, in JSON or a repr written into a message
+    # ({"password": "hunter2"}, {\"api_key\": \"...\"}, connect(password='hunter2')).
+    _secret(
+        NAMED_SECRET,
+        rf"(?<![\w\\]){_QUOTE}(?P<name>[A-Za-z_][\w.\-]{{0,63}}){_QUOTE}"
+        r"[ \t]{0,16}[:=][ \t]{0,16}"
+        r"""\\{0,3}["'](?P<secret>[^"'\\\s]{1,256})\\{0,3}["']""",
+        _is_named_secret,
     ),
 )
 

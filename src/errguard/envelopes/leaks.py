@@ -2,7 +2,9 @@
 exception reprs and lines, secrets (the detectors are in ``leak_patterns``).
 
 Every string of the scanned fields is scanned, and so is every object key: a key is text the
-client sees too (``{"SELECT * FROM shop_order": ...}``). Secrets are shown redacted in failure
+client sees too (``{"SELECT * FROM shop_order": ...}``). A string under a credential's name
+(``{"password": "hunter2"}``, ``api_key``, ``client_secret``, ``access_token``) is a secret
+when it looks like one, whatever its shape. Secrets are shown redacted in failure
 messages, also where a secret key is part of a field path, so test output does not spread them.
 """
 
@@ -100,16 +102,32 @@ def _scan(value: object, path: str, policy: LeakPolicy, problems: list[Problem])
     if isinstance(value, str):
         problems += _problems(find_leaks(value), path, path, policy)
     elif isinstance(value, dict):
+        from errguard.envelopes.leak_patterns import is_secret_name  # as in _detectors
+
         for key, item in value.items():
             name = str(key)
             leaks = find_leaks(name)
             shown = _redacted(name, leaks)
             child = f"{path}.{shown}" if path else shown
             problems += _problems(leaks, f"{path} (a key)" if path else "a key", child, policy)
-            _scan(item, child, policy, problems)
+            if isinstance(item, str) and is_secret_name(name):
+                problems += _problems(_named_secret(item), child, child, policy)
+            else:
+                _scan(item, child, policy, problems)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _scan(item, f"{path}[{index}]", policy, problems)
+
+
+def _named_secret(value: str) -> list[Leak]:
+    """The leaks in a value under a credential's name (``{"password": "hunter2"}``): what
+    the value itself shows, else the whole value when it looks like a credential."""
+    from errguard.envelopes.leak_patterns import NAMED_SECRET, looks_like_a_secret
+
+    leaks = find_leaks(value)
+    if any(leak.kind == "secret" for leak in leaks) or not looks_like_a_secret(value):
+        return leaks
+    return [*leaks, Leak("secret", f"a secret ({NAMED_SECRET})", value, "****", 0, len(value))]
 
 
 def _problems(leaks: list[Leak], subject: str, path: str, policy: LeakPolicy) -> list[Problem]:

@@ -13,11 +13,12 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from errguard.astutil import parse_or_none
-from errguard.config import Config
+from errguard.config import DEFAULT_MAX_FILE_SIZE_MB, Config
 from errguard.fileio import is_encodable, read_regular
 from errguard.project.cache import Codec, FileCache, code_fingerprint, digest
 from errguard.project.index import ModelIndex
@@ -82,8 +83,23 @@ def _files_to_parse(files: dict[Path, bytes]) -> list[Path]:
     ]
 
 
-# The user's ``exclude`` patterns and the directory they are relative to (the config's).
-Excludes = tuple[Path, tuple[str, ...]]
+@dataclass(frozen=True)
+class FileSelection:
+    """What of the user's configuration decides which files the index reads: ``exclude``
+    (relative to the configuration's directory) and ``max-file-size``."""
+
+    config_root: Path
+    exclude: tuple[str, ...] = ()
+    max_file_size_mb: float = DEFAULT_MAX_FILE_SIZE_MB
+
+    @classmethod
+    def of(cls, config: Config) -> FileSelection:
+        return cls(config.root, config.exclude, config.max_file_size_mb)
+
+    def config(self) -> Config:
+        return Config(
+            self.config_root, exclude=self.exclude, max_file_size_mb=self.max_file_size_mb
+        )
 
 
 class Project:
@@ -93,11 +109,11 @@ class Project:
         src: Sequence[Path] = (),
         *,
         files: bool = True,
-        excludes: Excludes | None = None,
+        selection: FileSelection | None = None,
     ) -> None:
         self.root = root
         self.src = tuple(src)
-        self.excludes = excludes
+        self.selection = selection or FileSelection(root)
         self._index_files = files
         self._overlays: dict[tuple[str, tuple[RawClass, ...]], ModelIndex] = {}
         # Content digest of each indexed module, to tell an unchanged file from an edited one.
@@ -133,13 +149,13 @@ class Project:
     def _sources(self) -> dict[Path, bytes]:
         """Every Python file of the project, found and read once for the index and the graph.
 
-        What the user excludes is not read (a vendored tree, a FIFO), and a file whose name is
-        not UTF-8 is not a module: Python's import system could never find it.
+        What the user excludes is not read (a vendored tree, a FIFO), nor a file over the
+        user's ``max-file-size`` (generated data), and a file whose name is not UTF-8 is not a
+        module: Python's import system could never find it.
         """
         from errguard.discovery import discover
 
-        config_root, exclude = self.excludes or (self.root, ())
-        found = discover([self.root], Config(root=config_root, exclude=exclude))
+        found = discover([self.root], self.selection.config())
         sources: dict[Path, bytes] = {}
         for path in found.files:
             if not is_encodable(module_name(path, self.src)):
@@ -184,12 +200,13 @@ class Project:
         return analysis
 
     def warm(self, *, models: bool, imports: bool, jobs: int) -> None:
-        """Build the model index and/or the import cycles now, parsing in ``jobs`` processes
-        what the on-disk cache does not hold."""
+        """Build the model index (with the prefetched lookups the N+1 rules read) and/or the
+        import cycles now, parsing in ``jobs`` processes what the on-disk cache does not hold."""
         self._jobs = jobs
         try:
             if models:
                 _ = self.models
+                _ = self.prefetched_lookups
             if imports:
                 _ = self.import_cycles
         finally:
@@ -353,8 +370,8 @@ def _replace_unsaved(contents: dict[str, bytes]) -> None:
 
 
 @functools.lru_cache(maxsize=32)
-def _project(root: Path, src: tuple[Path, ...], excludes: Excludes | None) -> Project:
-    return Project(root, src, excludes=excludes)
+def _project(root: Path, src: tuple[Path, ...], selection: FileSelection | None) -> Project:
+    return Project(root, src, selection=selection)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -378,9 +395,9 @@ def _root_for_directory(directory: Path, src: tuple[Path, ...]) -> Path:
 def project_for(path: Path, config: Config | None = None) -> Project:
     """The project a file belongs to (memoised per root, so the index is built once)."""
     src = tuple(config.src) if config is not None else ()
-    excludes = (config.root, config.exclude) if config is not None and config.exclude else None
+    selection = FileSelection.of(config) if config is not None else None
     directory = Path(os.path.abspath(path)).parent
-    return _project(_root_for_directory(directory, src), src, excludes)
+    return _project(_root_for_directory(directory, src), src, selection)
 
 
 def warm_projects(

@@ -10,7 +10,8 @@ class ParseError(Rule):
     ## What it does
     Reports a file errguard cannot check: a syntax error, bytes that are not valid in the file's
     encoding, a null byte, an unknown `# -*- coding: -*-` declaration, nesting too deep for the
-    parser, or a file that cannot be read. The finding carries the reason and the position.
+    parser, a file too big to parse in the memory available, or a file that cannot be read. The
+    finding carries the reason and the position.
 
     Syntax that only a newer Python than the one running errguard accepts is not a parse error:
     `except A, B:` without parentheses (Python 3.14) is checked under every Python; a file with
