@@ -19,7 +19,7 @@ def test_plain():
 def test_no_query_machinery_was_loaded():
     loaded = {name for name in sys.modules if name.startswith(("errguard.queries", "sqlparse"))}
     assert loaded <= {"errguard.queries", "errguard.queries.budget", "errguard.queries.callsite", "errguard.queries.codekinds",
-                      "errguard.queries.template_sites",
+                      "errguard.queries.template_sites", "errguard.queries.serializer_sites",
                       "errguard.queries.findings", "errguard.queries.log",
                       "errguard.queries.normalize", "errguard.queries.report",
                       "errguard.queries.session"}
