@@ -109,7 +109,7 @@ class QueryInLoop(FunctionRule):
     def check_function(self, node: AnalysedNode, ctx: FileContext) -> None:
         analysis = analysis_for(ctx, node)
         for found in analysis.queries if analysis else ():
-            if deliberate(found, node):
+            if not found.grows or deliberate(found, node):
                 continue
             self.report(
                 ctx,
