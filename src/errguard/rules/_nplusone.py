@@ -117,12 +117,6 @@ class _Scope:
     def copy(self) -> _Scope:
         return _Scope(dict(self.env), self.unbounded, self.loops, self.evaluated, self.grows)
 
-    def grown(self, iterable: ast.expr, queryset: QuerySet | None) -> bool:
-        """Iterating ``iterable`` takes as long as a table or a file is."""
-        if queryset is not None:
-            return table_rows(queryset)
-        return not literal_bound(iterable) and data_sized(iterable, self.grows)
-
     def evaluate(self, node: ast.expr) -> None:
         if isinstance(node, ast.Name) and isinstance(self.env.get(node.id), QuerySet):
             self.evaluated = self.evaluated | {node.id}
@@ -228,7 +222,7 @@ class FunctionAnalysis:
         if isinstance(binding, QuerySet):
             grows = table_rows(binding)
         else:
-            grows = data_sized(value, scope.grows)
+            grows = data_sized(value, scope.grows) or self._table_count(value, scope)
         for target in targets:
             if isinstance(target, ast.Name):
                 scope.env[target.id] = binding
@@ -258,7 +252,7 @@ class FunctionAnalysis:
         queryset = self.resolver.queryset(stmt.iter, scope.env)
         targets = _target_names(stmt.target)
         assigned = targets | _bound_names(stmt.body)
-        grows = scope.grown(stmt.iter, queryset)
+        grows = self._grows(stmt.iter, queryset, scope)
         loop = Loop(stmt, stmt.iter, queryset, targets, assigned, grows=grows)
         self._iteration_query(stmt.iter, queryset, scope)
         once = runs_once(stmt.body)
@@ -271,8 +265,10 @@ class FunctionAnalysis:
     def _enter(self, loop: Loop, target: ast.expr, scope: _Scope, *, once: bool) -> _Scope:
         """The scope of a loop body: the loop variable bound, the loop noted if data-sized."""
         queryset = loop.queryset
-        sized = (queryset is not None and queryset.bound not in (0, 1)) or (
-            not literal_bound(loop.iterable) and data_sized(loop.iterable, scope.unbounded)
+        sized = (
+            loop.grows
+            or (queryset is not None and queryset.bound not in (0, 1))
+            or (not literal_bound(loop.iterable) and data_sized(loop.iterable, scope.unbounded))
         )
         body = scope.copy()
         for name in loop.targets:
@@ -294,6 +290,34 @@ class FunctionAnalysis:
                 body.loops = (*scope.loops, loop)
         return body
 
+    def _grows(self, iterable: ast.expr, queryset: QuerySet | None, scope: _Scope) -> bool:
+        """Iterating ``iterable`` takes as long as a table or a file is."""
+        if queryset is not None:
+            return table_rows(queryset)
+        if literal_bound(iterable):
+            return False
+        if data_sized(iterable, scope.grows):
+            return True
+        # range(0, Book.objects.count(), 500): as many steps as the table has rows.
+        return (
+            isinstance(iterable, ast.Call)
+            and isinstance(iterable.func, ast.Name)
+            and iterable.func.id == "range"
+            and any(self._table_count(argument, scope) for argument in iterable.args)
+        )
+
+    def _table_count(self, node: ast.expr, scope: _Scope) -> bool:
+        """``qs.count()`` or ``len(qs)`` of a table's rows: a number that grows with it."""
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        rows = None
+        if isinstance(func, ast.Attribute) and func.attr == "count" and not node.args:
+            rows = self.resolver.queryset(func.value, scope.env)
+        elif isinstance(func, ast.Name) and func.id == "len" and node.args:
+            rows = self.resolver.queryset(node.args[0], scope.env)
+        return rows is not None and table_rows(rows)
+
     def _comprehension(self, node: ast.expr, scope: _Scope) -> None:
         assert isinstance(node, _COMPREHENSIONS)
         results: list[ast.expr] = (
@@ -305,7 +329,7 @@ class FunctionAnalysis:
             queryset = self.resolver.queryset(generator.iter, current.env)
             self._iteration_query(generator.iter, queryset, current)
             targets = _target_names(generator.target)
-            grows = current.grown(generator.iter, queryset)
+            grows = self._grows(generator.iter, queryset, current)
             loop = Loop(node, generator.iter, queryset, targets, targets, grows=grows)
             current = self._enter(loop, generator.target, current, once=False)
             later = node.generators[index + 1 :]
