@@ -92,3 +92,8 @@ def import_products(request):
             continue
     logger.info("imported %d products", created)
     return JsonResponse({"created": created})
+
+
+@require_GET
+def stock_report(request):
+    return JsonResponse({"products": reports.stock_levels()})

@@ -867,6 +867,28 @@ class QueryInLoop(FunctionRule):
         ),
         Invalid(
             """
+            from django.contrib import admin
+            from django.db.models import Count
+            from shop.models import Author, Book
+
+            @admin.register(Author)
+            class AuthorAdmin(admin.ModelAdmin):
+                actions = ["report"]
+
+                def get_queryset(self, request):
+                    return super().get_queryset(request).annotate(n=Count("books"))
+
+                @admin.action(description="Report")
+                def report(self, request, queryset):
+                    # The rows a person selected: up to every author in the table.
+                    for author in queryset:
+                        print(Book.objects.filter(author=author, price=0).count())
+            """,
+            files=SHOP,
+            line=16,
+        ),
+        Invalid(
+            """
             import csv
             from shop.models import Book, Tag
 
