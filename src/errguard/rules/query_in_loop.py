@@ -22,7 +22,7 @@ _ADVICE = {
 }
 _FETCH = "fetch all the rows in one query (.filter(<field>__in=...)) and group them in Python"
 # A project manager whose method restricts the rows it is handed (for an example).
-_ACCESS = """
+_ACCESS = """\
 from django.db import models
 
 
