@@ -2,7 +2,7 @@
 
 from django.db import OperationalError, connection
 
-from shop.models import Order, OrderItem, Product
+from shop.models import Order
 
 
 def order_summaries():
@@ -33,15 +33,3 @@ def _sales_by_day():
     rows = cursor.fetchall()
     cursor.close()
     return [{"day": str(day), "total_cents": total} for day, total in rows]
-
-
-def stock_levels():
-    """The stock page: every product with how many open order lines want it."""
-    return [
-        {
-            "sku": product.sku,
-            "stock": product.stock,
-            "open_lines": OrderItem.objects.filter(product=product, order__status="new").count(),
-        }
-        for product in Product.objects.order_by("sku")
-    ]
