@@ -20,13 +20,17 @@ from tests.conftest import REPO
 
 CORPUS = REPO / "tests" / "corpus"
 # (family, minimum precision, minimum recall), a little under what errguard measures today.
+# The N+1 labels count every query whose number grows with the rows a case is given; EG102
+# reports only loops that grow with a table or a file, so it misses on purpose the labelled
+# loops over a function's arguments and over one object's rows (16 in nplusone, 11 in
+# nplusone2), which took those floors down from 0.90 and 0.82.
 FLOORS = [
-    ("nplusone", 0.95, 0.90),
+    ("nplusone", 0.95, 0.70),
     ("races", 0.95, 0.90),
     ("excepts", 0.85, 0.95),
     ("cycles", 0.95, 0.95),
     ("mixed", 0.90, 0.90),
-    ("nplusone2", 0.95, 0.82),
+    ("nplusone2", 0.95, 0.70),
 ]
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("orders/<int:order_id>/receipt/", views.order_receipt, name="order-receipt"),
     path("reports/orders/", views.order_report, name="order-report"),
     path("reports/sales/", views.sales_report, name="sales-report"),
+    path("reports/stock/", views.stock_report, name="stock-report"),
     path("products/import/", views.import_products, name="import-products"),
 ]

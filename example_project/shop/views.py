@@ -92,3 +92,17 @@ def import_products(request):
             continue
     logger.info("imported %d products", created)
     return JsonResponse({"created": created})
+
+
+@require_GET
+def stock_report(request):
+    """The stock page: every product with how many open order lines want it."""
+    products = [
+        {
+            "sku": product.sku,
+            "stock": product.stock,
+            "open_lines": OrderItem.objects.filter(product=product, order__status="new").count(),
+        }
+        for product in Product.objects.order_by("sku")
+    ]
+    return JsonResponse({"products": products})

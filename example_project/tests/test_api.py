@@ -40,7 +40,7 @@ def test_unknown_route_and_wrong_method(client, error_envelope):
 
 def test_every_route_answers_errors_with_envelopes(client):
     report = sweep_error_envelopes(client)
-    assert report.routes == 7
+    assert report.routes == 8
     assert len(report.error_responses) >= 14  # unknown sub-paths, wrong methods, bad JSON
 
 

@@ -75,6 +75,10 @@ class QuerySet:
     # A related manager of a row handed in by a caller (``publisher.author_set``): the fix
     # belongs where the callers fetch that row, so the advice names the full lookup.
     handed_in: ast.Attribute | None = None
+    # Its rows belong to given objects (a related manager, a filter pinning a relation or the
+    # key to a given value) or are the distinct values of a column: iterating it does not
+    # grow with a table (``_confined``).
+    confined: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,5 +141,10 @@ def merge_bindings(a: Binding, b: Binding) -> Binding:
     if a == b:
         return a
     if isinstance(a, QuerySet) and isinstance(b, QuerySet) and a.model.key == b.model.key:
-        return replace(a, loaded=union(a.loaded, b.loaded), anchor=None)
+        return replace(
+            a,
+            loaded=union(a.loaded, b.loaded),
+            anchor=None,
+            confined=a.confined and b.confined,  # a table's rows on one branch: unbounded
+        )
     return None

@@ -1,7 +1,8 @@
 """EG102: queries that a loop runs per iteration on purpose, or at most a few times.
 
-The N+1 analysis notes every query a data-sized loop runs; these shapes are the ones where
-that note is not a defect a bulk query would fix:
+The N+1 analysis notes every query a data-sized loop runs, and EG102 keeps those a loop that
+grows with a table or a file repeats; these shapes are the ones where that note is not a
+defect a bulk query would fix:
 
 - a search for the first match: the query's success leaves the loop (``try: get(...)``
   with ``else: break``), so it runs once per miss, in the order the candidates are tried;
@@ -13,14 +14,12 @@ that note is not a defect a bulk query would fix:
 - a page per iteration: ``for start in range(0, total, size): qs[start:start + size]``;
 - a queryset whose arguments do not change, streamed with ``.iterator()``: running it once
   before the loop means holding every row in memory, which ``.iterator()`` avoids;
-- the forms of a formset: the blocks one person filled in on one page;
-- ``range()`` of a parameter whose default is a small number (``attempts=3``);
 - the rows of a file the code ships (its path spelled in the code: ``_shipped_files``);
 - a count of the rows the same iteration updates or deletes in bulk, or hands whole to
   another function in an iteration that writes: the loop is a job per partition, and the
   count rides along with it.
 
-The first match, the lazy fetch, the formset, the small range and the shipped file only bound
+The first match, the lazy fetch and the shipped file only bound
 the loop they are in: inside another loop the query still repeats with it, so they count only
 for loops that no other loop in the function encloses.
 """
@@ -32,7 +31,7 @@ from collections.abc import Iterator, Sequence
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, names_loaded, walk_scope
 from errguard.project.accesses import writes
-from errguard.rules._loops import SMALL_RANGE, exits
+from errguard.rules._loops import exits
 from errguard.rules._nplusone import EVALUATING_CALLS, QueryInLoop, chain_root
 from errguard.rules._nplusone_driver import AnalysedNode
 from errguard.rules._shipped_files import shipped_rows
@@ -52,9 +51,7 @@ def deliberate(found: QueryInLoop, function: AnalysedNode) -> bool:
     # Bounded or searching only within this loop: a loop around it would still repeat it.
     alone = not any(isinstance(node, _ANY_LOOP) for node in _path(function, loop))
     iterable = found.loop.iterable
-    if alone and (
-        _formset(iterable) or _small_range(iterable, function) or shipped_rows(iterable, function)
-    ):
+    if alone and shipped_rows(iterable, function):
         return True
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return False
@@ -164,12 +161,6 @@ def _stored_outside(nodes: Sequence[ast.AST], skip: ast.AST | None) -> set[str]:
     return found
 
 
-def _formset(iterable: ast.expr) -> bool:
-    """``for form in formset.forms``: the forms one person filled in on one page."""
-    iterable = _unwrapped(iterable)
-    return isinstance(iterable, ast.Attribute) and iterable.attr == "forms"
-
-
 def _unwrapped(node: ast.expr) -> ast.expr:
     """``enumerate(x)``, ``list(x)``: the iterable they pass through."""
     while (
@@ -180,43 +171,6 @@ def _unwrapped(node: ast.expr) -> ast.expr:
     ):
         node = node.args[0]
     return node
-
-
-def _small_range(iterable: ast.expr, function: AnalysedNode) -> bool:
-    """``def fetch(pk, attempts=3): for attempt in range(attempts)``: a parameter whose default
-    is a small number sizes a retry or a sample, not data."""
-    if not (
-        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and isinstance(iterable, ast.Call)
-        and isinstance(iterable.func, ast.Name)
-        and iterable.func.id == "range"
-    ):
-        return False
-    defaults = _small_defaults(function.args)
-    rebound = _stored(function.body)
-    return any(isinstance(a, ast.Name) for a in iterable.args) and all(
-        _small(a) or (isinstance(a, ast.Name) and a.id in defaults and a.id not in rebound)
-        for a in iterable.args
-    )
-
-
-def _small_defaults(arguments: ast.arguments) -> set[str]:
-    positional = [*arguments.posonlyargs, *arguments.args]
-    pairs = [
-        *zip(
-            positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
-        ),
-        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
-    ]
-    return {arg.arg for arg, default in pairs if default is not None and _small(default)}
-
-
-def _small(node: ast.expr) -> bool:
-    return (
-        isinstance(node, ast.Constant)
-        and type(node.value) is int
-        and abs(node.value) <= SMALL_RANGE
-    )
 
 
 def _paged(found: QueryInLoop, loop: ast.For | ast.AsyncFor) -> bool:

@@ -63,6 +63,9 @@ class Loop:
     queryset: QuerySet | None
     targets: frozenset[str]
     assigned: frozenset[str] = frozenset()  # names (re)bound on every iteration, targets too
+    # Its length grows with a table or a file (EG102): the rows of a queryset not confined to
+    # given objects, or the rows of a file, or values derived from them.
+    grows: bool = False
     # Not a loop in the code: Django runs the function once per row (an admin list_display
     # method), so fixes go into the admin's list_select_related instead.
     change_list: bool = False
@@ -98,6 +101,7 @@ class QueryInLoop:
     queryset: QuerySet
     loop: Loop
     invariant: bool
+    grows: bool  # some loop around it grows with a table or a file
 
 
 @dataclass
@@ -107,9 +111,11 @@ class _Scope:
     loops: tuple[Loop, ...] = ()  # enclosing loops over data-sized input, innermost last
     # Queryset variables already evaluated since they were bound: their rows are cached.
     evaluated: frozenset[str] = frozenset()
+    # Names holding what grows with a table or a file (``Loop.grows``), not with an argument.
+    grows: frozenset[str] = frozenset()
 
     def copy(self) -> _Scope:
-        return _Scope(dict(self.env), self.unbounded, self.loops, self.evaluated)
+        return _Scope(dict(self.env), self.unbounded, self.loops, self.evaluated, self.grows)
 
     def evaluate(self, node: ast.expr) -> None:
         if isinstance(node, ast.Name) and isinstance(self.env.get(node.id), QuerySet):
@@ -174,7 +180,7 @@ class FunctionAnalysis:
                 merged = _merge(merged, self._block(case.body, scope.copy()))
             return merged
         if isinstance(stmt, (ast.Return, ast.Raise)) and scope.loops:
-            self._expressions(stmt, _Scope(scope.env, scope.unbounded))  # runs once
+            self._expressions(stmt, _Scope(scope.env, scope.unbounded, grows=scope.grows))  # once
             return scope
         if isinstance(stmt, ast.Expr):
             # A helper called for its effect (a merge, a sync) is work, not a lookup.
@@ -213,11 +219,16 @@ class FunctionAnalysis:
             return scope
         binding = self._binding(value, scope)
         sized = isinstance(binding, QuerySet) or data_sized(value, scope.unbounded)
+        if isinstance(binding, QuerySet):
+            grows = table_rows(binding)
+        else:
+            grows = data_sized(value, scope.grows) or self._table_count(value, scope)
         for target in targets:
             if isinstance(target, ast.Name):
                 scope.env[target.id] = binding
                 changed = {target.id}
                 scope.unbounded = scope.unbounded | changed if sized else scope.unbounded - changed
+                scope.grows = scope.grows | changed if grows else scope.grows - changed
                 scope.evaluated = scope.evaluated - changed
         return scope
 
@@ -240,7 +251,9 @@ class FunctionAnalysis:
     def _for(self, stmt: ast.For | ast.AsyncFor, scope: _Scope) -> _Scope:
         queryset = self.resolver.queryset(stmt.iter, scope.env)
         targets = _target_names(stmt.target)
-        loop = Loop(stmt, stmt.iter, queryset, targets, targets | _bound_names(stmt.body))
+        assigned = targets | _bound_names(stmt.body)
+        grows = self._grows(stmt.iter, queryset, scope)
+        loop = Loop(stmt, stmt.iter, queryset, targets, assigned, grows=grows)
         self._iteration_query(stmt.iter, queryset, scope)
         once = runs_once(stmt.body)
         body_scope = self._enter(loop, stmt.target, scope, once=once)
@@ -252,8 +265,10 @@ class FunctionAnalysis:
     def _enter(self, loop: Loop, target: ast.expr, scope: _Scope, *, once: bool) -> _Scope:
         """The scope of a loop body: the loop variable bound, the loop noted if data-sized."""
         queryset = loop.queryset
-        sized = (queryset is not None and queryset.bound not in (0, 1)) or (
-            not literal_bound(loop.iterable) and data_sized(loop.iterable, scope.unbounded)
+        sized = (
+            loop.grows
+            or (queryset is not None and queryset.bound not in (0, 1))
+            or (not literal_bound(loop.iterable) and data_sized(loop.iterable, scope.unbounded))
         )
         body = scope.copy()
         for name in loop.targets:
@@ -267,11 +282,41 @@ class FunctionAnalysis:
             and not queryset.loaded.opaque
         ):
             body.env[row] = Instance(queryset.model, queryset.loaded, queryset, (), row)
+        if loop.grows:
+            body.grows = body.grows | loop.targets
         if sized:
             body.unbounded = body.unbounded | loop.targets
             if not once:
                 body.loops = (*scope.loops, loop)
         return body
+
+    def _grows(self, iterable: ast.expr, queryset: QuerySet | None, scope: _Scope) -> bool:
+        """Iterating ``iterable`` takes as long as a table or a file is."""
+        if queryset is not None:
+            return table_rows(queryset)
+        if literal_bound(iterable):
+            return False
+        if data_sized(iterable, scope.grows):
+            return True
+        # range(0, Book.objects.count(), 500): as many steps as the table has rows.
+        return (
+            isinstance(iterable, ast.Call)
+            and isinstance(iterable.func, ast.Name)
+            and iterable.func.id == "range"
+            and any(self._table_count(argument, scope) for argument in iterable.args)
+        )
+
+    def _table_count(self, node: ast.expr, scope: _Scope) -> bool:
+        """``qs.count()`` or ``len(qs)`` of a table's rows: a number that grows with it."""
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        rows = None
+        if isinstance(func, ast.Attribute) and func.attr == "count" and not node.args:
+            rows = self.resolver.queryset(func.value, scope.env)
+        elif isinstance(func, ast.Name) and func.id == "len" and node.args:
+            rows = self.resolver.queryset(node.args[0], scope.env)
+        return rows is not None and table_rows(rows)
 
     def _comprehension(self, node: ast.expr, scope: _Scope) -> None:
         assert isinstance(node, _COMPREHENSIONS)
@@ -284,7 +329,8 @@ class FunctionAnalysis:
             queryset = self.resolver.queryset(generator.iter, current.env)
             self._iteration_query(generator.iter, queryset, current)
             targets = _target_names(generator.target)
-            loop = Loop(node, generator.iter, queryset, targets, targets)
+            grows = self._grows(generator.iter, queryset, current)
+            loop = Loop(node, generator.iter, queryset, targets, targets, grows=grows)
             current = self._enter(loop, generator.target, current, once=False)
             later = node.generators[index + 1 :]
             body: list[ast.AST] = [*generator.ifs, *(g.iter for g in later)]
@@ -407,7 +453,8 @@ class FunctionAnalysis:
             or _random_order(node)
             or _random_order(queryset.origin)
         )
-        self.queries.append(QueryInLoop(node, method, queryset, loop, invariant))
+        grows = any(enclosing.grows for enclosing in scope.loops)
+        self.queries.append(QueryInLoop(node, method, queryset, loop, invariant, grows))
 
     def _calls_writer(self, loop: ast.AST) -> bool:
         """The loop calls a same-module function or method that writes (``make_tag(name)``)."""
@@ -560,7 +607,8 @@ def _bound_names(stmts: Sequence[ast.stmt]) -> frozenset[str]:
 
 def _merge(a: _Scope, b: _Scope) -> _Scope:
     env = {name: merge_bindings(a.env.get(name), b.env.get(name)) for name in {*a.env, *b.env}}
-    return _Scope(env, a.unbounded | b.unbounded, a.loops, a.evaluated & b.evaluated)
+    unbounded, grows = a.unbounded | b.unbounded, a.grows | b.grows
+    return _Scope(env, unbounded, a.loops, a.evaluated & b.evaluated, grows)
 
 
 def _target_names(target: ast.expr) -> frozenset[str]:
@@ -656,6 +704,12 @@ def _bound_arguments(function: Function, call: ast.Call) -> Iterator[tuple[str, 
     for keyword in call.keywords:
         if keyword.arg in keyword_names:
             yield keyword.arg, keyword.value
+
+
+def table_rows(queryset: QuerySet) -> bool:
+    """A queryset whose rows grow with its table: not confined to given objects (a related
+    manager, ``filter(event=event)``, a column's distinct values) or cut by a literal slice."""
+    return not queryset.confined and queryset.bound is None
 
 
 def _locks_rows(node: ast.AST) -> bool:

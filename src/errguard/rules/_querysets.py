@@ -30,6 +30,7 @@ from errguard.rules._bindings import (
     union,
     with_prefixes,
 )
+from errguard.rules._confined import confines
 
 if TYPE_CHECKING:
     from errguard.detect.context import FileContext
@@ -215,9 +216,9 @@ class Resolver:
             # Every row's parent is this one row: what is read through it is read once.
             loaded = replace(loaded, shared=frozenset({relation.remote}))
         if row.from_caller:
-            return QuerySet(target, loaded, node, handed_in=node)
+            return QuerySet(target, loaded, node, handed_in=node, confined=True)
         anchor = FixAnchor(node, frozenset(), None, frozenset(), False)
-        return QuerySet(target, loaded, node, anchor=anchor)
+        return QuerySet(target, loaded, node, anchor=anchor, confined=True)
 
     def _inferred_model(self, node: ast.expr, env: Mapping[str, Binding]) -> ModelInfo | None:
         """An imported class used as a model (``Order.objects``) that the index cannot read:
@@ -238,6 +239,7 @@ class Resolver:
             node,
             prefix=f"{prefix}__",
             outer=owner.source,
+            confined=True,
         )
 
     def _slice(self, node: ast.Subscript, env: Mapping[str, Binding]) -> QuerySet | None:
@@ -296,13 +298,17 @@ class Resolver:
         self, base: QuerySet, method: str, node: ast.Call, env: Mapping[str, Binding]
     ) -> QuerySet | None:
         loaded, anchor = base.loaded, base.anchor
+        confined = base.confined or confines(
+            base, method, node, self.models, lambda value: self.queryset(value, env)
+        )
         if anchor is not None:
             # A fix appends to the chain, so it must end before iterator(), which returns no
             # queryset.
             end = anchor.node if method == "iterator" else node
             anchor = replace(anchor, node=end, methods=anchor.methods | {method})
         if method in NOT_INSTANCES:
-            return replace(base, origin=node, rows=NOT_INSTANCES[method], anchor=anchor)
+            rows = NOT_INSTANCES[method]
+            return replace(base, origin=node, rows=rows, anchor=anchor, confined=confined)
         if method == "select_related":
             loaded = self._select_related(loaded, node)
         elif method == "prefetch_related":
@@ -327,7 +333,7 @@ class Resolver:
             anchor = replace(
                 anchor, only=loaded.only, deferred=loaded.deferred, select_all=loaded.select_all
             )
-        return replace(base, loaded=loaded, origin=node, anchor=anchor)
+        return replace(base, loaded=loaded, origin=node, anchor=anchor, confined=confined)
 
     @staticmethod
     def _strings(node: ast.Call) -> list[str] | None:
