@@ -187,7 +187,7 @@ def kinds_checked_by_three_helpers():
 
 def tag_books(label):
     for book in Book.objects.all():
-        tag = Tag.objects.get(label=label)  # the same read before each write
+        tag = Tag.objects.get(label=label)  # the same read before each write: a duplicate
         book.tags.add(tag)
 '''
 

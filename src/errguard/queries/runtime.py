@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -84,9 +83,8 @@ class TestQueries:
 
         Per call: the same lookup in each of six requests a test makes is six calls, not a
         loop. Never counted: queries test code runs itself, and queries of save and delete
-        signal receivers (``writes``). Reported (``_repeats``): more than ``threshold``
-        different parameter sets (a lookup per row), or one parameter set more than
-        ``threshold`` times (a read that can move out of the loop).
+        signal receivers (``writes``). Reported (``_per_row``): more than ``threshold``
+        different parameter sets, one lookup per row.
         """
         log = self.log
         records, skipped = log.records, log.explained | log.during_writes
@@ -101,7 +99,7 @@ class TestQueries:
                 by_shape.setdefault((shape(sql), site, call), []).extend(indices)
         most: dict[tuple[str, FrameKey | None], int] = {}
         for (sql_shape, site, _), indices in by_shape.items():
-            if len(indices) > self.threshold and self._repeats(sorted(indices)):
+            if len(indices) > self.threshold and self._per_row(sorted(indices)):
                 most[(sql_shape, site)] = max(len(indices), most.get((sql_shape, site), 0))
         resolve = log.finder.resolve
         return [
@@ -109,19 +107,18 @@ class TestQueries:
             for (sql_shape, site), count in sorted(most.items(), key=lambda item: -item[1])
         ]
 
-    def _repeats(self, indices: list[int]) -> bool:
-        """Whether reads of one shape repeat like a loop's: per row, or loop-invariant.
+    def _per_row(self, indices: list[int]) -> bool:
+        """Whether reads of one shape look up one row each, more than ``threshold`` of them.
 
-        A handful of parameter sets each read a few times (a fixed list of three kinds,
-        checked by each of a few helpers) grows with nothing. Different parameters once per
-        row *written* (the duplicate check before each insert, the lookup before each save)
-        are the cost of writing rows one at a time, whose fix is batching the writes.
+        The same parameters read again and again are duplicate queries (a permission or the
+        current site checked by each of several helpers), not one query per row: caching
+        fixes those, not loading rows up front. Different parameters once per row *written*
+        (the duplicate check before each insert, the lookup before each save) are the cost
+        of writing rows one at a time, whose fix is batching the writes.
         """
         records = self.log.records
-        per_parameters = Counter(repr(records[index][PARAM_VALUES]) for index in indices)
-        if per_parameters.most_common(1)[0][1] > self.threshold:
-            return True
-        return len(per_parameters) > self.threshold and not self.log.writes_each_time(indices)
+        parameter_sets = {repr(records[index][PARAM_VALUES]) for index in indices}
+        return len(parameter_sets) > self.threshold and not self.log.writes_each_time(indices)
 
 
 @contextmanager

@@ -1,10 +1,12 @@
-"""Queries run while a row is being written: the receivers of save and delete signals.
+"""Queries run while rows are being written: signal receivers, and a delete's collection.
 
-``Model.save_base`` sends ``pre_save``/``post_save`` and ``Collector.delete`` sends
-``pre_delete``/``post_delete``. What their receivers query (cache maintenance, a search index
-updated in real time, a task queued per saved row) runs once per write: its cost is the cost of
-writing rows one at a time, and it is not an N+1 of the code that writes. The detector notes
-these queries so that neither of its rules counts them.
+``Model.save_base`` sends ``pre_save``/``post_save``; ``Collector.collect`` gathers what a
+delete cascades to (loading multi-table children and related rows one object at a time, inside
+Django) and ``Collector.delete`` sends ``pre_delete``/``post_delete``. What runs there (cache
+maintenance, a search index updated in real time, a task queued per saved row, the cascade's
+lookups) runs once per write: its cost is the cost of writing rows one at a time, and it is not
+an N+1 of the code that writes. The detector notes these queries so that neither of its rules
+counts them.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from errguard.queries.patching import PatchStack
 
 
 def watch_writes(log: QueryLog, patches: PatchStack) -> None:
-    """Note the queries run inside ``save_base`` and ``Collector.delete`` (by index)."""
-    for owner, name in ((Model, "save_base"), (deletion.Collector, "delete")):
+    """Note the queries run inside ``save_base`` and the delete ``Collector`` (by index)."""
+    writes = ((Model, "save_base"), (deletion.Collector, "collect"), (deletion.Collector, "delete"))
+    for owner, name in writes:
         patches.setattr(owner, name, _noting(getattr(owner, name), log))
 
 
