@@ -103,7 +103,9 @@ class CallSiteFinder:
         self._kind: dict[str, int] = {}
         self._resolved: dict[FrameKey, CallSite] = {}
         self._rendered_from: dict[FrameKey, FrameKey] = {}
-        self._calls: dict[int, tuple[FrameType, int]] = {}
+        self._calls: dict[int, tuple[FrameType, int, FrameType]] = {}
+        """Per thread: the current call's entry frame, its serial, and the project frame of
+        the last query (kept alive, so a new frame can never pass for it)."""
         self._serials = itertools.count(NO_CALL + 1)
         self._modules_seen = 0
         self._render: CodeType | None = None
@@ -119,7 +121,10 @@ class CallSiteFinder:
         site, project_frame, kind = self._innermost(frame)
         if project_frame is None or kind == TEST:
             return site, NO_CALL
-        return site, self._call_serial(self._entry(project_frame), thread)
+        current = self._calls.get(thread)
+        if current is not None and current[2] is project_frame:
+            return site, current[1]  # a loop in one function: no need to walk to the test
+        return site, self._call_serial(self._entry(project_frame), project_frame, thread)
 
     def end_calls(self) -> None:
         """Let go of the frames that number the calls (the test body has ended)."""
@@ -188,11 +193,14 @@ class CallSiteFinder:
         Without test code on the stack (a thread the project started, a ``sync_to_async``
         worker), the outermost frame of project code is the call.
         """
-        kind_of = self._kind_of
+        known = self._kind.get
         callee = outermost_project = frame
         caller = frame.f_back
         while caller is not None:
-            kind = kind_of(caller.f_code.co_filename)
+            filename = caller.f_code.co_filename
+            kind = known(filename)
+            if kind is None:
+                kind = self._kind_of(filename)
             if kind == TEST:
                 return callee
             if kind != LIBRARY:
@@ -200,12 +208,10 @@ class CallSiteFinder:
             callee, caller = caller, caller.f_back
         return outermost_project
 
-    def _call_serial(self, entry: FrameType, thread: int) -> int:
+    def _call_serial(self, entry: FrameType, project_frame: FrameType, thread: int) -> int:
         current = self._calls.get(thread)
-        if current is not None and current[0] is entry:
-            return current[1]
-        serial = next(self._serials)
-        self._calls[thread] = (entry, serial)
+        serial = current[1] if current is not None and current[0] is entry else next(self._serials)
+        self._calls[thread] = (entry, serial, project_frame)
         return serial
 
     def is_library_file(self, filename: str) -> bool:
