@@ -48,6 +48,7 @@ class Outcome:
     project: str
     fixed: int = 0  # findings gone after the fix
     changed: list[str] = field(default_factory=list)
+    changed_modules: set[str] = field(default_factory=set)
     unparsable: list[str] = field(default_factory=list)
     lost_names: list[str] = field(default_factory=list)
     not_idempotent: list[str] = field(default_factory=list)
@@ -194,6 +195,7 @@ def check(project: str, source: Path, unsafe: bool, keep: Path | None, imports: 
             outcome.imports_after = import_tree(root, Path(scratch), importable, apps)
             outcome.broken_imports = broken_imports(outcome.imports_before, outcome.imports_after)
         outcome.changed = sorted(p for p, d in digests_after.items() if digests_before.get(p) != d)
+        outcome.changed_modules = {module_name(root / path) for path in outcome.changed}
         for relative in outcome.changed:
             path = root / relative
             try:
@@ -212,12 +214,14 @@ def check(project: str, source: Path, unsafe: bool, keep: Path | None, imports: 
 
 
 def import_counts(outcome: Outcome) -> list[str]:
-    """Modules tried, imported before and after the fixes, broken, and the apps set up."""
+    """Modules tried, imported before and after the fixes, broken, the apps set up, and how many
+    changed files are modules that imported before (the fixed code the check ran)."""
     before, after = outcome.imports_before, outcome.imports_after
     if before is None or after is None:
-        return ["-"] * 5
+        return ["-"] * 6
     counts = [len(before.results), len(before.imported), len(after.imported)]
-    return [*map(str, counts), str(len(outcome.broken_imports)), str(len(before.apps))]
+    counts += [len(outcome.broken_imports), len(before.apps)]
+    return [*map(str, counts), str(len(outcome.changed_modules & before.imported))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     projects = [p for p in load_manifest(options.manifest) if not wanted or p.name in wanted]
     print("| project | files changed | findings fixed | broken files | lost imports "
           "| second run changed | new findings | modules tried | imported before "
-          "| imported after | broken imports | apps set up |")  # fmt: skip
-    print("|---" * 12 + "|")
+          "| imported after | broken imports | apps set up "
+          "| changed modules imported before |")  # fmt: skip
+    print("|---" * 13 + "|")
     broken = False
     outcomes = []
     for project in projects:
