@@ -3,16 +3,20 @@
     python bench/realworld/fix_safety.py                   # safe fixes, every project
     python bench/realworld/fix_safety.py --unsafe-fixes    # safe and unsafe fixes
     python bench/realworld/fix_safety.py --project pretix --keep /tmp/fixed
+    python bench/realworld/fix_safety.py --no-imports      # the static checks only
 
-For every project: copy it, run ``errguard fix`` on the copy, then check, without importing
-the project (its dependencies are not installed here):
+For every project: copy it, run ``errguard fix`` on the copy, then check:
 
 - every changed file still parses and compiles;
 - every ``from M import name`` of the project whose ``M`` is a project module that bound
   ``name`` at run time before the fixes still finds it bound at run time (a name moved under
   ``if TYPE_CHECKING:`` or into a function is gone at run time);
 - a second ``errguard fix`` changes nothing (the fixes reach a fixed point in one run);
-- no (file, rule) pair has more findings after the fixes than before.
+- no (file, rule) pair has more findings after the fixes than before;
+- every module of the project's packages that imported in the original tree still imports in
+  the fixed tree (import_check.py: each tree in a throwaway interpreter, Django set up with the
+  project's apps that this environment can load; a module that needs what is not installed
+  fails in both trees and tells nothing).
 
 Exit 1 when any check fails. What the project's own tests say about the fixes is for the
 suites (issue 13, part 4), not for this script.
@@ -32,6 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from import_check import TreeImports, broken_imports, import_tree, tree_modules
 from manifest import DEFAULT_CACHE, HERE, load_manifest
 
 from errguard.project.import_usage import type_checking_test
@@ -43,14 +48,19 @@ class Outcome:
     project: str
     fixed: int = 0  # findings gone after the fix
     changed: list[str] = field(default_factory=list)
+    changed_modules: set[str] = field(default_factory=set)
     unparsable: list[str] = field(default_factory=list)
     lost_names: list[str] = field(default_factory=list)
     not_idempotent: list[str] = field(default_factory=list)
     new_findings: list[str] = field(default_factory=list)
+    imports_before: TreeImports | None = None
+    imports_after: TreeImports | None = None
+    broken_imports: list[str] = field(default_factory=list)
 
     @property
     def broken(self) -> bool:
-        return bool(self.unparsable or self.lost_names or self.not_idempotent or self.new_findings)
+        return bool(self.unparsable or self.lost_names or self.not_idempotent or self.new_findings
+                    or self.broken_imports)  # fmt: skip
 
 
 def errguard(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -163,7 +173,7 @@ def new_findings(before: Counter[tuple[str, str]], after: Counter[tuple[str, str
     return problems
 
 
-def check(project: str, source: Path, unsafe: bool, keep: Path | None) -> Outcome:
+def check(project: str, source: Path, unsafe: bool, keep: Path | None, imports: bool) -> Outcome:
     outcome = Outcome(project)
     with tempfile.TemporaryDirectory(prefix=f"fix-{project}-") as scratch:
         root = (keep or Path(scratch)) / project
@@ -174,10 +184,18 @@ def check(project: str, source: Path, unsafe: bool, keep: Path | None) -> Outcom
         trees_before = modules.trees()
         found_before = findings(root)
         digests_before = digests(root)
+        importable = tree_modules(root) if imports else []
+        if imports:
+            outcome.imports_before = import_tree(root, Path(scratch), importable)
         tier = ["--unsafe-fixes"] if unsafe else []
         errguard(root, "fix", *tier)
         digests_after = digests(root)
+        if outcome.imports_before is not None:
+            apps = outcome.imports_before.apps
+            outcome.imports_after = import_tree(root, Path(scratch), importable, apps)
+            outcome.broken_imports = broken_imports(outcome.imports_before, outcome.imports_after)
         outcome.changed = sorted(p for p, d in digests_after.items() if digests_before.get(p) != d)
+        outcome.changed_modules = {module_name(root / path) for path in outcome.changed}
         for relative in outcome.changed:
             path = root / relative
             try:
@@ -195,6 +213,17 @@ def check(project: str, source: Path, unsafe: bool, keep: Path | None) -> Outcom
     return outcome
 
 
+def import_counts(outcome: Outcome) -> list[str]:
+    """Modules tried, imported before and after the fixes, broken, the apps set up, and how many
+    changed files are modules that imported before (the fixed code the check ran)."""
+    before, after = outcome.imports_before, outcome.imports_after
+    if before is None or after is None:
+        return ["-"] * 6
+    counts = [len(before.results), len(before.imported), len(after.imported)]
+    counts += [len(outcome.broken_imports), len(before.apps)]
+    return [*map(str, counts), str(len(outcome.changed_modules & before.imported))]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -202,25 +231,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", action="append", help="only these projects")
     parser.add_argument("--unsafe-fixes", action="store_true")
     parser.add_argument("--keep", type=Path, help="leave the fixed copies in this directory")
+    parser.add_argument("--no-imports", action="store_true", help="skip the import check")
     options = parser.parse_args(argv)
     wanted = options.project
     projects = [p for p in load_manifest(options.manifest) if not wanted or p.name in wanted]
     print("| project | files changed | findings fixed | broken files | lost imports "
-          "| second run changed | new findings |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|")
+          "| second run changed | new findings | modules tried | imported before "
+          "| imported after | broken imports | apps set up "
+          "| changed modules imported before |")  # fmt: skip
+    print("|---" * 13 + "|")
     broken = False
     outcomes = []
     for project in projects:
         outcome = check(project.name, options.cache / project.name, options.unsafe_fixes,
-                        options.keep)  # fmt: skip
+                        options.keep, not options.no_imports)  # fmt: skip
         outcomes.append(outcome)
         broken |= outcome.broken
         counts = [len(outcome.changed), outcome.fixed, len(outcome.unparsable)]
         counts += [len(outcome.lost_names), len(outcome.not_idempotent)]
         counts += [len(outcome.new_findings)]
-        print(f"| {project.name} | " + " | ".join(map(str, counts)) + " |", flush=True)
+        cells = [*map(str, counts), *import_counts(outcome)]
+        print(f"| {project.name} | " + " | ".join(cells) + " |", flush=True)
     for outcome in outcomes:
-        for kind in ("unparsable", "lost_names", "not_idempotent", "new_findings"):
+        kinds = ("unparsable", "lost_names", "not_idempotent", "new_findings", "broken_imports")
+        for kind in kinds:
             for line in getattr(outcome, kind):
                 print(f"{outcome.project}: {kind}: {line}")
     return 1 if broken else 0
