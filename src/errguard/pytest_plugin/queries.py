@@ -10,8 +10,9 @@
   across pytest-xdist workers.
 
 Nothing here imports Django. Recording (``errguard.queries.runtime``, which patches Django) is
-imported and installed around a test only when Django's settings are configured, so a project
-without Django, or with Django installed but unconfigured, gets no patches and no summary.
+imported and installed at the first test that runs with Django's settings configured, stays
+idle between tests and is undone at the session's end, so a project without Django, or with
+Django installed but unconfigured, gets no patches and no summary.
 """
 
 from __future__ import annotations
@@ -261,7 +262,11 @@ def queries(request: pytest.FixtureRequest) -> Queries:
     return test.fixture()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    runtime = sys.modules.get("errguard.queries.runtime")
+    if runtime is not None:  # only imported once a test recorded queries
+        runtime.uninstall()
     workeroutput = getattr(session.config, "workeroutput", None)
     state = session.config.stash.get(_STATE, None)
     if workeroutput is not None and state is not None:

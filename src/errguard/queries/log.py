@@ -56,6 +56,14 @@ class QueryLog:
         """Indices of queries already reported as lazy loads (rule b skips them)."""
         self.during_writes: set[int] = set()
         """Indices of queries run inside a save or delete (``writes``): never an N+1."""
+        self.active = False
+        """Whether a test is running: the hooks stay installed between tests, idle."""
+
+    def reset(self) -> None:
+        """Start a new test: emptied in place (the hooks hold these containers)."""
+        self.records.clear()
+        self.explained.clear()
+        self.during_writes.clear()
 
     def __len__(self) -> int:
         return len(self.records)

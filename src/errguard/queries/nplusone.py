@@ -71,11 +71,17 @@ class _ThreadState(threading.local):
 
 
 class Detector:
-    """Counts lazy loads on instances from multi-row querysets while ``counting`` is on."""
+    """Counts lazy loads on instances from multi-row querysets while ``counting`` is on.
+
+    Installed once per session (patching Django's classes per test would make CPython drop
+    its specialised attribute lookups on every model and queryset each time); ``active`` says
+    whether the running test asks for detection, and ``reset`` starts each test afresh.
+    """
 
     def __init__(self, log: QueryLog, patches: PatchStack) -> None:
         self.log = log
         self.tags = Tagger()
+        self.active = False
         self.counting = False
         self._patches = patches
         self._loads: dict[tuple[str, str, FrameKey | None], _Loads] = {}
@@ -110,6 +116,13 @@ class Detector:
         patch(many, "__get__", self._wrap_manager_get(many.__get__))
         patch(DeferredAttribute, "__get__", self._wrap_deferred_get(DeferredAttribute.__get__))
         watch_writes(self.log, self._patches)
+
+    def reset(self) -> None:
+        """Forget the previous test's rows and loads (in place: the wrappers hold them)."""
+        self.tags = Tagger()
+        self.counting = False
+        self._loads.clear()
+        self._expected.clear()
 
     def findings(self) -> list[NPlusOne]:
         resolve = self.log.finder.resolve
@@ -256,7 +269,7 @@ class Detector:
             __tracebackhide__ = True
             # Runs for every queryset evaluation: the common case costs a few attribute
             # reads, a dictionary lookup and, for several rows, appending them to a queue.
-            if queryset._result_cache is not None or local.prefetching:
+            if queryset._result_cache is not None or local.prefetching or not detector.active:
                 original(queryset)
                 return
             entry = expected.get(id(queryset._hints)) if expected else None
@@ -278,7 +291,7 @@ class Detector:
         def _iterator(queryset: Any, use_chunked_fetch: bool, chunk_size: int | None) -> Any:
             __tracebackhide__ = True
             rows = original(queryset, use_chunked_fetch, chunk_size)
-            if local.prefetching:
+            if local.prefetching or not detector.active:
                 return rows
             return detector._tag_stream(queryset, rows)
 
@@ -294,7 +307,7 @@ class Detector:
             # Runs inside _fetch_all, before it returns: queue the rows first and hand their
             # origin to prefetch_one_level, so the prefetched objects extend its path.
             origin = None
-            if not local.prefetching:
+            if not local.prefetching and detector.active:
                 entry = expected.get(id(queryset._hints))
                 relation = None if entry is None else detector._relation(entry)
                 origin = detector._queue_fetched(queryset, relation)
@@ -313,6 +326,8 @@ class Detector:
 
         def prefetch_one_level(instances: Any, prefetcher: Any, lookup: Any, level: int) -> Any:
             __tracebackhide__ = True
+            if not detector.active:
+                return original(instances, prefetcher, lookup, level)
             local.prefetching += 1
             try:
                 result = original(instances, prefetcher, lookup, level)
@@ -343,7 +358,7 @@ class Detector:
             __tracebackhide__ = True
             queryset = original(descriptor, **hints)
             owner = hints.get("instance")
-            if owner is not None:
+            if owner is not None and detector.active:
                 detector._expect(queryset, owner, descriptor, "single", prefetched=False)
             return queryset
 
@@ -356,7 +371,7 @@ class Detector:
         def __get__(descriptor: Any, instance: Any, cls: Any = None) -> Any:
             __tracebackhide__ = True
             manager = original(descriptor, instance, cls)
-            if instance is not None and type(manager) not in watched:
+            if instance is not None and detector.active and type(manager) not in watched:
                 detector._watch_manager(type(manager), descriptor)
             return manager
 
@@ -374,8 +389,9 @@ class Detector:
             def get_queryset(manager: Any) -> Any:
                 __tracebackhide__ = True
                 queryset = original(manager)
-                prefetched = queryset._result_cache is not None
-                detector._expect(queryset, manager.instance, descriptor, "many", prefetched)
+                if detector.active:
+                    prefetched = queryset._result_cache is not None
+                    detector._expect(queryset, manager.instance, descriptor, "many", prefetched)
                 return queryset
 
             self._patches.setattr(manager_class, "get_queryset", get_queryset)
@@ -391,7 +407,7 @@ class Detector:
             # common path (the value is loaded) is one dictionary check.
             if instance is None or attribute.field.attname in instance.__dict__:
                 return original(attribute, instance, cls)
-            if local.prefetching:
+            if local.prefetching or not detector.active:
                 return original(attribute, instance, cls)
             mark = len(records)
             value = original(attribute, instance, cls)

@@ -30,7 +30,8 @@ from errguard.queries.patching import PatchStack
 
 
 def install_recorder(log: QueryLog, patches: PatchStack) -> None:
-    """Append every statement executed from now on to ``log`` until ``patches`` is undone."""
+    """Append every statement executed while ``log.active`` to ``log``, until ``patches`` is
+    undone."""
     original = CursorWrapper._execute_with_wrappers
     append = log.records.append
     locate = log.finder.locate
@@ -40,7 +41,7 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
 
     def _execute_with_wrappers(self: Any, sql: Any, params: Any, many: bool, executor: Any) -> Any:
         __tracebackhide__ = True
-        if is_bookkeeping(sql, params):
+        if not log.active or is_bookkeeping(sql, params):
             return original(self, sql, params, many, executor)
         start = clock()
         try:

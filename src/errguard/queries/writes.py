@@ -35,6 +35,8 @@ def _noting(original: Any, log: QueryLog) -> Any:
     @functools.wraps(original)
     def write(*args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
+        if not log.active:
+            return original(*args, **kwargs)
         start = len(records)
         try:
             return original(*args, **kwargs)
