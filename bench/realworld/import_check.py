@@ -101,7 +101,9 @@ def _probe(tree: Path, scratch: Path, request: dict[str, Any]) -> list[dict[str,
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
                    "TMPDIR": str(home), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
                    "PYTHONHASHSEED": "0"}  # fmt: skip
-    command = [*_network_namespace(), sys.executable, "-B", "-P", str(PROBE), "request.json"]
+    # -P (3.11+) keeps the probe's own directory off sys.path; -I does that on 3.10.
+    safe_path = "-P" if sys.version_info >= (3, 11) else "-I"
+    command = [*_network_namespace(), sys.executable, "-B", safe_path, str(PROBE), "request.json"]
     with (home / "output.txt").open("wb") as output:
         process = subprocess.Popen(
             command, cwd=home, env=environment, stdin=subprocess.DEVNULL, stdout=output,
