@@ -99,7 +99,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "errguard_nplusone_threshold",
-        "report one read query run more than this many times from one line of a test (default: 5)",
+        "report a read run from one line in one call with more than this many different "
+        "parameter sets (default: 5)",
         default="5",
     )
 
