@@ -103,14 +103,7 @@ def report(cpu: dict[str, list[float]]) -> None:
 def profile_share(suite: Suite, tests: list[str]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / "profile.out"
-        subprocess.run(
-            _command(suite, "detection", tests, profile=output),
-            cwd=suite.source,
-            env=_env(suite),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
+        _cpu_of(_command(suite, "detection", tests, profile=output), suite)
         stats = pstats.Stats(str(output))
     total = 0.0
     ours = 0.0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from errguard.queries.callsite import CallSite
+from errguard.queries.serializer_sites import MANY, VIEW_QUERYSET
 from errguard.queries.template_sites import is_template_function
 
 RelationKind = Literal["single", "many", "deferred"]
@@ -44,9 +45,9 @@ def _where(origin_site: CallSite | None) -> str:
         rendered = origin_site.rendered_from
         view = f" (rendered from {rendered.location})" if rendered is not None else ""
         return f"the queryset that {origin_site.function} iterates at {origin_site.location}{view}"
-    if origin_site.function.startswith("the queryset of "):
+    if origin_site.function.startswith(VIEW_QUERYSET):
         return f"{origin_site.function} ({origin_site.location})"
-    if origin_site.function.endswith("(many=True)"):
+    if origin_site.function.endswith(MANY):
         return f"the queryset {origin_site.function} serializes ({origin_site.location})"
     return f"the queryset iterated at {origin_site.location}"
 

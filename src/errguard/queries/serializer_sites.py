@@ -18,6 +18,11 @@ import sys
 from types import CodeType, FrameType
 from typing import Any
 
+VIEW_QUERYSET = "the queryset of "
+"""How a list's origin names its view: ``the queryset of BookList``."""
+MANY = "(many=True)"
+"""How a list's origin names its serializer when no view is known: ``BookSerializer(many=True)``."""
+
 
 def serializer_codes() -> tuple[CodeType | None, CodeType | None]:
     """The code of ``Serializer.to_representation`` and ``ListSerializer.to_representation``."""
@@ -86,11 +91,11 @@ def list_location(frame: FrameType) -> tuple[str, int, str] | None:
     if view is not None:
         found = _declaration(type(view), r"\s+(queryset\s*[=:]|def get_queryset\b)")
         if found is not None:
-            return found[0], found[1], f"the queryset of {type(view).__name__}"
+            return found[0], found[1], f"{VIEW_QUERYSET}{type(view).__name__}"
     child = getattr(serializer, "child", None)
     if child is None:
         return None
     found = _declaration(type(child), r"\s*class\s")
     if found is None:
         return None
-    return found[0], found[1], f"{type(child).__name__}(many=True)"
+    return found[0], found[1], f"{type(child).__name__}{MANY}"
