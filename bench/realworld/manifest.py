@@ -6,6 +6,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,6 +21,17 @@ WORTH = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)
+class LintConfig:
+    """Other linters' configuration from the project's source distribution (the wheel has
+    none), laid in the cache where it sits beside the package in the repository."""
+
+    sdist: str
+    sha256: str
+    files: dict[str, str]
+    """Member of the sdist -> path in the project's cache directory."""
+
+
+@dataclass(frozen=True)
 class Project:
     name: str
     version: str
@@ -27,11 +39,17 @@ class Project:
     about: str
     file: str
     sha256: str
+    lint_config: LintConfig | None = None
+
+
+def _project(entry: dict[str, Any]) -> Project:
+    lint = entry.pop("lint-config", None)
+    return Project(**entry, lint_config=None if lint is None else LintConfig(**lint))
 
 
 def load_manifest(path: Path = HERE / "manifest.toml") -> list[Project]:
     with path.open("rb") as handle:
-        return [Project(**entry) for entry in tomllib.load(handle)["project"]]
+        return [_project(entry) for entry in tomllib.load(handle)["project"]]
 
 
 def finding_key(path: str, line: int, code: str) -> tuple[str, int, str]:

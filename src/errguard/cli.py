@@ -21,7 +21,7 @@ from errguard.newer_syntax import skipped_report
 from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.project.modules import find_project_root
-from errguard.registry import load_rules
+from errguard.registry import load_rules, same_checks
 from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render
 from errguard.runner import Job, check_file, fix_file, run
 
@@ -186,6 +186,16 @@ def _load(args: argparse.Namespace, err: TextIO) -> tuple[Config, list[Path], bo
     )
     found = discover(args.paths, config, force_exclude=args.force_exclude)
     cwd = Path.cwd()
+    rules = load_rules()
+    enabled = config.enabled_codes({code: rule.opt_in for code, rule in rules.items()})
+    for code, where in config.left_to_other_linters(same_checks(rules)).items():
+        if code not in enabled:
+            continue
+        print(
+            f"errguard: note: {code} is off: {where}, the same check "
+            f"(select {code} by its full code to run it anyway)",
+            file=err,
+        )
     for path, reason in found.errors:
         print(f"errguard: error: {display_path(path, cwd)}: {reason}", file=err)
     for path, reason in found.skipped:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
 from errguard.fileio import read_regular
+from errguard.other_linters import Ignored, ignored_by, ignored_checks
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,6 +85,8 @@ class Config:
     # The analysis of a file that takes longer stops, and the file is named as not checked.
     max_file_seconds: float = DEFAULT_MAX_FILE_SECONDS
     fix_symlinks: SymlinkPolicy = "follow"
+    ignored_elsewhere: tuple[Ignored, Ignored] = ({}, {})
+    """What the project's flake8 and ruff (code prefixes) and pylint (names) ignore."""
 
     def with_overrides(
         self,
@@ -143,6 +146,20 @@ class Config:
             if blocked is None or len(chosen) > len(blocked):
                 enabled.add(code)
         return frozenset(enabled)
+
+    def left_to_other_linters(self, same_checks: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        """Rules whose check the project's other linters are told to skip (code -> where).
+
+        The team decided that check is not for their code; a rule selected by its full code
+        (``select``, ``extend-select``) still runs.
+        """
+        explicit = {*(self.select or ()), *self.extend_select}
+        left = {}
+        for code, names in same_checks.items():
+            where = None if code in explicit else ignored_by(names, self.ignored_elsewhere)
+            if where is not None:
+                left[code] = where
+        return left
 
     def ignored_for(self, path: Path) -> tuple[str, ...]:
         """Code prefixes that ``per-file-ignores`` switches off for ``path``."""
@@ -371,11 +388,14 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def discover_config(paths: Sequence[Path], explicit: Path | None) -> Config:
     """The configuration for a run over ``paths``: ``--config``, else the nearest pyproject."""
+    start = search_start(paths)
     if explicit is not None:
         if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: config file not found")
-        return load_config(explicit)
-    return load_config(find_config_file(search_start(paths)), default_root=Path.cwd())
+        config = load_config(explicit)
+    else:
+        config = load_config(find_config_file(start), default_root=Path.cwd())
+    return replace(config, ignored_elsewhere=ignored_checks(start))
 
 
 def search_start(paths: Sequence[Path]) -> Path:

@@ -57,6 +57,9 @@ class Rule:
     fix_title: ClassVar[str] = ""
     # Opt-in rules run only when selected by their full code.
     opt_in: ClassVar[bool] = False
+    # The same check in other linters (flake8/ruff codes, pylint ids and names): off when the
+    # project's configuration of one of them ignores it (``other_linters``).
+    same_check: ClassVar[tuple[str, ...]] = ()
     # Byte strings of which at least one must occur in a file for the rule to be able to fire;
     # files without any are not walked for this rule. Empty: always run.
     triggers: ClassVar[tuple[bytes, ...]] = ()
@@ -165,6 +168,11 @@ def load_rules() -> dict[str, type[Rule]]:
         if not module.name.startswith("_"):
             importlib.import_module(f"{package.__name__}.{module.name}")
     return dict(sorted(_REGISTRY.items()))
+
+
+def same_checks(rules: Mapping[str, type[Rule]]) -> dict[str, tuple[str, ...]]:
+    """Each rule's equivalents in other linters, for the rules that have some."""
+    return {code: rule.same_check for code, rule in rules.items() if rule.same_check}
 
 
 def get_rule(code: str) -> type[Rule]:

@@ -17,7 +17,7 @@ from errguard.detect.source import SourceError, SourceFile
 from errguard.models import Violation
 from errguard.newer_syntax import NewerSyntax
 from errguard.project.modules import test_data
-from errguard.registry import Rule, Visitor, get_rule, load_rules
+from errguard.registry import Rule, Visitor, get_rule, load_rules, same_checks
 
 if TYPE_CHECKING:
     from errguard.project import Project
@@ -116,6 +116,7 @@ class Engine:
     def from_config(cls, config: Config) -> Engine:
         registry = load_rules()
         enabled = config.enabled_codes({code: rule.opt_in for code, rule in registry.items()})
+        enabled -= config.left_to_other_linters(same_checks(registry)).keys()
         return cls([registry[code](config.options_for(code)) for code in sorted(enabled)])
 
     def detect(

@@ -45,7 +45,11 @@ class BareExcept(Rule):
     still caught. Narrow `Exception` to the classes you expect afterwards.
 
     A line already marked for the same check by another linter (`# noqa: E722`,
-    `# pylint: disable=bare-except`) is not reported.
+    `# pylint: disable=bare-except`) is not reported. A project whose flake8, ruff or pylint
+    configuration ignores that check everywhere (`ignore = E722` under `[flake8]`, ruff's
+    `ignore = ["E722"]`, pylint's `disable = bare-except`) has decided bare excepts are
+    acceptable in its code: the rule is off there, with a note, unless selected by its full
+    code (`extend-select = ["EG401"]`).
     """
 
     code = "EG401"
@@ -54,13 +58,14 @@ class BareExcept(Rule):
         "catch `{replacement}` or the specific exceptions you expect"
     )
     triggers = (b"except",)
+    same_check = ("E722", "W0702", "bare-except")
     fix = Applicability.SAFE
     fix_title = "Replace `except:` with `except {replacement}:`"
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
         if node.type is not None:
             return
-        if acknowledged(ctx.line_text(node.lineno), ("E722",), ("bare-except", "W0702")):
+        if acknowledged(ctx.line_text(node.lineno), self.same_check, self.same_check):
             return
         replacement = "BaseException" if has_bare_raise(node) else "Exception"
         self.report(
