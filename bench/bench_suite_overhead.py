@@ -9,8 +9,9 @@ so that a noisy neighbour hits every mode alike:
 - ``detection``: recording and runtime N+1 detection (``--nplusone=warn``, the default).
 
 Each run's CPU time (user + system of the pytest process and its children) is measured;
-the script prints each mode's median, spread (min to max) and the overhead of the medians
-over ``without``. With ``--profile`` it then runs the suite once under cProfile with detection
+the script prints each mode's median, spread (min to max), the overhead of the medians
+over ``without``, and the median (with quartiles) of each round's overhead over that round's
+``without`` run. With ``--profile`` it then runs the suite once under cProfile with detection
 on and prints the share of CPU spent in errguard's own functions (their own time, ``tottime``).
 
     python bench/bench_suite_overhead.py django-allauth --rounds 10
@@ -88,15 +89,32 @@ def measure(suite: Suite, rounds: int, tests: list[str]) -> dict[str, list[float
     return cpu
 
 
+def _paired(values: list[float], base: list[float]) -> str:
+    """The median of each round's overhead over that round's ``without`` run, and its quartiles.
+
+    A neighbour's load drifts over minutes: pairing the runs of one round cancels most of it,
+    where the medians of whole columns keep it.
+    """
+    ratios = [(value / without - 1) * 100 for value, without in zip(values, base, strict=True)]
+    if len(ratios) < 2:
+        return f"{ratios[0]:+.1f}%"
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{statistics.median(ratios):+.1f}% ({low:+.1f}% to {high:+.1f}%)"
+
+
 def report(cpu: dict[str, list[float]]) -> None:
     base = statistics.median(cpu["without"])
-    print("\n| mode | runs | median CPU | min - max | overhead (medians) |\n|---|---|---|---|---|")
+    print(
+        "\n| mode | runs | median CPU | min - max | overhead (medians) "
+        "| overhead per round (median, quartiles) |\n|---|---|---|---|---|---|"
+    )
     for mode, values in cpu.items():
         median = statistics.median(values)
         overhead = "" if mode == "without" else f"{(median / base - 1) * 100:+.1f}%"
+        paired = "" if mode == "without" else _paired(values, cpu["without"])
         print(
             f"| {mode} | {len(values)} | {median:.2f} s | {min(values):.2f} - {max(values):.2f} s "
-            f"| {overhead} |"
+            f"| {overhead} | {paired} |"
         )
 
 
