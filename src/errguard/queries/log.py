@@ -21,7 +21,8 @@ SITE: Final = 4
 THREAD: Final = 5
 MANY: Final = 6
 CALL: Final = 7
-"""The serial of the call from test code into project code that ran it (``callsite``)."""
+"""The serial of the call from test code into project code that ran it (``callsite``);
+``NO_CALL`` for test code's own queries, and while calls are not numbered."""
 PARAM_VALUES: Final = 8
 """The parameters of an ``execute`` (None for ``executemany``), compared only when needed."""
 
@@ -58,6 +59,9 @@ class QueryLog:
         """Indices of queries run inside a save or delete (``writes``): never an N+1."""
         self.active = False
         """Whether a test is running: the hooks stay installed between tests, idle."""
+        self.numbering_calls = False
+        """Whether queries are numbered by the call from test code that ran them: only the
+        test body's, and only for N+1 detection (the walk out to the test's frame costs)."""
 
     def reset(self) -> None:
         """Start a new test: emptied in place (the hooks hold these containers)."""

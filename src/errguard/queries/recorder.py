@@ -23,6 +23,7 @@ import threading
 import time
 from typing import Any
 
+from errguard.queries.callsite import NO_CALL
 from errguard.queries.django_api import CursorWrapper
 from errguard.queries.log import QueryLog
 from errguard.queries.normalize import is_bookkeeping
@@ -35,6 +36,7 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
     original = CursorWrapper._execute_with_wrappers
     append = log.records.append
     locate = log.finder.locate
+    find = log.finder.find
     clock = time.perf_counter
     frame = sys._getframe
     thread = threading.get_ident
@@ -49,7 +51,10 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
         finally:
             duration = clock() - start
             me = thread()
-            site, call = locate(frame(1), me)
+            if log.numbering_calls:
+                site, call = locate(frame(1), me)
+            else:
+                site, call = find(frame(1)), NO_CALL
             append(
                 (
                     sql if isinstance(sql, str) else str(sql),

@@ -38,12 +38,14 @@ class TestQueries:
         self.body_start = len(self.log)
         if self.detector is not None:
             self.detector.counting = True
+            self.log.numbering_calls = True
 
     def end_body(self) -> None:
         """End the body once: the first end after the start counts, later ones change nothing."""
         if self.body_start is None or self.body_end is not None:
             return
         self.body_end = len(self.log)
+        self.log.numbering_calls = False
         self.log.finder.end_calls()
         if self.detector is not None:
             self.detector.counting = False
@@ -164,6 +166,7 @@ def recording(finder: CallSiteFinder, *, detect: bool, threshold: int) -> Iterat
         yield TestQueries(log, detector, threshold)
     finally:
         log.active = False
+        log.numbering_calls = False
         if hooks.detector is not None:
             hooks.detector.active = False
 
