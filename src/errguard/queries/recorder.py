@@ -43,7 +43,8 @@ def install_recorder(log: QueryLog, patches: PatchStack) -> None:
 
     def _execute_with_wrappers(self: Any, sql: Any, params: Any, many: bool, executor: Any) -> Any:
         __tracebackhide__ = True
-        if not log.active or is_bookkeeping(sql, params):
+        # ORM queries always pass parameters: only a statement without any can be bookkeeping.
+        if not log.active or (params is None and is_bookkeeping(sql, params)):
             return original(self, sql, params, many, executor)
         start = clock()
         try:
