@@ -16,7 +16,7 @@ site it reported into ``runtime/<project>.json``, keeping the reviews of sites a
 A reviewer reads each site's code and sets ``real`` (``true``: an N+1 within one call into
 project code, over data that can grow; ``false``: not one, ``reason`` says why: a loop in a test,
 a fixed-size loop, ...), and for a real site that ``check`` does not match on its own, either
-``static`` (the ``path:line`` of the EG101/EG102 findings that flag the same loop, when the
+``static`` (the ``path:line`` of the EG101/EG102/EG103 findings that flag the same loop, when the
 runtime site is in a function the loop calls) or ``miss`` (why ``check`` cannot see it).
 ``score`` needs only the committed JSON and the corpus (``fetch.py``): it runs ``errguard check``
 over each project and prints, per project, the real sites ``check`` flags on the same loop and
@@ -62,7 +62,7 @@ REVIEW_FIELDS = (
     "duplicate_of", "flagged",
 )  # fmt: skip
 TEST_CODE = re.compile(r"(^|/)(tests?|test_utils)(/|\.py$)|(^|/)(test_[^/]*|conftest)\.py$")
-N_PLUS_ONE_CODES = "EG101,EG102"
+N_PLUS_ONE_CODES = "EG101,EG102,EG103"
 
 _LAZY = re.compile(
     r"^(?P<what>.+?) (?P<verb>loaded lazily|queried again despite prefetch_related) at "
@@ -399,7 +399,8 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
 
     A finding on the site's line; or one whose loop is the line that fetched the site's rows
     (same file) and that names the same relation (``.urls``, ``"urls"`` or ``__urls"`` for
-    ``Page.urls``);
+    ``Page.urls``); or an EG103 finding that names the site's template and the relation (a
+    template loop is reported at the view's render call);
     or one the review names in ``static``.
     """
     named = set(site.get("static") or [])
@@ -420,7 +421,13 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
                 for form in (f".{attribute}", f'"{attribute}"', f'__{attribute}"')
             )
         )
-        if same_line or same_loop or where in named:
+        in_template = (
+            finding["code"] == "EG103"
+            and bool(attribute)
+            and f"in {site['path']}:" in finding["message"]
+            and f".{attribute}" in finding["message"]
+        )
+        if same_line or same_loop or in_template or where in named:
             hits.append(f"{where} {finding['code']}")
     return hits
 

@@ -1,0 +1,103 @@
+"""EG103's reading of Django templates: which loops, which reads, which files."""
+
+from __future__ import annotations
+
+import textwrap
+
+from errguard.rules._templates import find_template, template_loops
+from tests.conftest import run_cli
+
+
+def _loops(text):
+    return [
+        (loop.variable, loop.row, loop.line, [(".".join(r.path), r.line) for r in loop.reads])
+        for loop in template_loops(textwrap.dedent(text))
+    ]
+
+
+def test_reads_of_the_row_in_variables_tags_and_aliases():
+    assert _loops(
+        """\
+        {% for book in books %}
+          {{ book.author.name|upper }} {% if book.editor %}{{ book.editor.name }}{% endif %}
+          {% with pub=book.author.publisher %}{{ pub.name }}{% endwith %}
+          {% with book.author as writer %}{{ writer.email }}{% endwith %}
+          {% for tag in book.tags.all %}{{ tag.name }}{% endfor %}
+        {% endfor %}
+        """
+    ) == [
+        (
+            "books",
+            "book",
+            1,
+            [
+                ("author.name", 2),
+                ("editor", 2),
+                ("editor.name", 2),
+                ("author.publisher", 3),
+                ("author.publisher.name", 3),
+                ("author", 4),
+                ("author.email", 4),
+                ("tags.all", 5),
+            ],
+        )
+    ]
+
+
+def test_strings_comments_and_other_names_are_not_reads():
+    assert _loops(
+        """\
+        {% for book in books %}{# {{ book.author.name }} #}
+        {% url "book.author" pk=book.pk %} {{ "book.editor" }} {{ other.author.name }}
+        {% endfor %}{{ book.author.name }}
+        """
+    ) == [("books", "book", 1, [("pk", 2)])]
+
+
+def test_only_loops_over_a_context_variable_with_one_name():
+    assert (
+        _loops(
+            """\
+        {% for key, value in pairs %}{{ value.author }}{% endfor %}
+        {% for tag in book.tags.all %}{{ tag.owner.name }}{% endfor %}
+        {% endfor %}{% endfor %}
+        """
+        )
+        == []
+    )
+
+
+def test_templates_are_found_by_name_in_templates_directories(tmp_path):
+    page = tmp_path / "shop" / "templates" / "shop" / "list.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("{% for b in books %}{% endfor %}")
+    assert find_template(tmp_path, "shop/list.html") == page
+    assert find_template(tmp_path, "../shop/templates/shop/list.html") is None
+    assert find_template(tmp_path, "/etc/passwd") is None
+    assert find_template(tmp_path, "shop/missing.html") is None
+
+
+def test_an_undecodable_template_is_read_and_the_run_goes_on(project):
+    (project / "shop").mkdir()
+    (project / "shop" / "__init__.py").write_text("")
+    (project / "shop" / "models.py").write_text(
+        "from django.db import models\n\n"
+        "class Author(models.Model):\n    name = models.CharField(max_length=10)\n\n"
+        "class Book(models.Model):\n"
+        "    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n"
+    )
+    (project / "shop" / "views.py").write_text(
+        "from django.shortcuts import render\nfrom shop.models import Book\n\n"
+        "def books(request):\n"
+        '    return render(request, "shop/books.html", {"books": Book.objects.all()})\n'
+    )
+    templates = project / "shop" / "templates" / "shop"
+    templates.mkdir(parents=True)
+    (templates / "books.html").write_bytes(
+        b"\xff\xfe{% for book in books %}{{ book.author.name }}{% endfor %}"
+    )
+    result = run_cli("check", "--select", "EG103", ".")
+    assert result.code == 1, result.err
+    assert "shop/views.py:5:12: EG103 `books` is iterated in shop/templates/shop/books.html:1" in (
+        result.out
+    )
