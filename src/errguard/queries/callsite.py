@@ -15,9 +15,6 @@ repetitions that make an N+1 are counted per call, so a test that makes six requ
 does not look like a loop. A query run by test code itself belongs to no call (serial 0).
 Calls are numbered by keeping the calling frame alive until the next call replaces it, so a new
 call can never be mistaken for the previous one because its frame reused the same memory.
-The frames the last walk passed through are kept alive with it: a query of the same call from
-another function (the view after the middleware, a form, a template tag) stops at the first of
-them it meets, a few frames up, instead of walking out to the test again.
 """
 
 from __future__ import annotations
@@ -95,16 +92,6 @@ def _frame_name(frame: FrameType) -> str:
     return name
 
 
-@dataclass
-class _Call:
-    """One call from test code into the project, as seen from one thread."""
-
-    entry: FrameType
-    serial: int
-    chain: dict[int, FrameType]
-    """Frames known to run inside the call (kept alive: an ``id`` is never reused for them)."""
-
-
 class CallSiteFinder:
     """Finds and names the project frame of each query; one per test session."""
 
@@ -116,8 +103,9 @@ class CallSiteFinder:
         self._kind: dict[str, int] = {}
         self._resolved: dict[FrameKey, CallSite] = {}
         self._rendered_from: dict[FrameKey, FrameKey] = {}
-        self._calls: dict[int, _Call] = {}
-        """Per thread: the current call, with its frames kept alive."""
+        self._calls: dict[int, tuple[FrameType, int, FrameType]] = {}
+        """Per thread: the current call's entry frame, its serial, and the project frame of
+        the last query (kept alive, so a new frame can never pass for it)."""
         self._serials = itertools.count(NO_CALL + 1)
         self._modules_seen = 0
         self._render: CodeType | None = None
@@ -134,34 +122,9 @@ class CallSiteFinder:
         if project_frame is None or kind == TEST:
             return site, NO_CALL
         current = self._calls.get(thread)
-        if current is not None and self._joins(current, project_frame):
-            return site, current.serial
-        entry, chain = self._entry(project_frame)
-        same = current is not None and current.entry is entry
-        serial = current.serial if current is not None and same else next(self._serials)
-        self._calls[thread] = _Call(entry, serial, chain)
-        return site, serial
-
-    def _joins(self, call: _Call, frame: FrameType) -> bool:
-        """Whether ``frame`` runs inside ``call``: walking out from it meets one of the call's
-        frames before any frame of test code (whose callee would start a call of its own)."""
-        chain = call.chain
-        known = self._kind.get
-        passed: list[FrameType] = []
-        current: FrameType | None = frame
-        while current is not None:
-            if chain.get(id(current)) is current:
-                chain.update((id(f), f) for f in passed)
-                return True
-            filename = current.f_code.co_filename
-            kind = known(filename)
-            if kind is None:
-                kind = self._kind_of(filename)
-            if kind == TEST:
-                return False
-            passed.append(current)
-            current = current.f_back
-        return False
+        if current is not None and current[2] is project_frame:
+            return site, current[1]  # a loop in one function: no need to walk to the test
+        return site, self._call_serial(self._entry(project_frame), project_frame, thread)
 
     def end_calls(self) -> None:
         """Let go of the frames that number the calls (the test body has ended)."""
@@ -224,17 +187,14 @@ class CallSiteFinder:
             return field_location(frame)
         return list_location(frame)
 
-    def _entry(self, frame: FrameType) -> tuple[FrameType, dict[int, FrameType]]:
-        """The frame that test code called to reach ``frame`` (project code), and the frames
-        from ``frame`` out to it, by ``id``.
+    def _entry(self, frame: FrameType) -> FrameType:
+        """The frame that test code called to reach ``frame`` (project code).
 
         Without test code on the stack (a thread the project started, a ``sync_to_async``
         worker), the outermost frame of project code is the call.
         """
         known = self._kind.get
-        callee = frame
-        passed = [frame]
-        outermost_project = 0
+        callee = outermost_project = frame
         caller = frame.f_back
         while caller is not None:
             filename = caller.f_code.co_filename
@@ -242,14 +202,17 @@ class CallSiteFinder:
             if kind is None:
                 kind = self._kind_of(filename)
             if kind == TEST:
-                return callee, {id(f): f for f in passed}
+                return callee
             if kind != LIBRARY:
-                outermost_project = len(passed)
-            passed.append(caller)
+                outermost_project = caller
             callee, caller = caller, caller.f_back
-        # The thread's own frames above the outermost project frame run every call it makes.
-        inside = passed[: outermost_project + 1]
-        return passed[outermost_project], {id(f): f for f in inside}
+        return outermost_project
+
+    def _call_serial(self, entry: FrameType, project_frame: FrameType, thread: int) -> int:
+        current = self._calls.get(thread)
+        serial = current[1] if current is not None and current[0] is entry else next(self._serials)
+        self._calls[thread] = (entry, serial, project_frame)
+        return serial
 
     def is_library_file(self, filename: str) -> bool:
         return self._kind_of(filename) == LIBRARY
