@@ -115,6 +115,78 @@ def _class_bindings(lineage: list[ast.ClassDef], resolver: Resolver) -> dict[str
     return env
 
 
+def list_view(
+    cls: ast.ClassDef, module: ast.Module, resolver: Resolver
+) -> tuple[QuerySet, str, tuple[str, ...]] | None:
+    """A generic list view's rows, its template's name and the context names of the rows.
+
+    Django's ``MultipleObjectTemplateResponseMixin`` names the template
+    ``<app_label>/<model_name>_list.html`` unless ``template_name`` says otherwise, and
+    ``MultipleObjectMixin`` puts the rows in the context as ``object_list`` and as
+    ``context_object_name`` (``<model_name>_list`` by default).
+    """
+    classes = {stmt.name: stmt for stmt in module.body if isinstance(stmt, ast.ClassDef)}
+    lineage = _lineage(cls, classes)
+    if not _lists(lineage) or _abstract(cls):
+        return None
+    if not _VIEW_ATTRIBUTES & _defined(cls) and any(
+        _lists(_lineage(b, classes)) for b in lineage[1:]
+    ):
+        return None  # the view of a base class in this module, with another mixin: said there
+    rows = _class_bindings(lineage, resolver).get("self.object_list")
+    if not isinstance(rows, QuerySet):
+        return None
+    attributes = {n: v for c in reversed(lineage) for n, v in _attributes(c).items()}
+    model_name = rows.model.name.lower()
+    suffix = _string(attributes.get("template_name_suffix")) or "_list"
+    template = _string(attributes.get("template_name"))
+    if "template_name" in attributes and template is None:
+        return None  # computed: which template is not known
+    name = _string(attributes.get("context_object_name")) or f"{model_name}_list"
+    return (
+        rows,
+        template or f"{rows.model.app_label}/{model_name}{suffix}.html",
+        (
+            "object_list",
+            name,
+        ),
+    )
+
+
+_VIEW_ATTRIBUTES = frozenset(
+    {"queryset", "model", "get_queryset", "template_name", "context_object_name"}
+)
+
+
+def _lists(lineage: list[ast.ClassDef]) -> bool:
+    bases = (last_part(dotted_name(base)) for c in lineage for base in c.bases)
+    return any(name.endswith("ListView") and name != "BaseListView" for name in bases)
+
+
+def _defined(cls: ast.ClassDef) -> set[str]:
+    methods = {m.name for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return methods | set(_attributes(cls))
+
+
+def _abstract(cls: ast.ClassDef) -> bool:
+    """A base for other views: a method of it only raises ``NotImplementedError``."""
+    for method in cls.body:
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = [s for s in method.body if not isinstance(s, ast.Expr)]  # docstrings
+            if len(body) == 1 and isinstance(body[0], ast.Raise) and body[0].exc is not None:
+                raised = body[0].exc
+                target = raised.func if isinstance(raised, ast.Call) else raised
+                if last_part(dotted_name(target)) == "NotImplementedError":
+                    return True
+    return False
+
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
 def _registered_admins(module: ast.Module, resolver: Resolver) -> Iterator[tuple[str, ModelInfo]]:
     """(admin class name, model) for ``@admin.register(M)`` and ``admin.site.register(M, A)``."""
     for stmt in module.body:

@@ -15,6 +15,7 @@ from errguard.rules._example_models import SHOP
 from errguard.rules._querysets import Resolver
 from errguard.rules._relations import PREFETCH_CACHED, Load, interpret
 from errguard.rules._templates import Loop, find_template, read_template, template_loops
+from errguard.rules._views import list_view
 
 # Where each renderer takes the template name and the context, by position and keyword.
 _RENDERERS: Mapping[str, tuple[int, int]] = {
@@ -51,7 +52,12 @@ class TemplateNPlusOne(FunctionRule):
     `{% with %}` aliases and in tag arguments count; `row.author_id` and what
     `select_related()` without arguments follows (non-null foreign keys) do not. A queryset
     may pass through a pager (`Paginator(...).get_page()`, a `paginate(queryset, ...)` helper).
-    The template is found in the project's `templates` directories.
+    A generic `ListView` counts too: its `queryset`, `model` or `get_queryset()` rows reach its
+    template (`template_name`, or `<app_label>/<model>_list.html`) as `object_list` and as
+    `context_object_name` (`<model>_list`); it is reported on its `class` line, not again on
+    a subclass that changes none of its rows, template or names, and not on an abstract base
+    (a method that only raises `NotImplementedError`). The template is found in the project's
+    `templates` directories.
 
     ## Why is this bad?
     The template engine runs one query per row for each such read: a list page of 50 rows that
@@ -80,25 +86,41 @@ class TemplateNPlusOne(FunctionRule):
 
     code = "EG103"
     message = "`{variable}` is iterated in {template}:{line} and each row loads {reads}: {advice}"
-    triggers = (b"render", b"TemplateResponse")
+    triggers = (b"render", b"TemplateResponse", b"ListView")
     uses_models = True
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
         calls = [call for call in _render_calls(function) if _template_name(call)]
         if not calls:
             return
-        helpers = {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, ast.FunctionDef)}
-        resolver = Resolver(ctx, helpers)
+        resolver = _resolver(ctx)
         for call in calls:
             context = _context_at(function, call, resolver)
-            if context is not None:
-                self._check_render(call, context, resolver, ctx)
+            name = _template_name(call)
+            if context is not None and name is not None:
+                self._check_render(call, name, context, resolver, ctx)
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        """A generic ``ListView``: its rows reach its template as ``object_list``."""
+        resolver = _resolver(ctx)
+        view = list_view(node, ctx.tree, resolver)
+        if view is None:
+            return
+        rows, template, names = view
+        context = _Context(dict.fromkeys(names, rows.origin), {})
+        self._check_render(node, template, context, resolver, ctx, rows=rows)
 
     def _check_render(
-        self, call: ast.Call, context: _Context, resolver: Resolver, ctx: FileContext
+        self,
+        node: ast.AST,
+        name: str,
+        context: _Context,
+        resolver: Resolver,
+        ctx: FileContext,
+        *,
+        rows: QuerySet | None = None,
     ) -> None:
-        name = _template_name(call)
-        path = find_template(ctx.project.root, name) if name else None
+        path = find_template(ctx.project.root, name)
         if path is None:
             return
         shown = _display(path, ctx.project.root)
@@ -107,20 +129,23 @@ class TemplateNPlusOne(FunctionRule):
             by_variable.setdefault(loop.variable, []).append(loop)
         for variable, loops in by_variable.items():
             value = context.values.get(variable)
-            rows = _rows(value, context.env, resolver) if value is not None else None
-            if rows is None:
+            found = (
+                rows if rows is not None or value is None else _rows(value, context.env, resolver)
+            )
+            if value is None or found is None:
                 continue
-            loads = _widest([load for loop in loops for load in _loads(rows, loop, resolver)])
+            loads = _widest([load for loop in loops for load in _loads(found, loop, resolver)])
             if not loads:
                 continue
             self.report(
                 ctx,
-                call,
+                node,
+                end=_end(node),
                 variable=variable,
                 template=shown,
                 line=loops[0].line,
                 reads=_reads_text(loops[0].row, loads),
-                advice=_advice(loops[0].row, loads, _where(rows, call)),
+                advice=_advice(loops[0].row, loads, _where(found)),
             )
 
     VALID = (
@@ -175,8 +200,46 @@ class TemplateNPlusOne(FunctionRule):
                 ),
             },
         ),
+        Valid(
+            """
+            from django.views.generic import ListView
+            from shop.models import Book
+
+            class BookList(ListView):
+                queryset = Book.objects.select_related("author")
+                paginate_by = 25
+            """,
+            files={
+                **SHOP,
+                "shop/templates/shop/book_list.html": (
+                    "{% for book in object_list %}{{ book.author.name }}{% endfor %}\n"
+                ),
+            },
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.views import generic
+            from shop.models import Book
+
+            class BookList(generic.ListView):
+                model = Book
+                paginate_by = 25
+            """,
+            line=4,
+            message=(
+                "`book_list` is iterated in shop/templates/shop/book_list.html:1 and each row "
+                'loads `book.author` (line 1): add `.select_related("author")` to the '
+                "queryset at line 5"
+            ),
+            files={
+                **SHOP,
+                "shop/templates/shop/book_list.html": (
+                    "{% for book in book_list %}{{ book.author.name }}{% endfor %}\n"
+                ),
+            },
+        ),
         Invalid(
             """
             from django.shortcuts import render
@@ -245,6 +308,33 @@ class TemplateNPlusOne(FunctionRule):
                 "shop/templates/shop/books.html": (
                     '{% for book in books %}\n<a href="/authors/{{ book.author.pk }}">'
                     "{{ book.title }}</a>{% endfor %}\n"
+                ),
+            },
+        ),
+        Invalid(
+            """
+            from django.views.generic import ListView
+            from shop.models import Book
+
+            class BookRows(ListView):
+                model = Book
+                template_name = "shop/books.html"
+
+                def get_success_url(self):
+                    raise NotImplementedError
+
+            class StaffBooks(BookRows):
+                def get_queryset(self):
+                    return Book.objects.filter(price__gt=0)
+
+            class PublicBooks(StaffBooks):
+                paginate_by = 10
+            """,
+            line=11,
+            files={
+                **SHOP,
+                "shop/templates/shop/books.html": (
+                    "{% for book in object_list %}{{ book.author.name }}{% endfor %}\n"
                 ),
             },
         ),
@@ -424,9 +514,21 @@ def _quoted(lookups: list[str]) -> str:
     return ", ".join(f'"{lookup}"' for lookup in lookups)
 
 
-def _where(rows: QuerySet, call: ast.Call) -> str:
+def _where(rows: QuerySet) -> str:
     line = getattr(rows.origin, "lineno", None)
-    return f" at line {line}" if isinstance(line, int) and line <= call.lineno else ""
+    return f" at line {line}" if isinstance(line, int) else ""
+
+
+def _end(node: ast.AST) -> tuple[int, int] | None:
+    """A class is reported on its ``class Name`` words, not on its whole body."""
+    if isinstance(node, ast.ClassDef):
+        return node.lineno, node.col_offset + len("class ") + len(node.name)
+    return None
+
+
+def _resolver(ctx: FileContext) -> Resolver:
+    helpers = {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, ast.FunctionDef)}
+    return Resolver(ctx, helpers)
 
 
 def _display(path: Path, root: Path) -> str:
