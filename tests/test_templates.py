@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from errguard.config import Config
 from errguard.rules._templates import find_template, template_loops
 from tests.conftest import run_cli
 
@@ -71,10 +72,25 @@ def test_templates_are_found_by_name_in_templates_directories(tmp_path):
     page = tmp_path / "shop" / "templates" / "shop" / "list.html"
     page.parent.mkdir(parents=True)
     page.write_text("{% for b in books %}{% endfor %}")
-    assert find_template(tmp_path, "shop/list.html") == page
-    assert find_template(tmp_path, "../shop/templates/shop/list.html") is None
-    assert find_template(tmp_path, "/etc/passwd") is None
-    assert find_template(tmp_path, "shop/missing.html") is None
+    config = Config(root=tmp_path)
+    assert find_template(config, "shop/list.html") == page
+    assert find_template(config, "../shop/templates/shop/list.html") is None
+    assert find_template(config, "/etc/passwd") is None
+    assert find_template(config, "shop/missing.html") is None
+    assert find_template(Config(root=tmp_path, exclude=("shop",)), "shop/list.html") is None
+
+
+def test_templates_in_excluded_directories_are_not_found(tmp_path):
+    for parent in ("node_modules", "app"):
+        page = tmp_path / parent / "templates" / "shop" / f"{parent}.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("{% for b in books %}{% endfor %}")
+    config = Config(root=tmp_path)
+    assert find_template(config, "shop/node_modules.html") is None
+    assert (
+        find_template(config, "shop/app.html")
+        == tmp_path / "app" / "templates" / "shop" / "app.html"
+    )
 
 
 def test_an_undecodable_template_is_read_and_the_run_goes_on(project):

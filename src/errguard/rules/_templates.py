@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from errguard.config import Config
 from errguard.fileio import read_regular
 
 _TOKEN = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}")
@@ -24,9 +25,6 @@ _CHAIN = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.\w+)+)")
 _FOR = re.compile(r"for\s+([\w\s,]+?)\s+in\s+([\w.]+)")
 _WITH_NEW = re.compile(r"(\w+)=([\w.]+)")
 _WITH_OLD = re.compile(r"^with\s+([\w.]+)\s+as\s+(\w+)\s*$")
-_SKIPPED_DIRECTORIES = frozenset(
-    {".git", ".hg", ".tox", ".venv", "venv", "node_modules", "__pycache__", "site-packages"}
-)
 _MAX_TEMPLATE_BYTES = 2_000_000
 
 
@@ -142,14 +140,15 @@ def _reads(body: str, line: int, stack: list[_Frame]) -> None:
             loop.reads.append(Read((*prefix, *chain.strip(".").split(".")), line))
 
 
-_TEMPLATE_DIRECTORIES: dict[Path, list[Path]] = {}
+_TEMPLATE_DIRECTORIES: dict[tuple[Path, tuple[str, ...]], list[Path]] = {}
 
 
-def find_template(root: Path, name: str) -> Path | None:
-    """The file ``name`` denotes in one of the project's ``templates`` directories."""
+def find_template(config: Config, name: str) -> Path | None:
+    """The file ``name`` denotes in one of the ``templates`` directories under the project's
+    root, in the directories the run does not exclude."""
     if not name or name.startswith("/") or ".." in name.split("/"):
         return None
-    for directory in _template_directories(root):
+    for directory in _template_directories(config):
         candidate = directory / name
         if os.path.isfile(candidate):
             return candidate
@@ -166,19 +165,18 @@ def read_template(path: Path) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def _template_directories(root: Path) -> list[Path]:
-    found = _TEMPLATE_DIRECTORIES.get(root)
+def _template_directories(config: Config) -> list[Path]:
+    key = (config.root, config.exclude)
+    found = _TEMPLATE_DIRECTORIES.get(key)
     if found is None:
-        found = _TEMPLATE_DIRECTORIES[root] = sorted(_walk_for_templates(root))
+        found = _TEMPLATE_DIRECTORIES[key] = sorted(_walk_for_templates(config))
     return found
 
 
-def _walk_for_templates(root: Path) -> Iterator[Path]:
-    for directory, subdirectories, _ in os.walk(root):
+def _walk_for_templates(config: Config) -> Iterator[Path]:
+    for directory, subdirectories, _ in os.walk(config.root):
         subdirectories[:] = [
-            name
-            for name in subdirectories
-            if name not in _SKIPPED_DIRECTORIES and not name.endswith(".egg-info")
+            name for name in subdirectories if not config.is_excluded_in(directory, name)
         ]
         if os.path.basename(directory) == "templates":
             yield Path(directory)

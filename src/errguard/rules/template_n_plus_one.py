@@ -120,7 +120,7 @@ class TemplateNPlusOne(FunctionRule):
         *,
         rows: QuerySet | None = None,
     ) -> None:
-        path = find_template(ctx.project.root, name)
+        path = find_template(ctx.project.selection.config(), name)
         if path is None:
             return
         shown = _display(path, ctx.project.root)
