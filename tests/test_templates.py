@@ -55,17 +55,17 @@ def test_strings_comments_and_other_names_are_not_reads():
     ) == [("books", "book", 1, [("pk", 2)])]
 
 
-def test_only_loops_over_a_context_variable_with_one_name():
-    assert (
-        _loops(
-            """\
-        {% for key, value in pairs %}{{ value.author }}{% endfor %}
-        {% for tag in book.tags.all %}{{ tag.owner.name }}{% endfor %}
-        {% endfor %}{% endfor %}
-        """
-        )
-        == []
+def test_loops_over_a_context_variable_or_its_relation_with_one_name():
+    text = (
+        "{% for key, value in pairs %}{{ value.author }}{% endfor %}\n"
+        "{% for tag in book.tags.all %}{{ tag.owner.name }}{% endfor %}\n"
+        "{% endfor %}{% endfor %}\n"
     )
+    loops = template_loops(text)
+    assert [(loop.variable, loop.through, loop.row, loop.line) for loop in loops] == [
+        ("book", ("tags", "all"), "tag", 2)
+    ]
+    assert [read.path for read in loops[0].reads] == [("owner", "name")]
 
 
 def test_templates_are_found_by_name_in_templates_directories(tmp_path):

@@ -45,6 +45,8 @@ class Loop:
     row: str
     line: int
     reads: list[Read] = field(default_factory=list)
+    through: tuple[str, ...] = ()
+    """``("tags", "all")`` for ``{% for tag in book.tags.all %}`` over a context object."""
 
 
 @dataclass
@@ -96,11 +98,11 @@ def _loop(body: str, line: int, stack: list[_Frame], loops: list[Loop]) -> Loop 
     if len(names) != 1:
         return None  # ``for key, value in items``: not rows of a queryset
     iterable = found.group(2).split(".")
-    if len(iterable) == 1 and not _row_of(iterable[0], stack):
-        loop = Loop(iterable[0], names[0], line)
-        loops.append(loop)
-        return loop
-    return None
+    if _row_of(iterable[0], stack) is not None:
+        return None  # over a row's relation: the outer row's read, counted there
+    loop = Loop(iterable[0], names[0], line, through=tuple(iterable[1:]))
+    loops.append(loop)
+    return loop
 
 
 def _with_aliases(body: str) -> dict[str, tuple[str, ...]]:

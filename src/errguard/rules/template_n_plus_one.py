@@ -28,6 +28,8 @@ _RENDERERS: Mapping[str, tuple[int, int]] = {
 # A pager keeps the rows of the queryset it is given: Django's and the usual project helper.
 _PAGERS = frozenset({"paginate", "get_page", "page"})
 _LOADS = frozenset({"select", "prefetch", "deferred", "pk"})
+# The name a context object gets while its relation in a template loop is resolved.
+_OWNER = "<context object>"
 _PARSED: dict[tuple[Path, int, int], list[Loop]] = {}
 
 
@@ -49,7 +51,9 @@ class TemplateNPlusOne(FunctionRule):
     forward foreign key or one-to-one (`{{ row.author.name }}`), a reverse or many-to-many
     relation (`{% for tag in row.tags.all %}`, `{{ row.tags.count }}`), or a deferred field,
     that the queryset did not load with `select_related()`/`prefetch_related()`. Reads in
-    `{% with %}` aliases and in tag arguments count; `row.author_id` and what
+    `{% with %}` aliases and in tag arguments count, and so do loops over a related manager of a
+    context object (`{% for book in author.books.all %}`, where `author` is a fetched row);
+    `row.author_id`, the parent every such row shares (`book.author` there) and what
     `select_related()` without arguments follows (non-null foreign keys) do not. A queryset
     may pass through a pager (`Paginator(...).get_page()`, a `paginate(queryset, ...)` helper).
     A generic `ListView` counts too: its `queryset`, `model` or `get_queryset()` rows reach its
@@ -124,15 +128,18 @@ class TemplateNPlusOne(FunctionRule):
         if path is None:
             return
         shown = _display(path, ctx.project.root)
-        by_variable: dict[str, list[Loop]] = {}
+        by_iterable: dict[tuple[str, tuple[str, ...]], list[Loop]] = {}
         for loop in _loops(path):
-            by_variable.setdefault(loop.variable, []).append(loop)
-        for variable, loops in by_variable.items():
+            by_iterable.setdefault((loop.variable, loop.through), []).append(loop)
+        for (variable, through), loops in by_iterable.items():
             value = context.values.get(variable)
-            found = (
-                rows if rows is not None or value is None else _rows(value, context.env, resolver)
-            )
-            if value is None or found is None:
+            if value is None:
+                continue
+            if through:
+                found = _related_rows(value, through, context.env, resolver)
+            else:
+                found = rows if rows is not None else _rows(value, context.env, resolver)
+            if found is None:
                 continue
             loads = _widest([load for loop in loops for load in _loads(found, loop, resolver)])
             if not loads:
@@ -141,7 +148,7 @@ class TemplateNPlusOne(FunctionRule):
                 ctx,
                 node,
                 end=_end(node),
-                variable=variable,
+                variable=".".join((variable, *through)),
                 template=shown,
                 line=loops[0].line,
                 reads=_reads_text(loops[0].row, loads),
@@ -338,6 +345,29 @@ class TemplateNPlusOne(FunctionRule):
                 ),
             },
         ),
+        Invalid(
+            """
+            from django.shortcuts import get_object_or_404, render
+            from shop.models import Author
+
+            def author_page(request, pk):
+                author = get_object_or_404(Author, pk=pk)
+                return render(request, "shop/author.html", {"author": author})
+            """,
+            line=6,
+            message=(
+                "`author.books.all` is iterated in shop/templates/shop/author.html:1 and each "
+                'row loads `book.editor` (line 2): add `.select_related("editor")` to the '
+                "queryset"
+            ),
+            files={
+                **SHOP,
+                "shop/templates/shop/author.html": (
+                    "{% for book in author.books.all %}{{ book.author.name }}\n"
+                    "{{ book.editor.name }}{% endfor %}\n"
+                ),
+            },
+        ),
     )
 
 
@@ -401,7 +431,7 @@ def _bind(
         dicts.pop(target.id, None)
         if isinstance(value, ast.Dict):
             dicts[target.id] = _dict_values(value)
-        env[target.id] = _rows(value, env, resolver)
+        env[target.id] = _rows(value, env, resolver) or resolver.row(value, env)
     elif (
         isinstance(target, ast.Subscript)
         and isinstance(target.value, ast.Name)
@@ -434,6 +464,23 @@ def _rows(node: ast.expr, env: Mapping[str, Binding], resolver: Resolver) -> Que
         if node.args:  # paginate(queryset, page): a project helper
             return resolver.queryset(node.args[0], env)
     return None
+
+
+def _related_rows(
+    value: ast.expr, through: tuple[str, ...], env: Mapping[str, Binding], resolver: Resolver
+) -> QuerySet | None:
+    """The rows of ``{% for x in obj.relation %}`` (or ``.all``) over a context object: its
+    related manager, as a queryset of the view's code would be."""
+    if len(through) > 2 or (len(through) == 2 and through[1] != "all"):
+        return None
+    owner = resolver.row(value, env) or _rows(value, env, resolver)
+    if owner is None:
+        return None
+    node: ast.expr = ast.Attribute(ast.Name(_OWNER, ast.Load()), through[0], ast.Load())
+    if len(through) == 2:
+        node = ast.Call(ast.Attribute(node, "all", ast.Load()), [], [])
+    related = resolver.queryset(node, {_OWNER: owner})
+    return related if related is not None and related.rows == "instances" else None
 
 
 def _called_name(call: ast.Call) -> str:
