@@ -30,8 +30,8 @@ _MAX_TEMPLATE_BYTES = 2_000_000
 
 @dataclass(frozen=True)
 class Read:
-    """``row.a.b`` read on template line ``line``; ``called`` when it ends in a manager call
-    the template makes (``row.tags.all`` in a nested ``{% for %}``)."""
+    """``row.a.b`` read on template line ``line`` (a path may end in a manager call the
+    template makes: ``row.tags.all`` in a nested ``{% for %}``)."""
 
     path: tuple[str, ...]
     line: int

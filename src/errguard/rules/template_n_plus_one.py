@@ -30,6 +30,7 @@ _PAGERS = frozenset({"paginate", "get_page", "page"})
 _LOADS = frozenset({"select", "prefetch", "deferred", "pk"})
 # The name a context object gets while its relation in a template loop is resolved.
 _OWNER = "<context object>"
+_RESOLVER = "EG103:resolver"
 _PARSED: dict[tuple[Path, int, int], list[Loop]] = {}
 
 
@@ -94,14 +95,13 @@ class TemplateNPlusOne(FunctionRule):
     uses_models = True
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
-        calls = [call for call in _render_calls(function) if _template_name(call)]
+        calls = [(call, name) for call in _render_calls(function) if (name := _template_name(call))]
         if not calls:
             return
         resolver = _resolver(ctx)
-        for call in calls:
+        for call, name in calls:
             context = _context_at(function, call, resolver)
-            name = _template_name(call)
-            if context is not None and name is not None:
+            if context is not None:
                 self._check_render(call, name, context, resolver, ctx)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
@@ -574,8 +574,12 @@ def _end(node: ast.AST) -> tuple[int, int] | None:
 
 
 def _resolver(ctx: FileContext) -> Resolver:
-    helpers = {stmt.name: stmt for stmt in ctx.tree.body if isinstance(stmt, ast.FunctionDef)}
-    return Resolver(ctx, helpers)
+    """One resolver per file, shared by its functions and classes (it memoises helpers)."""
+    resolver = ctx.cache.get(_RESOLVER)
+    if not isinstance(resolver, Resolver):
+        helpers = {s.name: s for s in ctx.tree.body if isinstance(s, ast.FunctionDef)}
+        resolver = ctx.cache[_RESOLVER] = Resolver(ctx, helpers)
+    return resolver
 
 
 def _display(path: Path, root: Path) -> str:
