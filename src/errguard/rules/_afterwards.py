@@ -1,7 +1,8 @@
 """A handler that lets the code reach a statement that deals with the failed attempt (EG402).
 
 Passing is not swallowing when what follows the ``try`` checks the attempt's subject, replaces
-its empty result by a fallback, or answers the question the general way.
+its empty result by a fallback, or answers the question the general way; nor when the ``try``
+only tests a loop's candidate, so that failing rejects it and the loop goes on to the next.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ _OUTPUT_CALLS = frozenset({"print", "echo", "secho"})
 # Calls that test whether an attempt worked (``check_tmp_dir(path)``, ``os.path.isdir(path)``).
 _CHECK_WORDS = frozenset({"check", "verify", "validate", "exists"})
 _PATH_TESTS = frozenset({"isdir", "isfile", "is_dir", "is_file"})
+# Words of a function named as a question (``dir_is_writable``, ``has_space``, ``can_bind``).
+_QUESTION_WORDS = frozenset({"is", "has", "can"})
 
 
 def handled_after(site: HandlerSite, imports: Mapping[str, str]) -> bool:
@@ -127,6 +130,55 @@ def _shortcut(body: list[ast.stmt]) -> bool:
 
 def _passes(handler: ast.ExceptHandler) -> bool:
     return all(isinstance(stmt, ast.Pass) for stmt in handler.body)
+
+
+def picks_candidate(site: HandlerSite) -> bool:
+    """The ``try`` sits in a ``for`` loop and only asks questions of the loop's current item
+    (``candidate.exists() and dir_is_writable(candidate)``: calls named as tests, on the item
+    or given it) to pick it (``found = candidate``, ``return candidate``), and the handler
+    moves on: a test that fails rejects the item just as one that answers no, an outcome the
+    code around the loop already has to allow for. A test that acts (``if charge(order):``)
+    or a pick that does more than keep the item is still reported."""
+    statement = site.statement
+    if not all(isinstance(stmt, (ast.Pass, ast.Continue)) for stmt in site.handler.body):
+        return False
+    loop = next((node for node in reversed(site.enclosing) if isinstance(node, ast.For)), None)
+    if loop is None or not isinstance(loop.target, ast.Name) or statement.orelse:
+        return False
+    item = loop.target.id
+    if len(statement.body) != 1 or not isinstance(statement.body[0], ast.If):
+        return False
+    test = statement.body[0]
+    if test.orelse or not all(_keeps(stmt, item) for stmt in test.body):
+        return False
+    calls = [node for node in ast.walk(test.test) if isinstance(node, ast.Call)]
+    return bool(calls) and all(_asks(call, item) for call in calls)
+
+
+def _keeps(stmt: ast.stmt, item: str) -> bool:
+    """``found = item``, ``return item`` or ``break``: the pick keeps the item, nothing more."""
+    if isinstance(stmt, ast.Break):
+        return True
+    if isinstance(stmt, ast.Assign):
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return False
+    elif not isinstance(stmt, ast.Return):
+        return False
+    return isinstance(stmt.value, ast.Name) and stmt.value.id == item
+
+
+def _asks(call: ast.Call, item: str) -> bool:
+    """A call named as a test, of ``item`` (``item.exists()``) or given ``item`` with nothing
+    but constants and names beside it (``dir_is_writable(item)``)."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else dotted_name(call.func)
+    words = {word.lower() for word in WORD.findall(name or "")}
+    if not _names_check(call) and words.isdisjoint(_QUESTION_WORDS):
+        return False
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    if not all(isinstance(arg, (ast.Name, ast.Constant)) for arg in arguments):
+        return False
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    return any(isinstance(node, ast.Name) and node.id == item for node in (receiver, *arguments))
 
 
 def _names_check(call: ast.Call) -> bool:

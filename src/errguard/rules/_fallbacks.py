@@ -63,6 +63,9 @@ _PARSERS = frozenset(
 )
 # Parsers known by their own name whatever module holds them (``json``, ``orjson``, ``pickle``).
 _PARSE_FUNCTIONS = frozenset({"loads", "safe_load", "literal_eval", "strptime", "fromisoformat"})
+# Readers of an image's EXIF tags (``_getexif``, ``get_exif_for_file``), not writers
+# (``strip_exif``): the tags are the uploaded file's own bytes.
+_EXIF_READER = re.compile(r"_?(get|read|load|extract|parse)_?exif(_\w+)?", re.IGNORECASE)
 # Serialisation formats: a function named for loading one (``yaml_load``) is a parser.
 _FORMATS = frozenset({"json", "yaml", "toml", "xml", "csv", "pickle"})
 # Calls that only read or decode a value, allowed inside the parsed argument.
@@ -298,8 +301,13 @@ def parses_input(site: HandlerSite, imports: Mapping[str, str]) -> bool:
 
 def _parser_name(function_name: str) -> bool:
     """``loads``, ``strptime``, ``urlparse``, ``parse_date``, ``yaml_load``: names that say the
-    function turns text into a value, and nothing else."""
+    function turns text into a value, and nothing else; and readers of an image's EXIF
+    (``image.getexif()``, ``get_exif_for_file(upload)``), whose tags come from the file as
+    uploaded and break the parser in every way (``KeyError``, ``struct.error``,
+    ``ZeroDivisionError``): any failure there means "no readable EXIF"."""
     if function_name in _PARSE_FUNCTIONS or function_name.endswith("parse"):
+        return True
+    if _EXIF_READER.fullmatch(function_name) is not None:
         return True
     words = function_name.lower().split("_")
     if len(words) != 2:

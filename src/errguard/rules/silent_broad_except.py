@@ -9,7 +9,7 @@ from errguard.detect.context import FileContext
 from errguard.models import Invalid, Valid
 from errguard.project.modules import in_tests
 from errguard.registry import Function, FunctionRule, Option
-from errguard.rules._afterwards import handled_after, only_shown
+from errguard.rules._afterwards import handled_after, only_shown, picks_candidate
 from errguard.rules._alternatives import (
     computes_alternative,
     counts_successes,
@@ -93,6 +93,7 @@ def _deliberate(site: HandlerSite, ctx: FileContext) -> bool:
         or records_failure(site)
         or (counts_successes(site) and in_tests(ctx.source.path, ctx.project.root))
         or handled_after(site, ctx.imports)
+        or picks_candidate(site)
         or only_shown(site)
     )
 
@@ -167,7 +168,9 @@ class SilentBroadExcept(FunctionRule):
       exit already under way;
     - a `try` that only parses or converts a value (`int(raw)`, `json.loads(data)`,
       `yaml_load(...)`, `urlparse(...)`, `Decimal(...)`, `datetime.strptime(...)`,
-      `typing.get_type_hints(...)`, `PIL.Image.open(...)`) whose arguments read data
+      `typing.get_type_hints(...)`, `PIL.Image.open(...)`, a reader of an image's EXIF such
+      as `image.getexif()` or `get_exif_for_file(self.file)`, whose tags break the parser in
+      every way when malformed) whose arguments read data
       (`request.GET.get("page")`, or a value read back from Django's cache under any key:
       `int(cache.get(version_key()))`) rather than call other code, then at most reads the
       result without calling anything (`parsed.hostname`): the handler's value means "not
@@ -222,6 +225,12 @@ class SilentBroadExcept(FunctionRule):
       answer (`return proc.is_running()`, `return super().default(o)`) or another way to
       answer (`if event.logo: return FileResponse(event.logo)`); a constant such as
       `return "127.0.0.1"`, or going straight to `raise Http404`, is still reported;
+    - a `try` in a `for` loop that only asks questions of the current item (calls named as
+      tests, `candidate.exists() and dir_is_writable(candidate)`) to pick it
+      (`found = candidate`, `return candidate`), with a handler that moves on: a test that
+      fails rejects the item as one that answers no does, an outcome the code around the loop
+      already has to allow for. A test that acts (`if charge(order): paid = order`) or a pick that
+      does more than keep the item is still reported;
     - a handler that counts or collects the failure where failures are kept
       (`stats["errors"] += 1`, `failed.append(row)`), or, in test code, that only skips a
       `try` which counts what worked (`completed += 1`) when the function returns or asserts
@@ -860,6 +869,45 @@ class SilentBroadExcept(FunctionRule):
                     raise Http404()
             """
         ),
+        Valid(
+            """
+            def working_tmp_dir(candidates):
+                found = None
+                for candidate in candidates:
+                    try:
+                        if found is None and candidate.exists() and dir_is_writable(candidate):
+                            found = candidate
+                    except Exception:
+                        pass
+                if found is None:
+                    raise OSError("no writable tmp dir")
+                return found
+
+            def first_usable(paths):
+                for path in paths:
+                    try:
+                        if os.path.isdir(path) and has_free_space(path, 1024):
+                            return path
+                    except Exception:
+                        continue
+                return None
+            """
+        ),
+        Valid(
+            """
+            from django.utils.functional import cached_property
+
+            from .utils.pil_exif import get_exif_for_file
+
+            class Image:
+                @cached_property
+                def exif(self):
+                    try:
+                        return get_exif_for_file(self.file)
+                    except Exception:
+                        return {}
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -1317,5 +1365,57 @@ class SilentBroadExcept(FunctionRule):
                     raise Http404()
             """,
             line=9,
+        ),
+        Invalid(
+            """
+            def first_paid(orders):
+                paid = None
+                for order in orders:
+                    try:
+                        if paid is None and is_payable(order) and charge(order):
+                            paid = order
+                    except Exception:
+                        pass
+                return paid
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            def reserve_dir(candidates):
+                for candidate in candidates:
+                    try:
+                        if candidate.exists():
+                            candidate.mkdir(parents=True)
+                            return candidate
+                    except Exception:
+                        continue
+            """,
+            line=7,
+        ),
+        Invalid(
+            """
+            def pick(rows):
+                for row in rows:
+                    try:
+                        if row_is_valid(row):
+                            chosen = row
+                    except Exception:
+                        chosen = None
+                return chosen
+            """,
+            line=6,
+        ),
+        Invalid(
+            """
+            from .validation import strip_exif
+
+            def clean_upload(upload):
+                try:
+                    strip_exif(upload.name, upload.file)
+                except Exception:
+                    pass
+            """,
+            line=6,
         ),
     )
