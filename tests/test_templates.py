@@ -68,6 +68,34 @@ def test_loops_over_a_context_variable_or_its_relation_with_one_name():
     assert [read.path for read in loops[0].reads] == [("owner", "name")]
 
 
+def test_included_templates_are_read_where_they_stand():
+    files = {
+        "row.html": "{{ book.author.name }}\n{% include 'row.html' %}{% include 'deeper.html' %}",
+        "deeper.html": "{{ item.editor }} {{ book }}",
+        "list.html": "{% for b in shelf.books.all %}{{ b.tags.count }}{% endfor %}",
+    }
+    text = (
+        "{% for book in books %}{% include 'row.html' %}\n"
+        "{% include 'deeper.html' with item=book book=other %}\n"
+        "{% include 'deeper.html' with item=book.editor only %}{% include name %}{% endfor %}\n"
+        "{% include 'list.html' with shelf=featured %}{% include 'missing.html' %}\n"
+    )
+    loops = template_loops(text, lambda name: (name, files[name]) if name in files else None)
+    assert [(loop.variable, loop.through, loop.template) for loop in loops] == [
+        ("books", (), ""),
+        ("featured", ("books", "all"), "list.html"),
+    ]
+    reads = [(r.path, r.line, r.template, r.shown) for r in loops[0].reads]
+    assert reads == [
+        (("author", "name"), 1, "row.html", True),
+        ((), 1, "deeper.html", True),  # {{ book }} through row.html (not row.html again)
+        (("editor",), 1, "deeper.html", True),  # item=book, book=other: only item is the row
+        (("editor",), 3, "", False),  # the include tag's own argument
+        (("editor", "editor"), 1, "deeper.html", True),  # only: item alone, book hidden
+    ]
+    assert [(r.path, r.template) for r in loops[1].reads] == [(("tags", "count"), "list.html")]
+
+
 def test_templates_are_found_by_name_in_templates_directories(tmp_path):
     page = tmp_path / "shop" / "templates" / "shop" / "list.html"
     page.parent.mkdir(parents=True)

@@ -79,6 +79,9 @@ _QUERY = re.compile(
 # {% for b in books %} iterates at app/templates/books.html:2 (rendered from app/views.py:17)".
 _ORIGIN = re.compile(r"the queryset (?:iterated|that .*? iterates) at (?P<path>\S+):(?P<line>\d+)")
 _LOOP_LINE = re.compile(r" at line (?P<line>\d+)")
+# The reads an EG103 message names: "each row loads `email.attachments` (line 3) and ...".
+_ROW_READS = re.compile(r"each row loads (?P<reads>.*?): ")
+_READ = re.compile(r"`(\w+(?:\.\w+)+)`")
 
 
 @dataclass(frozen=True)
@@ -400,7 +403,9 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
     A finding on the site's line; or one whose loop is the line that fetched the site's rows
     (same file) and that names the same relation (``.urls``, ``"urls"`` or ``__urls"`` for
     ``Page.urls``); or an EG103 finding that names the site's template and the relation (a
-    template loop is reported at the view's render call);
+    template loop is reported at the view's render call); for a repeated query on a template
+    line (no relation named), an EG103 finding that names the site's template and a read
+    (``email.attachments``) written on that line;
     or one the review names in ``static``.
     """
     named = set(site.get("static") or [])
@@ -427,7 +432,15 @@ def flagging(site: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
             and f"in {site['path']}:" in finding["message"]
             and f".{attribute}" in finding["message"]
         )
-        if same_line or same_loop or in_template or where in named:
+        reads = _ROW_READS.search(finding["message"])
+        template_query = (
+            finding["code"] == "EG103"
+            and not attribute
+            and reads is not None
+            and f"{site['path']}:" in finding["message"]
+            and any(read in (site.get("function") or "") for read in _READ.findall(reads["reads"]))
+        )
+        if same_line or same_loop or in_template or template_query or where in named:
             hits.append(f"{where} {finding['code']}")
     return hits
 
