@@ -52,8 +52,9 @@ class NPlusOne(FunctionRule):
     loop, and reported at the call with the chain that reached it (`email.as_bytes() ->
     as_message(), which reads self.sender`), as advice without a fix. Not followed: code
     outside the project, a callee that rebinds its parameter, and one that queries a manager
-    or writes, itself or in what it calls (the loop does per-row work there anyway); a branch
-    the call rules out is skipped (`if full:` when it passes `full=False` or leaves the
+    or writes, itself, in what it calls or through a method of a related object errguard
+    cannot read (`self.content_object.publish()`): the loop does per-row work there anyway. A
+    branch the call rules out is skipped (`if full:` when it passes `full=False` or leaves the
     default, `if site is None:` when it passes a site).
 
     The querysets it knows: `Model.objects...` chains, through local variables, same-module
