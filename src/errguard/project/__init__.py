@@ -28,6 +28,7 @@ from errguard.project.parallel import map_in_processes
 
 if TYPE_CHECKING:
     from errguard.project.calls import CallIndex
+    from errguard.project.functions import FunctionIndex
     from errguard.project.import_cycles import CycleAnalysis
     from errguard.project.import_graph import ImportGraph
 
@@ -181,6 +182,13 @@ class Project:
         from errguard.project.calls import CallIndex
 
         return CallIndex(self._sources if self._index_files else {})
+
+    @functools.cached_property
+    def functions(self) -> FunctionIndex:
+        """The project's functions and methods by module, parsed on demand (see ``functions``)."""
+        from errguard.project.functions import FunctionIndex
+
+        return FunctionIndex(self._sources if self._index_files else {}, self.src)
 
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:

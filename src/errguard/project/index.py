@@ -172,6 +172,10 @@ class ModelIndex:
             found[_CAMEL_BOUNDARY.sub("_", info.name).lower()].append(key)
         return found
 
+    def method_owner(self, key: str, name: str) -> RawClass | None:
+        """The nearest class of a model's ancestry that defines method ``name``."""
+        return next((raw for raw in self._ancestry(key) if name in raw.methods), None)
+
     def by_label(self, label: str) -> ModelInfo | None:
         key = self._by_label.get(label.lower())
         return self.models.get(key) if key else None

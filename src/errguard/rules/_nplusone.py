@@ -46,6 +46,7 @@ from errguard.rules._loops import (
     repeated_nodes,
     runs_once,
 )
+from errguard.rules._nplusone_calls import CallFollower
 from errguard.rules._querysets import Resolver, env_key
 from errguard.rules._relations import Load, interpret
 
@@ -81,6 +82,10 @@ class RelationLoad:
     loop: Loop
     instance: Instance
     via: str = ""  # a same-module function the loop variable was passed to
+    # Reached through project calls (``_nplusone_calls``): the call in the loop and the chain
+    # after it ("email.as_bytes() -> as_message()"), and the callee's name for the row.
+    through: str = ""
+    parameter: str = ""
 
     # The related model has a default ordering (a prefetch then serves first()/last()).
     target_ordered: bool = False
@@ -132,6 +137,9 @@ class FunctionAnalysis:
     _seen: set[tuple[int, str]] = field(default_factory=set)
     _helper_queries: dict[str, QuerySet | None] = field(default_factory=dict)
     _discarded: set[int] = field(default_factory=set)  # calls whose result is not used
+    # Follows the rows into the project's functions and methods; the class of the function.
+    follower: CallFollower | None = None
+    owner: str | None = None
 
     def run(
         self, body: Sequence[ast.stmt], params: Iterable[str], env: Mapping[str, Binding]
@@ -496,6 +504,7 @@ class FunctionAnalysis:
                 arguments=not access.root and _passes_arguments(access.node),
             )
         self._calls_with_instance(loop, body, instances, rebound)
+        self._calls_through(loop, body, instances, rebound)
 
     def _report(
         self,
@@ -509,6 +518,8 @@ class FunctionAnalysis:
         assigned: frozenset[str],
         arguments: bool = False,
         via: str = "",
+        through: str = "",
+        parameter: str = "",
     ) -> None:
         if not path:
             return
@@ -517,12 +528,34 @@ class FunctionAnalysis:
         )
         if load is None or (id(loop.node), load.lookup) in self._seen:
             return
+        if through and self._covered(loop, load.lookup):
+            return
         self._seen.add((id(loop.node), load.lookup))
         target = (
             self.resolver.models.models.get(load.relation.target or "") if load.relation else None
         )
         ordered = target is not None and target.ordered
-        self.loads.append(RelationLoad(node, load, variable, loop, instance, via, ordered))
+        self.loads.append(
+            RelationLoad(
+                node,
+                load,
+                variable,
+                loop,
+                instance,
+                via,
+                through=through,
+                parameter=parameter,
+                target_ordered=ordered,
+            )
+        )
+
+    def _covered(self, loop: Loop, lookup: str) -> bool:
+        """The loop already has a finding for the relation ``lookup`` starts with: what a
+        called function reads through it again is the same load, and the same fix."""
+        first = lookup.split("__", 1)[0]
+        return any(
+            seen == id(loop.node) and name.split("__", 1)[0] == first for seen, name in self._seen
+        )
 
     def _calls_with_instance(
         self,
@@ -558,6 +591,45 @@ class FunctionAnalysis:
                         arguments=_passes_arguments(access.node),
                         via=via,
                     )
+
+    def _calls_through(
+        self,
+        loop: Loop,
+        body: Sequence[ast.AST],
+        instances: Mapping[str, Instance],
+        rebound: Mapping[str, frozenset[int]],
+    ) -> None:
+        """Into the project functions and methods a call in the body hands the row to, a
+        few calls deep (after the reads above, which win for the same lookup)."""
+        if self.follower is None:
+            return
+        calls = [node for node in _walk(body) if isinstance(node, ast.Call)]
+        calls.sort(key=lambda call: (call.lineno, call.col_offset))  # the first call reports
+        for node in calls:
+            for variable, instance in instances.items():
+                if instance.path or id(node) in rebound.get(variable, ()):
+                    continue
+                for read in self.follower.reads(node, variable, instance.model, self.owner):
+                    self._report(
+                        loop,
+                        node,
+                        variable,
+                        instance,
+                        path=read.path,
+                        called=read.called,
+                        assigned=frozenset(),
+                        arguments=read.arguments,
+                        through=_through_text(node, variable, read.chain),
+                        parameter=read.parameter,
+                    )
+
+
+def _through_text(call: ast.Call, variable: str, chain: tuple[str, ...]) -> str:
+    """``email.as_bytes() -> as_message()``, ``compute_order(thread) -> walk()``."""
+    first, rest = chain[0], chain[1:]
+    root, _ = attribute_path(call.func) if isinstance(call.func, ast.Attribute) else (None, ())
+    head = f"{variable}.{first}" if root == variable else f"{first[:-2]}({variable})"
+    return " -> ".join((head, *rest))
 
 
 def _read_path(node: ast.AST, path: tuple[str, ...]) -> tuple[str, ...]:

@@ -14,10 +14,12 @@ from collections.abc import Mapping
 
 from errguard.astutil import SCOPE_NODES, dotted_name, walk_scope
 from errguard.detect.context import FileContext
+from errguard.project.functions import ModuleDefinitions
 from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function
 from errguard.rules._bindings import Binding, QuerySet
 from errguard.rules._nplusone import FunctionAnalysis
+from errguard.rules._nplusone_calls import CallFollower
 from errguard.rules._querysets import Resolver
 from errguard.rules._views import display_rows, method_bindings
 
@@ -44,6 +46,31 @@ class _FileFacts:
     def resolver(self) -> Resolver:
         helpers = {n: f for n, f in self.functions.items() if isinstance(f, ast.FunctionDef)}
         return Resolver(self.ctx, helpers)
+
+    @functools.cached_property
+    def follower(self) -> CallFollower:
+        here = ModuleDefinitions.of(self.ctx.tree, self.ctx.module, is_package=self.ctx.is_package)
+        return CallFollower(here, self.ctx.models, self.ctx.project.functions)
+
+    @functools.cached_property
+    def owners(self) -> dict[int, str]:
+        """The class of each method of the file, for the calls it makes on ``self``."""
+        return {
+            id(method): cls
+            for cls, methods in self.follower.here.methods.items()
+            for method in methods.values()
+        }
+
+    def analysis(self, node: AnalysedNode, *, siblings: bool = True) -> FunctionAnalysis:
+        """A fresh analysis of ``node``, with the calls it makes followed into the project."""
+        functions: Mapping[str, Function] = self.functions
+        owner = None
+        if siblings and not isinstance(node, ast.Module):
+            # A view, not a copy: every analysis of the file is kept, and a copy of the
+            # module's functions per function would grow with the square of their number.
+            functions = ChainMap(self.methods.get(id(node), {}), self.functions)
+            owner = self.owners.get(id(node))
+        return FunctionAnalysis(self.resolver, functions, follower=self.follower, owner=owner)
 
     @functools.cached_property
     def method_env(self) -> dict[int, dict[str, Binding]]:
@@ -217,7 +244,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
         return analysis
     if isinstance(node, ast.Module):
         if facts.mentions_models(node):
-            analysis = FunctionAnalysis(facts.resolver, facts.functions)
+            analysis = facts.analysis(node)
             body = [stmt for stmt in node.body if not isinstance(stmt, SCOPE_NODES)]
             analysis.run(body, (), facts.globals)
     else:
@@ -228,12 +255,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
             if a.arg not in ("self", "cls") and (row := facts.resolver.parameter_row(a))
         }
         if rows or facts.mentions_models(node):
-            # A view, not a copy: every analysis of the file is kept, and a copy of the module's
-            # functions per function would grow with the square of their number.
-            functions: Mapping[str, Function] = ChainMap(
-                facts.methods.get(id(node), {}), facts.functions
-            )
-            analysis = FunctionAnalysis(facts.resolver, functions)
+            analysis = facts.analysis(node)
             params = [a.arg for a in arguments]
             params += [a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None]
             # A management command's arguments: what a person typed, not data.
@@ -243,7 +265,7 @@ def analysis_for(ctx: FileContext, node: AnalysedNode) -> FunctionAnalysis | Non
             analysis.run(node.body, params, env)
         display = facts.display_rows.get(id(node)) if displays else None
         if display is not None:
-            analysis = analysis or FunctionAnalysis(facts.resolver, facts.functions)
+            analysis = analysis or facts.analysis(node, siblings=False)
             analysis.run_per_row(node.body, *display)
     cache[id(node)] = analysis
     return analysis

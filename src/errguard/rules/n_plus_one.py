@@ -44,6 +44,19 @@ class NPlusOne(FunctionRule):
     and into same-module functions the loop variable is passed to. A foreign key's raw column
     (`book.author_id`) counts when `.only()`/`.defer()` left it out.
 
+    It also follows the row up to three calls deep into the project's code: a method called on
+    it (`email.as_bytes()`, which calls `self.as_message()`, which reads `self.sender`) or a
+    function or method it is passed to, in this module or another (`compute_order(thread)`
+    imported from `threads/analysis.py`), resolved through the imports and the model index,
+    never by importing anything. What a callee reads of the row is judged like a read in the
+    loop, and reported at the call with the chain that reached it (`email.as_bytes() ->
+    as_message(), which reads self.sender`), as advice without a fix. Not followed: code
+    outside the project, a callee that rebinds its parameter, and one that queries a manager
+    or writes, itself, in what it calls or through a method of a related object errguard
+    cannot read (`self.content_object.publish()`): the loop does per-row work there anyway. A
+    branch the call rules out is skipped (`if full:` when it passes `full=False` or leaves the
+    default, `if site is None:` when it passes a site).
+
     The querysets it knows: `Model.objects...` chains, through local variables, same-module
     helpers, `enumerate()`, `in_bulk(...).values()` and DRF's `paginate_queryset()`; the
     related managers of a row fetched on its own (`get()`, `first()`, `get_object_or_404()`, a
@@ -181,7 +194,8 @@ class NPlusOne(FunctionRule):
                 else ctx.segment(found.loop.iterable),
                 line=getattr(found.loop.node, "lineno", 0),
                 advice=_advice(found, method, lookup),
-                fix=_fixable(found, top, method, lookup, deleted),
+                # A read in another function: advice only, the fix's safety is not proven there.
+                fix=not found.through and _fixable(found, top, method, lookup, deleted),
                 fix_data={"span": ctx.span(_anchor(top)), "method": method, "lookup": lookup},
             )
 
@@ -566,6 +580,46 @@ class NPlusOne(FunctionRule):
             def labels():
                 return [box.label() for box in Box.objects.all()]
             """
+        ),
+        Valid(
+            """
+            from reporting import describe
+            from shop.exports import byline, tag_list
+            from shop.models import Book
+
+            def catalogue():
+                # byline() reads book.author_id, tag_list() the prefetched tags;
+                # describe() is a library's (no source to follow).
+                for book in Book.objects.prefetch_related("tags"):
+                    print(byline(book), tag_list(book), describe(book))
+            """,
+            files={
+                **SHOP,
+                "shop/exports.py": (
+                    "def credit(book, full=False):\n"
+                    "    if full:\n"
+                    "        return book.author.name\n"
+                    "    return book.author_id\n\n\n"
+                    "def byline(book):\n"
+                    '    return f"{book.title} by {credit(book)}"\n\n\n'
+                    "def tag_list(book):\n"
+                    "    return [tag.name for tag in book.tags.all()]\n"
+                ),
+            },
+        ),
+        Valid(
+            """
+            from shop.models import Book
+
+            def archive(book):
+                print(book.author.name)
+                book.save(update_fields=["price"])  # a write per row: the read is not the cost
+
+            def reprice():
+                for book in Book.objects.all():
+                    archive(book)
+            """,
+            files=SHOP,
         ),
     )
     INVALID = (
@@ -1129,6 +1183,55 @@ class NPlusOne(FunctionRule):
             """,
             files=SHOP,
         ),
+        Invalid(
+            """
+            from shop.exports import byline
+            from shop.models import Book
+
+            def catalogue():
+                for book in Book.objects.order_by("title"):
+                    print(byline(book))
+            """,
+            files={
+                **SHOP,
+                "shop/exports.py": (
+                    "def credit(book, full=True):\n"
+                    "    if full:\n"
+                    "        return book.author.name\n"
+                    "    return book.author_id\n\n\n"
+                    "def byline(book):\n"
+                    '    return f"{book.title} by {credit(book)}"\n'
+                ),
+            },
+            line=6,
+            message="N+1: byline(book) -> credit(), which reads book.author (Book.author → "
+            "Author) is loaded once per iteration of the loop over "
+            'Book.objects.order_by("title") at line 5; add .select_related("author")',
+        ),
+        Invalid(
+            """
+            from django.db import models
+
+            class Sender(models.Model):
+                address = models.CharField(max_length=100)
+
+            class Message(models.Model):
+                sender = models.ForeignKey(Sender, on_delete=models.CASCADE)
+
+                def as_text(self, escape=True):
+                    return f"From {self.sender.address}"
+
+                def as_bytes(self):
+                    return self.as_text().encode()
+
+            def export():
+                return b"".join(message.as_bytes() for message in Message.objects.order_by("pk"))
+            """,
+            line=16,
+            message="N+1: message.as_bytes() -> as_text(), which reads self.sender (Message.sender "
+            "→ Sender) is loaded once per iteration of the loop over "
+            'Message.objects.order_by("pk") at line 16; add .select_related("sender")',
+        ),
     )
 
 
@@ -1150,6 +1253,10 @@ def _method(found: RelationLoad, top: QuerySet) -> str:
 
 
 def _access_text(found: RelationLoad) -> str:
+    if found.through:
+        # A read in code the loop calls: the call, and what the last callee reads of the row.
+        text = f"{found.through}, which reads {found.parameter}.{found.load.detail}"
+        return f"{text}, which reads {found.load.member}" if found.load.member else text
     text = found.text
     if found.load.member:
         text = f"{text}, which reads {found.load.member}"
@@ -1183,7 +1290,7 @@ def _advice(found: RelationLoad, method: str, lookup: str) -> str:
         return "it is deferred by .only()/.defer(): load it with the queryset"
     if kind == "pk":
         name = found.load.relation.name if found.load.relation else ""
-        return f"use {found.variable}.{name}_id instead"
+        return f"use {found.parameter or found.variable}.{name}_id instead"
     if kind == "prefetch" and _uncached_call(found):
         return (
             f"a prefetch does not serve .{found.load.method}(): prefetch the rows it needs with "
