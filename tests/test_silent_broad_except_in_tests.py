@@ -10,7 +10,7 @@ import pytest
 from errguard.detect.engine import Engine
 from errguard.detect.source import SourceFile
 from errguard.project import Project
-from errguard.rules.silent_broad_except import SilentBroadExcept
+from errguard.rules.exceptions.silent_broad_except import SilentBroadExcept
 
 COUNTED = textwrap.dedent(
     """

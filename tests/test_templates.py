@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from errguard.config import Config
-from errguard.rules._templates import find_template, template_loops
+from errguard.rules.queries._templates import find_template, template_loops
 from tests.conftest import run_cli
 
 
