@@ -14,9 +14,9 @@ import pytest
 
 from errguard.config import load_config
 from errguard.project import Project, project_for
-from errguard.project.import_graph import edge_targets
-from errguard.project.import_scan import scan_imports
-from errguard.project.imports import DEFERRED, IMPORT_TIME, TYPE_CHECKING_ONLY, extract
+from errguard.project.imports.facts import DEFERRED, IMPORT_TIME, TYPE_CHECKING_ONLY, extract
+from errguard.project.imports.graph import edge_targets
+from errguard.project.imports.scan import scan_imports
 from errguard.project.modules import module_name
 from tests.conftest import run_cli, run_subprocess
 from tests.import_cycles_cases import generate, write_cases

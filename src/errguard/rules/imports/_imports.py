@@ -20,10 +20,10 @@ from typing import Any
 from errguard.astutil import dotted_name, last_part
 from errguard.detect.context import FileContext
 from errguard.models import Applicability
-from errguard.project.import_cycles import Cut, CycleFinding
-from errguard.project.import_graph import edge_targets
-from errguard.project.import_usage import ANNOTATION, FUNCTION
-from errguard.project.imports import IMPORT_TIME, ImportStatement, ModuleFacts, extract
+from errguard.project.imports.cycles import Cut, CycleFinding
+from errguard.project.imports.facts import IMPORT_TIME, ImportStatement, ModuleFacts, extract
+from errguard.project.imports.graph import edge_targets
+from errguard.project.imports.usage import ANNOTATION, FUNCTION
 from errguard.rules.imports._readers import reader_of
 
 # Decorators known not to read the annotations of what they decorate.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from errguard.project.import_graph import ImportGraph
+from errguard.project.imports.graph import ImportGraph
 
 
 def reader_of(graph: ImportGraph, module: str, names: Iterable[str]) -> str | None:

@@ -7,7 +7,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TypeAlias
 
-from errguard.project.index import ModelInfo
+from errguard.project.models.index import ModelInfo
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from errguard.project.index import ModelIndex, ModelInfo
+from errguard.project.models.index import ModelIndex, ModelInfo
 from errguard.rules.queries._bindings import QuerySet
 
 # Relations a filter can pin to one given object (or a list of them) from this side.

@@ -30,7 +30,7 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, names_loaded, walk_scope
-from errguard.project.accesses import writes
+from errguard.project.models.accesses import writes
 from errguard.rules.queries._loops import exits
 from errguard.rules.queries._nplusone import EVALUATING_CALLS, QueryInLoop, chain_root
 from errguard.rules.queries._nplusone_driver import AnalysedNode

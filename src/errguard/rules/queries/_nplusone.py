@@ -20,7 +20,7 @@ from errguard.astutil import (
     last_part,
     walk_scope,
 )
-from errguard.project.accesses import (
+from errguard.project.models.accesses import (
     WRITE_METHODS,
     attribute_path,
     collect_accesses,

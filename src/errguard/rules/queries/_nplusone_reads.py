@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 
 from errguard.astutil import walk_scope
-from errguard.project.accesses import attribute_path
+from errguard.project.models.accesses import attribute_path
 from errguard.rules.queries._bindings import QuerySet
 from errguard.rules.queries._querysets import SINGLE_RESULT
 

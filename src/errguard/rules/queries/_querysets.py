@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from errguard.astutil import dotted_name, last_part, qualified_name, walk_scope
-from errguard.project.index import ModelIndex, ModelInfo, Relation
+from errguard.project.models.index import ModelIndex, ModelInfo, Relation
 from errguard.rules.queries._bindings import (
     ROW_SHORTCUTS,
     Binding,

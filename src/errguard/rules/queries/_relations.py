@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from errguard.project.index import ModelIndex, ModelInfo, Relation
-from errguard.project.models import RawMember
+from errguard.project.models.classes import RawMember
+from errguard.project.models.index import ModelIndex, ModelInfo, Relation
 from errguard.rules.queries._bindings import Instance, Loaded
 
 # Related-manager methods that run a query (writes like add()/create() are another matter).

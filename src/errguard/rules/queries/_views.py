@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from errguard.astutil import dotted_name, last_part
-from errguard.project.index import ModelInfo
+from errguard.project.models.index import ModelInfo
 from errguard.rules.queries._bindings import Binding, Loaded, QuerySet, Row
 from errguard.rules.queries._querysets import Resolver
 

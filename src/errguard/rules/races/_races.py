@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from errguard.astutil import SCOPE_NODES, dotted_name, last_part, qualified_name
 from errguard.detect.context import FileContext
-from errguard.project.index import ModelInfo
+from errguard.project.models.index import ModelInfo
 
 _LOOKUP_METHODS = frozenset({"filter", "get", "exclude"})
 

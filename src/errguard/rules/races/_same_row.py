@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from errguard.astutil import SCOPE_NODES, last_part, qualified_name, walk_scope
 from errguard.detect.context import FileContext
-from errguard.project.index import ModelInfo
+from errguard.project.models.index import ModelInfo
 from errguard.rules.races._races import ManagerChain, base_field, keyword_map
 
 _RANGE_LOOKUPS = frozenset({"gt", "gte", "lt", "lte", "range"})

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Mapping
 
 from errguard.detect.context import FileContext
-from errguard.project.index import ModelInfo
+from errguard.project.models.index import ModelInfo
 from errguard.rules.races._races import ManagerChain, base_field
 
 

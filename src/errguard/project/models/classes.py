@@ -2,7 +2,7 @@
 
 The records here are unresolved (bases and relation targets are names as the module wrote
 them, made absolute through its imports) and JSON-friendly, so they can be cached per file
-content. ``errguard.project.index`` resolves them across modules.
+content. ``errguard.project.models.index`` resolves them across modules.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from errguard.astutil import collect_imports, dotted_name, last_part, qualified_name, walk_scope
-from errguard.project.accesses import WRITE_METHODS, collect_accesses
+from errguard.project.models.accesses import WRITE_METHODS, collect_accesses
 from errguard.project.modules import resolve_relative
 
 FORWARD_KINDS = {

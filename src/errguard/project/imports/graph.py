@@ -7,7 +7,7 @@ module ``t``: the module it names, each parent package that is not already one o
 is a submodule (Python imports it). ``from p import x`` needs ``p`` itself only when ``x`` is
 not a submodule. Edges carry their statement: line, import-time or not, guards.
 
-Every file is scanned cheaply (:mod:`errguard.project.import_scan`); only files that the scan
+Every file is scanned cheaply (:mod:`errguard.project.imports.scan`); only files that the scan
 puts on a cycle, and the few the crash simulation runs, are parsed. Parsed facts are cached on
 disk by file content.
 """
@@ -23,8 +23,8 @@ from typing import Any
 from errguard.astutil import parse_or_none
 from errguard.fileio import read_regular
 from errguard.project.cache import Codec, FileCache, code_fingerprint, digest
-from errguard.project.import_scan import ScannedImport, scan_imports
-from errguard.project.imports import IMPORT_TIME, ModuleFacts, extract
+from errguard.project.imports.facts import IMPORT_TIME, ModuleFacts, extract
+from errguard.project.imports.scan import ScannedImport, scan_imports
 from errguard.project.modules import module_name
 from errguard.project.parallel import map_in_processes
 
@@ -76,7 +76,7 @@ def edge_targets(
 @functools.cache
 def _fingerprint() -> str:
     """Facts change when the extractor changes (the scan is not cached)."""
-    from errguard.project import imports
+    from errguard.project.imports import facts as imports
 
     return code_fingerprint(imports)
 
@@ -255,7 +255,8 @@ def _scanned_targets(
 
 @functools.cache
 def _scan_fingerprint() -> str:
-    from errguard.project import import_scan, modules
+    from errguard.project import modules
+    from errguard.project.imports import scan as import_scan
 
     return code_fingerprint(import_scan, modules)
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 
-from errguard.project.import_graph import ImportGraph, ancestors
-from errguard.project.imports import ATTRIBUTE_ERROR, IMPORT_ERROR, Event, ModuleFacts
+from errguard.project.imports.facts import ATTRIBUTE_ERROR, IMPORT_ERROR, Event, ModuleFacts
+from errguard.project.imports.graph import ImportGraph, ancestors
 
 # A name's state in a module at some point of its execution.
 NOW, LATER, NEVER, UNKNOWN = "now", "later", "never", "unknown"

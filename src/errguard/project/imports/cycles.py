@@ -3,7 +3,7 @@
 1. The byte scan's over-approximate graph gives candidate components; only their modules are
    parsed. Their import-time edges give the real cyclic components (Tarjan).
 2. In each component, every module is imported first in a simulated fresh interpreter
-   (:mod:`errguard.project.import_sim`). A failure gives a crash cycle: the chain from the
+   (:mod:`errguard.project.imports.sim`). A failure gives a crash cycle: the chain from the
    half-initialised module round to the statement that needs it. Each cycle is kept once, with
    the first entry (in name order) that crashes on it, and an edge to cut: one whose removal
    stops every crash of the component, preferring imports used only in annotations, then only
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from errguard.project.cache import Codec, digest
-from errguard.project.django_setup import setup_entries, setup_roots
-from errguard.project.import_graph import ImportGraph, cyclic_components
-from errguard.project.import_sim import Crash, Definitions, Step, simulate
-from errguard.project.import_usage import ANNOTATION, FUNCTION
-from errguard.project.imports import extract
+from errguard.project.imports.django_setup import setup_entries, setup_roots
+from errguard.project.imports.facts import extract
+from errguard.project.imports.graph import ImportGraph, cyclic_components
+from errguard.project.imports.sim import Crash, Definitions, Step, simulate
+from errguard.project.imports.usage import ANNOTATION, FUNCTION
 
 CRASH, FRAGILE = "EG501", "EG502"
 # Checking that a cut stops every crash costs a simulation per module per cut candidate.

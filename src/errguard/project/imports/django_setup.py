@@ -18,8 +18,8 @@ import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from errguard.project.import_graph import ImportGraph, edge_targets
-from errguard.project.imports import DEFERRED, IMPORT_TIME
+from errguard.project.imports.facts import DEFERRED, IMPORT_TIME
+from errguard.project.imports.graph import ImportGraph, edge_targets
 
 _SETTINGS = re.compile(rb"^INSTALLED_APPS\s*[+]?=", re.MULTILINE)
 _MODEL_PARTS = frozenset({"models", "apps"})

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from errguard.project.builtin_models import BUILTIN_MODELS, BuiltinModel
-from errguard.project.models import RawClass, RawField, RawMember
+from errguard.project.models.builtin_models import BUILTIN_MODELS, BuiltinModel
+from errguard.project.models.classes import RawClass, RawField, RawMember
 
 DJANGO_MODEL_BASES = frozenset(
     {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from errguard.project.models import RawField
+from errguard.project.models.classes import RawField
 
 _F = "field"
 

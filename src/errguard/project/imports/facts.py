@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from errguard.astutil import dotted_name
-from errguard.project.import_usage import (
+from errguard.project.imports.usage import (
     FUNCTIONS,
     RUNTIME,
     Usage,
