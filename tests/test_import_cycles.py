@@ -18,6 +18,7 @@ from errguard.project.imports.facts import DEFERRED, IMPORT_TIME, TYPE_CHECKING_
 from errguard.project.imports.graph import edge_targets
 from errguard.project.imports.scan import scan_imports
 from errguard.project.modules import module_name
+from errguard.registry import known_rules
 from tests.conftest import run_cli, run_subprocess
 from tests.import_cycles_cases import generate, write_cases
 
@@ -77,7 +78,7 @@ def test_src_layout_from_configuration(tmp_path):
             "src/app/b.py": "from app.a import A\nB = 1\n",
         },
     )
-    config = load_config(tmp_path / "pyproject.toml")
+    config = load_config(tmp_path / "pyproject.toml", known_rules())
     project = project_for(tmp_path / "src/app/a.py", config)
     assert set(project.imports.modules) >= {"app", "app.a", "app.b"}
     assert targets(project, "app.a") == {("app.b", 1)}

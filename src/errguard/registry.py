@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from errguard.config import KnownRule
 from errguard.models import Applicability, Invalid, Valid
 
 if TYPE_CHECKING:
@@ -200,6 +201,14 @@ def load_rules() -> dict[str, type[Rule]]:
     for name in rule_modules():
         importlib.import_module(name)
     return dict(sorted(_REGISTRY.items()))
+
+
+def known_rules() -> dict[str, KnownRule]:
+    """The rules as the configuration checks them: codes, opt-in, and option types."""
+    return {
+        code: KnownRule(rule.opt_in, {name: option.kind for name, option in rule.options.items()})
+        for code, rule in load_rules().items()
+    }
 
 
 def same_checks(rules: Mapping[str, type[Rule]]) -> dict[str, tuple[str, ...]]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from errguard.astutil import dotted_name, last_part, qualified_name, walk_scope
 from errguard.project.models.index import ModelIndex, ModelInfo, Relation
+from errguard.rules._shared.models import inferred_model
 from errguard.rules.queries._bindings import (
     ROW_SHORTCUTS,
     Binding,
@@ -483,18 +484,3 @@ def env_key(node: ast.AST) -> str:
 
 def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-
-
-def inferred_model(
-    node: ast.expr, imports: Mapping[str, str], models: ModelIndex
-) -> ModelInfo | None:
-    """The model an imported class name (``Order`` in ``Order.objects``) denotes, inferred
-    from that use when the index cannot read its source."""
-    name = dotted_name(node)
-    if name is None or name.partition(".")[0] not in imports:
-        return None
-    qualified = qualified_name(node, imports) or ""
-    module, _, class_name = qualified.rpartition(".")
-    if not module or not class_name[:1].isupper():
-        return None
-    return models.inferred(qualified)

@@ -11,7 +11,7 @@ from errguard.astutil import last_part, qualified_name, walk_scope
 from errguard.detect.context import FileContext
 from errguard.project.models.index import ModelInfo
 from errguard.rules._shared.comments import DEBT, FINE, comments_above, comments_within
-from errguard.rules.queries._querysets import inferred_model
+from errguard.rules._shared.models import inferred_model
 from errguard.rules.races._races import ManagerChain, manager_chain, related_manager_chain
 
 _SINGLE_ROW = frozenset({"get", "first", "last", "earliest", "latest"})
