@@ -1,6 +1,6 @@
 """Ground truth for EG501: real imports in fresh interpreters decide which cycles crash.
 
-Hundreds of generated packages (``tests/import_cycles_cases.py``: rings of two to four modules,
+Hundreds of generated packages (``tests/rules/imports/import_cycles_cases.py``: rings of two to four modules,
 package ``__init__`` cycles, nested packages; every import form, place and import-time use) and
 a few written by hand are imported module by module, each as the first import of a fresh
 interpreter. EG501 must fire on a package exactly when one of its modules fails to import.
@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from tests.conftest import run_cli
-from tests.import_cycles_cases import generate, run_imports, write_cases
+from tests.rules.imports.import_cycles_cases import generate, run_imports, write_cases
 
 GENERATED = 500
 HAND_WRITTEN = {

@@ -20,7 +20,7 @@ from errguard.project.imports.scan import scan_imports
 from errguard.project.modules import module_name
 from errguard.registry import known_rules
 from tests.conftest import run_cli, run_subprocess
-from tests.import_cycles_cases import generate, write_cases
+from tests.rules.imports.import_cycles_cases import generate, write_cases
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -4,7 +4,7 @@ Each program below is fixed with ``errguard fix``; then the original and the fix
 the same calls against the same data. Results and the database afterwards must be identical, and
 every cursor or connection a call opened must be closed after the fixed call (using it raises
 ``Cannot operate on a closed ...``), where the original leaked some. Django programs run in a
-subprocess (``tests/resources_django.py``) so this process never configures Django.
+subprocess (``tests/rules/resources/resources_django.py``) so this process never configures Django.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Run a program's functions with Django on in-memory SQLite, in a process of its own.
 
-``python tests/resources_django.py PROGRAM CALLS_JSON`` prints one JSON object: each call's
+``python tests/rules/resources/resources_django.py PROGRAM CALLS_JSON`` prints one JSON object: each call's
 result (or the name of the exception it raised), how many of the cursors it opened were still
 open afterwards, and the ``orders`` table at the end. The test suite runs this in a subprocess so
 that its own process never configures Django settings.

@@ -1,0 +1,17 @@
+"""The resources family's examples (EG301-EG302) through detector and fixer (``tests/rules/examples.py``)."""
+
+from __future__ import annotations
+
+from tests.rules.examples import (
+    test_fix_leaves_valid_example_alone,
+    test_fix_of_invalid_example,
+    test_invalid_example_is_flagged,
+    test_valid_example_is_not_flagged,
+)
+
+__all__ = [
+    "test_fix_leaves_valid_example_alone",
+    "test_fix_of_invalid_example",
+    "test_invalid_example_is_flagged",
+    "test_valid_example_is_not_flagged",
+]

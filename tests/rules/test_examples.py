@@ -1,0 +1,29 @@
+"""The examples of the rules outside the families (EG001), and that every rule's are run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from errguard.registry import load_rules
+from tests.rules.examples import (
+    family_of_rule,
+    test_fix_leaves_valid_example_alone,
+    test_fix_of_invalid_example,
+    test_invalid_example_is_flagged,
+    test_valid_example_is_not_flagged,
+)
+
+__all__ = [
+    "test_fix_leaves_valid_example_alone",
+    "test_fix_of_invalid_example",
+    "test_invalid_example_is_flagged",
+    "test_valid_example_is_not_flagged",
+]
+
+
+def test_every_family_has_its_example_tests():
+    families = {family_of_rule(rule) for rule in load_rules().values()} - {None}
+    here = Path(__file__).parent
+    assert families == {"queries", "races", "resources", "exceptions", "imports"}
+    missing = [f for f in sorted(families) if not (here / f / "test_examples.py").is_file()]
+    assert missing == []
