@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from errguard.fixes import load_fixers
+from errguard.project.imports.graph import cyclic_components
 from errguard.registry import FIXES_PACKAGE, RULES_PACKAGE, load_rules
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -62,45 +63,8 @@ GRAPH = {module: _imports(module) for module in MODULES}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of more than one module (Tarjan, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found = []
-    for start in sorted(graph):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph[start])))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, targets = work[-1]
-            target = next(targets, None)
-            if target is not None:
-                if target not in index:
-                    index[target] = low[target] = len(index)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(sorted(graph[target]))))
-                elif target in on_stack:
-                    low[node] = min(low[node], index[target])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    found.append(sorted(component))
-    return found
+    """The import knots: errguard's own Tarjan, as EG501 runs it on a project's modules."""
+    return cyclic_components(graph, {module: sorted(targets) for module, targets in graph.items()})
 
 
 def _family(module: str) -> str | None:

@@ -18,6 +18,12 @@ from errguard.registry import RULES_PACKAGE, Rule, load_rules
 from tests.example_harness import findings, fixed_text
 
 TestFunction = Callable[..., None]
+__all__ = [  # what each folder's test_examples.py collects
+    "test_fix_leaves_valid_example_alone",
+    "test_fix_of_invalid_example",
+    "test_invalid_example_is_flagged",
+    "test_valid_example_is_not_flagged",
+]
 
 
 def family_of_rule(rule: type[Rule]) -> str | None:

@@ -5,20 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from errguard.registry import load_rules
-from tests.rules.examples import (
-    family_of_rule,
-    test_fix_leaves_valid_example_alone,
-    test_fix_of_invalid_example,
-    test_invalid_example_is_flagged,
-    test_valid_example_is_not_flagged,
-)
-
-__all__ = [
-    "test_fix_leaves_valid_example_alone",
-    "test_fix_of_invalid_example",
-    "test_invalid_example_is_flagged",
-    "test_valid_example_is_not_flagged",
-]
+from tests.rules.examples import *  # noqa: F403  (the four example tests, for EG001)
+from tests.rules.examples import family_of_rule
 
 
 def test_every_family_has_its_example_tests():

@@ -2,16 +2,4 @@
 
 from __future__ import annotations
 
-from tests.rules.examples import (
-    test_fix_leaves_valid_example_alone,
-    test_fix_of_invalid_example,
-    test_invalid_example_is_flagged,
-    test_valid_example_is_not_flagged,
-)
-
-__all__ = [
-    "test_fix_leaves_valid_example_alone",
-    "test_fix_of_invalid_example",
-    "test_invalid_example_is_flagged",
-    "test_valid_example_is_not_flagged",
-]
+from tests.rules.examples import *  # noqa: F403  (the four example tests, for this folder)
