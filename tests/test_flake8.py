@@ -146,7 +146,7 @@ def test_flake8_honours_errguard_config(project):
 CRASHING_RULE = """
 import sys
 from flake8.main.cli import main
-from errguard.rules.bare_except import BareExcept
+from errguard.rules.exceptions.bare_except import BareExcept
 
 visit = BareExcept.visit_ExceptHandler
 

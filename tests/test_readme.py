@@ -23,6 +23,7 @@ import pytest
 from errguard.cli import main
 from errguard.config import load_config
 from errguard.envelopes.config import load_envelope_config
+from errguard.registry import known_rules
 from tests import readme_blocks, readme_project
 from tests.conftest import REPO
 from tests.example_problems import EXAMPLE
@@ -235,7 +236,9 @@ def test_usage_names_real_commands_and_options(blocks, capsys):
 def test_linter_configuration_loads(blocks, tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text(blocks["## Configuration #1"].text)
-    config = load_config(path)  # unknown keys, codes or options would raise ConfigError
+    config = load_config(
+        path, known_rules()
+    )  # unknown keys, codes or options would raise ConfigError
     assert config.ignore == ("EG402",)
     assert config.per_file_ignores == (("tests/*", ("EG402",)),)
     assert config.rule_options["EG402"]["extra-reporters"] == ["myapp.alerts.page_oncall"]

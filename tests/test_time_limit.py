@@ -14,6 +14,7 @@ import pytest
 
 from errguard.config import load_config
 from errguard.detect.deadline import FileTimeout, time_limit
+from errguard.registry import known_rules
 from errguard.runner import Job, check_file
 from tests.conftest import run_cli
 from tests.test_cli import BARE, write
@@ -70,7 +71,7 @@ def test_fix_leaves_a_runaway_file_alone_and_fixes_the_others(runaway):
 
 def test_without_a_timer_signal_the_engine_stops_between_nodes(runaway):
     """In a thread no signal can interrupt the analysis: the engine reads the clock itself."""
-    job = Job(load_config(runaway / "pyproject.toml"), runaway)
+    job = Job(load_config(runaway / "pyproject.toml", known_rules()), runaway)
     results = {}
 
     def check(name: str) -> None:

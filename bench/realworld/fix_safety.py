@@ -39,7 +39,7 @@ from pathlib import Path
 from import_check import TreeImports, broken_imports, import_tree, tree_modules
 from manifest import DEFAULT_CACHE, HERE, load_manifest
 
-from errguard.project.import_usage import type_checking_test
+from errguard.project.imports.usage import type_checking_test
 from errguard.project.modules import module_name
 
 

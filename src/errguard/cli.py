@@ -21,7 +21,7 @@ from errguard.newer_syntax import skipped_report
 from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.project.modules import find_project_root
-from errguard.registry import load_rules, same_checks
+from errguard.registry import known_rules, load_rules, same_checks
 from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render
 from errguard.runner import Job, check_file, fix_file, run
 
@@ -178,7 +178,9 @@ def _load(args: argparse.Namespace, err: TextIO) -> tuple[Config, list[Path], bo
     """The configuration, the files to check, and whether a given path does not exist or
     cannot be read (each is reported on ``err``, as are the files skipped; the other paths
     are still checked)."""
-    config = discover_config(args.paths, args.config).with_overrides(
+    known = known_rules()
+    config = discover_config(args.paths, args.config, known).with_overrides(
+        known=known,
         select=args.select,
         extend_select=args.extend_select,
         ignore=args.ignore,

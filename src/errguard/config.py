@@ -56,6 +56,20 @@ DEFAULT_EXCLUDES = (
 FOREIGN_SECTIONS = frozenset({"envelope"})
 
 
+@dataclass(frozen=True)
+class KnownRule:
+    """What the configuration checks of a rule: whether it is opt-in, and the type of each of
+    its options (``[tool.errguard.rules.<CODE>]``). The registry provides them
+    (``errguard.registry.known_rules``): the configuration sits below the rules."""
+
+    opt_in: bool = False
+    options: Mapping[str, type] = field(default_factory=dict)
+
+
+# The rules a run knows, by code.
+KnownRules = Mapping[str, KnownRule]
+
+
 class ConfigError(Exception):
     """The configuration is invalid; the message says where and why."""
 
@@ -91,6 +105,7 @@ class Config:
     def with_overrides(
         self,
         *,
+        known: KnownRules,
         select: Sequence[str] | None = None,
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
@@ -101,17 +116,17 @@ class Config:
         A selection of no rule at all (``--select ''``, ``select = []``, everything ignored) is
         an error: a run that checks nothing would pass silently.
         """
-        known = _known_codes()
+        codes = _opt_in(known)
         origin = "command line"
         config = replace(
             self,
-            select=_selectors(select, origin, known) if select is not None else self.select,
-            extend_select=self.extend_select + _selectors(extend_select, origin, known),
-            ignore=self.ignore + _selectors(ignore, origin, known),
+            select=_selectors(select, origin, codes) if select is not None else self.select,
+            extend_select=self.extend_select + _selectors(extend_select, origin, codes),
+            ignore=self.ignore + _selectors(ignore, origin, codes),
             exclude=self.exclude + tuple(exclude),
         )
-        if not config.enabled_codes(known):
-            raise ConfigError(config._nothing_selected(select is not None, known))
+        if not config.enabled_codes(codes):
+            raise ConfigError(config._nothing_selected(select is not None, codes))
         return config
 
     def _nothing_selected(self, select_given: bool, known: Mapping[str, bool]) -> str:
@@ -211,10 +226,9 @@ def _match_candidates(path: Path, root: Path) -> tuple[str, ...]:
     return tuple(candidates)
 
 
-def _known_codes() -> dict[str, bool]:
-    from errguard.registry import load_rules
-
-    return {code: rule.opt_in for code, rule in load_rules().items()}
+def _opt_in(known: KnownRules) -> dict[str, bool]:
+    """Each known code, and whether its rule is opt-in."""
+    return {code: rule.opt_in for code, rule in known.items()}
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -244,18 +258,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def load_config(path: Path | None, *, default_root: Path | None = None) -> Config:
+def load_config(
+    path: Path | None, known: KnownRules, *, default_root: Path | None = None
+) -> Config:
     """Read and validate ``[tool.errguard]`` from ``path`` (defaults when ``path`` is None)."""
     if path is None:
         return Config(root=(default_root or Path.cwd()).resolve())
     table = _read_toml(path).get("tool", {}).get("errguard", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.errguard] must be a table")
-    return parse_table(table, path)
+    return parse_table(table, path, known)
 
 
-def parse_table(table: Mapping[str, Any], path: Path) -> Config:
-    reader = _TableReader(table, path)
+def parse_table(table: Mapping[str, Any], path: Path, known: KnownRules) -> Config:
+    reader = _TableReader(table, path, known)
     return Config(
         root=path.parent.resolve(),
         path=path,
@@ -283,10 +299,11 @@ class _TableReader:
         *("max-file-size", "max-file-seconds", "fix-symlinks"),
     )
 
-    def __init__(self, table: Mapping[str, Any], path: Path) -> None:
+    def __init__(self, table: Mapping[str, Any], path: Path, rules: KnownRules) -> None:
         self.table = table
         self.path = path
-        self.known = _known_codes()
+        self.rules = rules
+        self.known = _opt_in(rules)
         for key in table:
             if key not in self.KEYS and key not in FOREIGN_SECTIONS:
                 self.fail(f"unknown key {key!r}{_did_you_mean(key, self.KEYS)}")
@@ -334,9 +351,7 @@ class _TableReader:
         return tuple(entries)
 
     def rule_options(self) -> dict[str, dict[str, Any]]:
-        from errguard.registry import load_rules
-
-        rules = load_rules()
+        rules = self.rules
         value = self.table.get("rules", {})
         if not isinstance(value, dict):
             self.fail(
@@ -350,16 +365,14 @@ class _TableReader:
             if not isinstance(settings, dict):
                 self.fail(f"rules.{code} must be a table, got {settings!r}")
             for name, setting in settings.items():
-                option = rule.options.get(name)
-                if option is None:
+                kind = rule.options.get(name)
+                if kind is None:
                     accepted = ", ".join(rule.options) or "none"
                     self.fail(f"rules.{code}: unknown option {name!r} (accepted: {accepted})")
-                elif option.kind is list:
+                elif kind is list:
                     self.strings("", setting, where=f"rules.{code}.{name}")
-                elif not isinstance(setting, option.kind):
-                    self.fail(
-                        f"rules.{code}.{name} must be a {option.kind.__name__}, got {setting!r}"
-                    )
+                elif not isinstance(setting, kind):
+                    self.fail(f"rules.{code}.{name} must be a {kind.__name__}, got {setting!r}")
             options[code] = dict(settings)
         return options
 
@@ -386,15 +399,16 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def discover_config(paths: Sequence[Path], explicit: Path | None) -> Config:
-    """The configuration for a run over ``paths``: ``--config``, else the nearest pyproject."""
+def discover_config(paths: Sequence[Path], explicit: Path | None, known: KnownRules) -> Config:
+    """The configuration for a run over ``paths``: ``--config``, else the nearest pyproject,
+    its rule codes and options checked against the ``known`` rules."""
     start = search_start(paths)
     if explicit is not None:
         if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: config file not found")
-        config = load_config(explicit)
+        config = load_config(explicit, known)
     else:
-        config = load_config(find_config_file(start), default_root=Path.cwd())
+        config = load_config(find_config_file(start), known, default_root=Path.cwd())
     return replace(config, ignored_elsewhere=ignored_checks(start))
 
 

@@ -3,7 +3,8 @@
 A rule that is the same check as one of flake8's, ruff's or pylint's (EG401 is pycodestyle's
 E722 and pylint's ``bare-except``) is left to the team's decision: when their configuration
 ignores that check for the whole project, the rule is off unless selected by its full code.
-Line-level ``# noqa: E722`` is the same decision for one line (``rules/_handlers.acknowledged``).
+Line-level ``# noqa: E722`` is the same decision for one line
+(``rules/exceptions/_handlers.acknowledged``).
 
 Each linter's nearest configuration above the checked paths counts, as each tool would read
 it: flake8's ``[flake8]`` section of ``setup.cfg``, ``tox.ini`` or ``.flake8``; ruff's

@@ -1,7 +1,9 @@
 """Rule base class and the registry every rule joins by being defined.
 
-A rule is one class in ``errguard/rules/<slug>.py``. Defining the class registers it; importing
-``errguard.rules`` imports every module in that package, so adding a rule needs no other edit.
+A rule is one class in ``errguard/rules/<family>/<slug>.py``, its fix (if any) one class in
+``errguard/rules/<family>/fixes/<slug>.py``. Defining the class registers it; ``load_rules``
+imports every rule module under ``errguard.rules`` (and ``errguard.fixes.load_fixers`` every fix
+module), so adding a rule needs no other edit.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from errguard.config import KnownRule
 from errguard.models import Applicability, Invalid, Valid
 
 if TYPE_CHECKING:
@@ -160,14 +163,52 @@ class FunctionRule(Rule):
         raise NotImplementedError
 
 
+RULES_PACKAGE = "errguard.rules"
+# The package in each family that holds its fixes, one module per fixable rule.
+FIXES_PACKAGE = "fixes"
+
+
+def _modules() -> Iterator[tuple[str, ...]]:
+    """The modules under ``errguard.rules``, at any depth, as name parts below it."""
+    package = importlib.import_module(RULES_PACKAGE)
+    for module in pkgutil.walk_packages(package.__path__, f"{RULES_PACKAGE}."):
+        if not module.ispkg:
+            yield tuple(module.name[len(RULES_PACKAGE) + 1 :].split("."))
+
+
+def rule_modules() -> list[str]:
+    """The modules that define rules: every public module outside the ``fixes`` packages
+    (private ``_name`` modules and packages hold analyses and shared helpers)."""
+    return [
+        ".".join((RULES_PACKAGE, *parts))
+        for parts in _modules()
+        if FIXES_PACKAGE not in parts and not any(part.startswith("_") for part in parts)
+    ]
+
+
+def fix_modules() -> list[str]:
+    """The modules that define fixes: the public modules of the families' ``fixes`` packages."""
+    return [
+        ".".join((RULES_PACKAGE, *parts))
+        for parts in _modules()
+        if parts[-2:-1] == (FIXES_PACKAGE,) and not any(part.startswith("_") for part in parts)
+    ]
+
+
 @functools.cache
 def load_rules() -> dict[str, type[Rule]]:
-    """Import every module of ``errguard.rules`` and return the registry, sorted by code."""
-    package = importlib.import_module("errguard.rules")
-    for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+    """Import every rule module under ``errguard.rules`` and return the registry, sorted by code."""
+    for name in rule_modules():
+        importlib.import_module(name)
     return dict(sorted(_REGISTRY.items()))
+
+
+def known_rules() -> dict[str, KnownRule]:
+    """The rules as the configuration checks them: codes, opt-in, and option types."""
+    return {
+        code: KnownRule(rule.opt_in, {name: option.kind for name, option in rule.options.items()})
+        for code, rule in load_rules().items()
+    }
 
 
 def same_checks(rules: Mapping[str, type[Rule]]) -> dict[str, tuple[str, ...]]:

@@ -13,8 +13,8 @@ from errguard.models import Applicability, Violation
 
 if TYPE_CHECKING:
     from errguard.project import Project
-    from errguard.project.import_cycles import CycleAnalysis
-    from errguard.project.index import ModelIndex
+    from errguard.project.imports.cycles import CycleAnalysis
+    from errguard.project.models.index import ModelIndex
 
 
 class FileContext:

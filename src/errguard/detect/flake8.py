@@ -20,6 +20,7 @@ from errguard.detect.engine import Engine, timed_out
 from errguard.detect.noqa import NOQA_FILE
 from errguard.detect.source import SourceFile
 from errguard.project import project_for
+from errguard.registry import known_rules
 
 _engines: dict[Path | None, Engine] = {}
 
@@ -27,7 +28,7 @@ _engines: dict[Path | None, Engine] = {}
 @functools.lru_cache(maxsize=256)
 def _settings_for(directory: Path) -> tuple[Config, Engine]:
     """Config and engine for files in ``directory``; one engine per configuration file."""
-    config = discover_config([directory], None)
+    config = discover_config([directory], None, known_rules())
     engine = _engines.get(config.path)
     if engine is None:
         engine = _engines[config.path] = Engine.from_config(config)

@@ -8,10 +8,10 @@ from contextlib import AbstractContextManager, ExitStack
 from types import TracebackType
 from typing import TypeVar
 
-from errguard.faults import intercept
 from errguard.faults.calls import UNSET, CallFault, call_fault_active
 from errguard.faults.db import DbFault, db_fault_active
 from errguard.faults.http import HttpError, HttpFault
+from errguard.faults.intercept import http_fault_active, take_errors
 from errguard.faults.options import ErrorSpec, Gate
 
 FaultHandle = HttpFault | CallFault | DbFault
@@ -67,7 +67,7 @@ class Faults:
     ) -> HttpFault:
         """Fault requests whose URL starts with ``url`` (or that a compiled regex matches)."""
         fault = HttpFault(url, error=error, status=status, delay=delay, body=body, times=times)
-        return self._activate(fault, intercept.http_fault_active(fault))
+        return self._activate(fault, http_fault_active(fault))
 
     def call(
         self,
@@ -106,7 +106,7 @@ class Faults:
             self._stack.close()
         finally:
             problems = [p for h in handles if isinstance(h, HttpFault) for p in h.problems]
-            problems += intercept.take_errors()
+            problems += take_errors()
         if report and problems:
             raise FaultProblem("\n".join(problems))
 

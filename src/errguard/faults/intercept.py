@@ -23,16 +23,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from errguard.faults.callsite import call_site
 from errguard.faults.http import FaultedRequest, HttpFault
 from errguard.faults.matching import Endpoint, endpoint_of, is_loopback
 from errguard.faults.patching import replace_attribute, restore_displaced
 from errguard.faults.peer import HEAD_LIMIT, Address, Peer, address_key, in_peer_thread
-
-if TYPE_CHECKING:
-    from errguard.faults.network import NetworkGuard
 
 SNIFF_WAIT: Final = 0.5  # seconds a peer waits for a client's first bytes on an unnamed host
 UPSTREAM_CONNECT_LIMIT: Final = 10.0
@@ -41,6 +38,13 @@ _GUARD_DRAIN_LIMIT: Final = 2.0
 _PLACEHOLDER_PREFIX: Final = "127.77."
 
 AddrInfo = list[tuple[Any, Any, int, str, Any]]
+
+
+class Guard(Protocol):
+    """What the interception needs of an active network guard (``network.NetworkGuard``):
+    somewhere to record each connection it blocked, with the call site that made it."""
+
+    def record(self, target: str, call_site: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class _State:
         self.installation: object | None = None  # a token per installation of the hooks
         self.restore: list[Callable[[], None]] = []
         self.http_faults: list[HttpFault] = []
-        self.guards: list[NetworkGuard] = []
+        self.guards: list[Guard] = []
         self.peers: dict[Endpoint, Peer] = {}
         self.placeholders: dict[str, str] = {}  # host name -> placeholder IP
         self.placeholder_names: dict[str, str] = {}  # placeholder IP -> host name
@@ -103,7 +107,7 @@ def http_fault_active(fault: HttpFault) -> Iterator[None]:
 
 
 @contextmanager
-def guard_active(guard: NetworkGuard) -> Iterator[None]:
+def guard_active(guard: Guard) -> Iterator[None]:
     acquired = False
     try:
         with _state.lock:

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from types import TracebackType
 
-from errguard.faults import intercept
+from errguard.faults.intercept import guard_active
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class NetworkGuard:
         self._stack = ExitStack()
 
     def __enter__(self) -> NetworkGuard:
-        self._stack.enter_context(intercept.guard_active(self))
+        self._stack.enter_context(guard_active(self))
         return self
 
     def __exit__(

@@ -21,16 +21,16 @@ from errguard.astutil import parse_or_none
 from errguard.config import DEFAULT_MAX_FILE_SIZE_MB, Config
 from errguard.fileio import is_encodable, read_regular
 from errguard.project.cache import Codec, FileCache, code_fingerprint, digest
-from errguard.project.index import ModelIndex
-from errguard.project.models import RawClass, extract_classes
+from errguard.project.models.classes import RawClass, extract_classes
+from errguard.project.models.index import ModelIndex
 from errguard.project.modules import find_project_root, forget_roots, import_root, module_name
 from errguard.project.parallel import map_in_processes
 
 if TYPE_CHECKING:
     from errguard.project.calls import CallIndex
     from errguard.project.functions import FunctionIndex
-    from errguard.project.import_cycles import CycleAnalysis
-    from errguard.project.import_graph import ImportGraph
+    from errguard.project.imports.cycles import CycleAnalysis
+    from errguard.project.imports.graph import ImportGraph
 
 _AUTH_USER_MODEL = re.compile(rb"""AUTH_USER_MODEL\s*=\s*["']([\w.]+)["']""")
 # A file can only define models, managers or querysets if it mentions one of these.
@@ -140,7 +140,7 @@ class Project:
 
     @functools.cached_property
     def imports(self) -> ImportGraph:
-        from errguard.project.import_graph import ImportGraph, build_graph
+        from errguard.project.imports.graph import ImportGraph, build_graph
 
         if not self._index_files:
             return ImportGraph({}, {}, None)
@@ -172,7 +172,7 @@ class Project:
     @functools.cached_property
     def prefetched_lookups(self) -> frozenset[str]:
         """Every relation lookup the project prefetches somewhere (see ``prefetches``)."""
-        from errguard.project.prefetches import prefetched_lookups
+        from errguard.project.models.prefetches import prefetched_lookups
 
         return prefetched_lookups(self._sources) if self._index_files else frozenset()
 
@@ -193,7 +193,7 @@ class Project:
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
         """The analysis, cached on disk under a digest of every module and of the analyser."""
-        from errguard.project.import_cycles import FINDINGS, CycleAnalysis, analyse
+        from errguard.project.imports.cycles import FINDINGS, CycleAnalysis, analyse
 
         graph = self.imports
         modules = "\n".join(f"{name}:{file.digest}" for name, file in sorted(graph.modules.items()))
@@ -222,7 +222,7 @@ class Project:
 
     def import_cycles_with(self, module: str, tree: ast.Module, data: bytes) -> CycleAnalysis:
         """The import cycles, with ``module`` as ``data`` has it (it may be unsaved)."""
-        from errguard.project.import_cycles import analyse_with
+        from errguard.project.imports.cycles import analyse_with
 
         return analyse_with(self.imports, self.import_cycles, module, tree, data)
 
@@ -251,14 +251,12 @@ class Project:
 
 @functools.cache
 def _analyser_fingerprint() -> str:
-    from errguard.project import (
-        django_setup,
-        import_cycles,
-        import_graph,
-        import_sim,
-        import_usage,
-        imports,
-    )
+    from errguard.project.imports import cycles as import_cycles
+    from errguard.project.imports import django_setup
+    from errguard.project.imports import facts as imports
+    from errguard.project.imports import graph as import_graph
+    from errguard.project.imports import sim as import_sim
+    from errguard.project.imports import usage as import_usage
 
     code = code_fingerprint(
         django_setup, import_cycles, import_graph, import_sim, import_usage, imports
@@ -269,7 +267,8 @@ def _analyser_fingerprint() -> str:
 
 @functools.cache
 def _extractor_fingerprint() -> str:
-    from errguard.project import accesses, models
+    from errguard.project.models import accesses
+    from errguard.project.models import classes as models
 
     return code_fingerprint(accesses, models)
 

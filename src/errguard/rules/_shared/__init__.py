@@ -1,0 +1,1 @@
+"""Helpers shared by several rule families (no family imports another family's modules)."""

@@ -1,0 +1,1 @@
+"""The libcst fixes of the imports family, one module per fixable rule, named like it."""

@@ -1,0 +1,1 @@
+"""Races: check-then-create (EG201) and lost updates (EG202) on database rows."""

@@ -1,0 +1,5 @@
+"""The exceptions family's examples (EG401, EG402, EG404) through detector and fixer (``tests/rules/examples.py``)."""
+
+from __future__ import annotations
+
+from tests.rules.examples import *  # noqa: F403  (the four example tests, for this folder)

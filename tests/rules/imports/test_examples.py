@@ -1,0 +1,5 @@
+"""The imports family's examples (EG501-EG502) through detector and fixer (``tests/rules/examples.py``)."""
+
+from __future__ import annotations
+
+from tests.rules.examples import *  # noqa: F403  (the four example tests, for this folder)

@@ -1,0 +1,5 @@
+"""The resources family's examples (EG301-EG302) through detector and fixer (``tests/rules/examples.py``)."""
+
+from __future__ import annotations
+
+from tests.rules.examples import *  # noqa: F403  (the four example tests, for this folder)
