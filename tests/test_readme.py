@@ -103,6 +103,7 @@ RUN_BY = {
     ),
     "## Install #1": "test_install_commands_install_this_checkout",
     "## Usage #1": "test_usage_names_real_commands_and_options",
+    "## Usage #2": "test_statistics_shows_real_output",
     "## Configuration #1": "test_linter_configuration_loads",
     "## flake8 #1": "test_flake8_reports_what_check_reports",
     "## pre-commit and CI #1": "test_pre_commit_configuration_validates_and_runs",
@@ -231,6 +232,12 @@ def test_usage_names_real_commands_and_options(blocks, capsys):
         assert shown, line
         for word in shown:
             assert word in usage, f"{line!r}: {word} is not in `errguard {command} --help`"
+
+
+def test_statistics_shows_real_output(blocks, capsys, monkeypatch):
+    monkeypatch.chdir(EXAMPLE)
+    assert main(["check", "--statistics", "--no-cache"]) == 1
+    assert_shows(blocks["## Usage #2"].text, capsys.readouterr().out)
 
 
 def test_linter_configuration_loads(blocks, tmp_path):

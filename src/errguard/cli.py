@@ -22,7 +22,7 @@ from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.project.modules import find_project_root
 from errguard.registry import known_rules, load_rules, same_checks
-from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render
+from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render, statistics
 from errguard.runner import Job, check_file, fix_file, run
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ examples:
   errguard check                       check the current directory
   errguard check app/ --select EG4     only the exception rules
   errguard check --format json         machine-readable findings with fix edits
+  errguard check --statistics          how many findings of each rule, and how many fixable
   errguard fix --diff                  show what the safe fixes would change
   errguard explain EG401               the documentation of one rule
 
@@ -145,6 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text, like flake8)",
     )
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="one line per rule code instead of one per finding: count, code, fix marker "
+        "([*] some have a safe fix, [-] an unsafe fix only, [ ] none) and rule name, most "
+        "frequent first; with --format json, a list of {code, name, count, fixable, "
+        "unsafe_fixable}",
+    )
 
     fix = commands.add_parser(
         "fix",
@@ -250,11 +259,17 @@ def _summary(violations: Sequence[Violation], files: int) -> str:
 
 
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.statistics and args.format not in statistics.RENDERERS:
+        print("errguard: error: --statistics works with --format text or json", file=err)
+        return EXIT_ERROR
     config, files, path_errors = _load(args, err)
-    job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS)
+    job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and not args.statistics)
     results = run(check_file, files, job, args.jobs)
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
-    out.write(render(args.format, violations, _project_root(config, args.paths)))
+    if args.statistics:
+        out.write(statistics.RENDERERS[args.format](violations))
+    else:
+        out.write(render(args.format, violations, _project_root(config, args.paths)))
     skipped = _report_skipped(results, err)
     if not args.quiet and args.format == "text":
         print(_summary(violations, len(files) - skipped), file=err)
