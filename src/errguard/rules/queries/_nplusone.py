@@ -47,6 +47,7 @@ from errguard.rules.queries._loops import (
     runs_once,
 )
 from errguard.rules.queries._nplusone_calls import CallFollower
+from errguard.rules.queries._nplusone_known import bound_arguments
 from errguard.rules.queries._querysets import Resolver, env_key
 from errguard.rules.queries._relations import Load, interpret
 
@@ -572,7 +573,7 @@ class FunctionAnalysis:
             callee = self.functions.get(name) if name else None
             if callee is None or does_database_work(callee.body):
                 continue
-            for parameter, argument in _bound_arguments(callee, node):
+            for parameter, argument in bound_arguments(callee, node):
                 if not (isinstance(argument, ast.Name) and argument.id in instances):
                     continue
                 if id(node) in rebound.get(argument.id, ()):
@@ -765,17 +766,6 @@ def _callee_name(call: ast.Call) -> str | None:
     if root == "self" and len(path) == 1:
         return f"self.{path[0]}"
     return None
-
-
-def _bound_arguments(function: Function, call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
-    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
-    if parameters and parameters[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
-        parameters = parameters[1:]
-    yield from zip(parameters, call.args, strict=False)
-    keyword_names = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
-    for keyword in call.keywords:
-        if keyword.arg in keyword_names:
-            yield keyword.arg, keyword.value
 
 
 def table_rows(queryset: QuerySet) -> bool:

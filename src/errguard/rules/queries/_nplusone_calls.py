@@ -53,6 +53,10 @@ class CalleeRead:
     parameter: str  # the callee's name for the row: "self", "thread"
     chain: tuple[str, ...] = ()  # the calls that reached it, outermost first: "as_bytes()"
 
+    def through(self, label: str) -> CalleeRead:
+        """The same read, reached one call further out (``label``)."""
+        return replace(self, chain=(label, *self.chain))
+
 
 @dataclass(frozen=True)
 class _Target:
@@ -83,13 +87,7 @@ class CallFollower:
             return  # its methods are not in the project
         for target in self._targets(self.here, call, row, model, cls, outer={}):
             for read in self._reads(target, model, MAX_DEPTH - 1, frozenset()):
-                yield CalleeRead(
-                    read.path,
-                    read.called,
-                    read.arguments,
-                    read.parameter,
-                    (target.label, *read.chain),
-                )
+                yield read.through(target.label)
 
     # -- resolving a call --------------------------------------------------------------------
     def _targets(
@@ -275,13 +273,7 @@ class CallFollower:
                 for inner in inners:
                     followed.add(id(node))
                     for read in self._reads(inner, model, budget - 1, visiting):
-                        yield CalleeRead(
-                            read.path,
-                            read.called,
-                            read.arguments,
-                            read.parameter,
-                            (inner.label, *read.chain),
-                        )
+                        yield read.through(inner.label)
         for access in collect_accesses(body, frozenset({parameter})):
             if id(access.node) in followed or access.root:
                 continue  # a method followed above; str(row) is the loop's own business
