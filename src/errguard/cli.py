@@ -7,11 +7,14 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from errguard import __version__
+from errguard.baseline.fingerprint import Baselined
+from errguard.baseline.use import BaselineUse, Outcome, add_options
 from errguard.config import Config, ConfigError, discover_config, search_start
 from errguard.detect.engine import FileResult
 from errguard.detect.source import display_path
@@ -22,7 +25,7 @@ from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.project.modules import find_project_root
 from errguard.registry import known_rules, load_rules, same_checks
-from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render, statistics
+from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render, sarif, statistics
 from errguard.runner import Job, check_file, fix_file, run
 
 if TYPE_CHECKING:
@@ -154,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         "frequent first; with --format json, a list of {code, name, count, fixable, "
         "unsafe_fixable}",
     )
+    add_options(check, writes=True)
 
     fix = commands.add_parser(
         "fix",
@@ -172,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour"
     )
     fix.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    add_options(fix, writes=False)
 
     explain = commands.add_parser(
         "explain", help="show a rule's documentation", description="Show a rule's documentation."
@@ -263,19 +268,32 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("errguard: error: --statistics works with --format text or json", file=err)
         return EXIT_ERROR
     config, files, path_errors = _load(args, err)
+    root = _project_root(config, args.paths)
+    baseline = BaselineUse.chosen(args, config, root)
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and not args.statistics)
     results = run(check_file, files, job, args.jobs)
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
+    outcome = baseline.apply(violations, files, config) if baseline else None
+    shown = outcome.new if outcome else violations
     if args.statistics:
-        out.write(statistics.RENDERERS[args.format](violations))
+        out.write(statistics.RENDERERS[args.format](shown))
+    elif outcome and args.format == "sarif":
+        out.write(sarif.render(violations, root, outcome.states, outcome.absent))
     else:
-        out.write(render(args.format, violations, _project_root(config, args.paths)))
+        out.write(render(args.format, shown, root))
     skipped = _report_skipped(results, err)
-    if not args.quiet and args.format == "text":
-        print(_summary(violations, len(files) - skipped), file=err)
+    if not args.quiet and args.format == "text" and not (outcome and outcome.written):
+        print(_summary(shown, len(files) - skipped), file=err)
+    _report_baseline(outcome, args.quiet, err)
     if _report_errors(results, err) or path_errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if violations and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if shown and not args.exit_zero else EXIT_CLEAN
+
+
+def _report_baseline(outcome: Outcome | None, quiet: bool, err: TextIO) -> None:
+    if outcome is not None and not quiet:
+        for note in outcome.notes(Path.cwd()):
+            print(note, file=err)
 
 
 def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -283,24 +301,28 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.fixer import FixResult
 
     config, files, path_errors = _load(args, err)
-    results = _fix_to_fixed_point(files, config, args)
+    baseline = BaselineUse.chosen(args, config, _project_root(config, args.paths))
+    baselined = baseline.left_to_fix(files, config, args.jobs) if baseline else {}
+    results = _fix_to_fixed_point(files, config, args, baselined)
     changes = [r for r in results if isinstance(r, FixResult) and r.changed]
     if args.diff:
         out.writelines(unified_diff(r.source.text, r.text, r.source.display) for r in changes)
         applied = changes
     else:
         applied = _write_fixes(changes, err)
+    unsaved = {r.source.path: r.text.encode(r.source.encoding) for r in applied if args.diff}
     if changes:
         # A fix in one file can settle findings in others (an import cycle, a model change):
         # what remains is what a fresh check of every file finds, the fixed ones as written
         # or, for --diff, as they would be (the same check for both, so the counts agree).
-        unsaved = {r.source.path: r.text.encode(r.source.encoding) for r in applied if args.diff}
         forget_projects()
         rechecked = run(check_file, files, Job(config, Path.cwd(), unsaved=unsaved), args.jobs)
         remaining = [v for checked in rechecked for v in checked.violations]
     else:
         remaining = [v for r in results for v in _remaining(r)]
     remaining.sort(key=lambda v: v.sort_key)
+    outcome = baseline.apply(remaining, files, config, unsaved) if baseline else None
+    remaining = outcome.new if outcome else remaining
     if not args.diff:
         out.write(RENDERERS["text"](remaining))
     fixed = sum(len(r.fixed) for r in applied)
@@ -313,6 +335,7 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"file{'s' if len(applied) != 1 else ''}; {len(remaining)} remaining.",
             file=err,
         )
+    _report_baseline(outcome, args.quiet, err)
     if _report_errors(results, err) or path_errors or len(applied) < len(changes):
         return EXIT_ERROR
     if args.exit_zero:
@@ -326,17 +349,21 @@ MAX_FIX_PASSES = 5
 
 
 def _fix_to_fixed_point(
-    files: Sequence[Path], config: Config, args: argparse.Namespace
+    files: Sequence[Path],
+    config: Config,
+    args: argparse.Namespace,
+    baselined: Mapping[str, Baselined],
 ) -> list[FixResult | FileResult]:
     """Fix every file, then again over the fixed contents while a fix of a project-wide
     finding (an import cycle) was applied, so that a second ``errguard fix`` changes nothing.
 
     Each file's result keeps the text as read from disk and accumulates what every pass fixed.
+    The findings ``baselined`` counts (per absolute path) are left alone.
     """
     from errguard.fixer import FixResult
 
     project_wide = {code for code, rule in load_rules().items() if rule.uses_import_graph}
-    job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
+    job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes, baselined=baselined)
     results = run(fix_file, files, job, args.jobs)
     latest = [r for r in results if isinstance(r, FixResult) and r.changed]
     by_path = {r.source.path: r for r in latest}
@@ -345,7 +372,7 @@ def _fix_to_fixed_point(
             break
         unsaved = {p: r.text.encode(r.source.encoding) for p, r in by_path.items()}
         forget_projects()
-        again = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes, unsaved=unsaved)
+        again = replace(job, unsaved=unsaved)
         latest = [r for r in run(fix_file, files, again, args.jobs) if isinstance(r, FixResult)]
         latest = [r for r in latest if r.changed]
         for result in latest:

@@ -99,6 +99,8 @@ class Config:
     # The analysis of a file that takes longer stops, and the file is named as not checked.
     max_file_seconds: float = DEFAULT_MAX_FILE_SECONDS
     fix_symlinks: SymlinkPolicy = "follow"
+    # The baseline file (``errguard check --write-baseline``): its findings are not reported.
+    baseline: Path | None = None
     ignored_elsewhere: tuple[Ignored, Ignored] = ({}, {})
     """What the project's flake8 and ruff (code prefixes) and pylint (names) ignore."""
 
@@ -290,13 +292,14 @@ def parse_table(table: Mapping[str, Any], path: Path, known: KnownRules) -> Conf
             "max-file-seconds", DEFAULT_MAX_FILE_SECONDS, "seconds"
         ),
         fix_symlinks=reader.choice("fix-symlinks", SYMLINK_POLICIES),
+        baseline=reader.file("baseline"),
     )
 
 
 class _TableReader:
     KEYS = (
         *("select", "extend-select", "ignore", "exclude", "per-file-ignores", "src", "rules"),
-        *("max-file-size", "max-file-seconds", "fix-symlinks"),
+        *("max-file-size", "max-file-seconds", "fix-symlinks", "baseline"),
     )
 
     def __init__(self, table: Mapping[str, Any], path: Path, rules: KnownRules) -> None:
@@ -319,6 +322,15 @@ class _TableReader:
             if not isinstance(item, str):
                 self.fail(f"{where or key} must be a list of strings, got item {item!r}")
         return list(value)
+
+    def file(self, key: str) -> Path | None:
+        """A file named relative to the configuration file's directory, if set."""
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            self.fail(f"{key} must be a file name, got {value!r}")
+        return (self.path.parent / value).resolve()
 
     def positive_number(self, key: str, default: float, unit: str) -> float:
         value = self.table.get(key, default)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from errguard.astutil import parse_or_none
+from errguard.baseline.fingerprint import Baselined, not_baselined
 from errguard.detect.engine import Engine, FileResult, InternalError
 from errguard.detect.source import SourceError, SourceFile
 from errguard.edits import LineIndex, apply_edits, overlaps, replacement_edit
@@ -153,9 +154,13 @@ Check = Callable[[SourceFile], FileResult]
 
 
 class FixEngine:
-    def __init__(self, engine: Engine, *, unsafe: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, unsafe: bool = False, baselined: Baselined | None = None
+    ) -> None:
         self.engine = engine
         self.unsafe = unsafe
+        # The file's findings a baseline records: left as they are.
+        self.baselined = baselined
 
     def fix(
         self, source: SourceFile, ignored: Iterable[str] = (), project: Project | None = None
@@ -169,6 +174,9 @@ class FixEngine:
         current = check(source)
         for _ in range(MAX_ROUNDS):
             candidates = [v for v in current.violations if wanted(v, self.unsafe)]
+            if self.baselined and candidates:
+                as_now = _with_text(source, result.text)
+                candidates = not_baselined(candidates, as_now, self.baselined)
             if not candidates or any(v.code == "EG001" for v in current.violations):
                 break
             step = _round(result.text, source, candidates, current.violations, check)

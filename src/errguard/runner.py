@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from errguard.baseline.fingerprint import Baselined
 from errguard.config import Config
 from errguard.detect.deadline import FileTimeout, time_limit
 from errguard.detect.engine import Engine, FileResult, parse_error, timed_out
@@ -35,6 +36,8 @@ class Job:
     unsafe_fixes: bool = False
     # Contents to check instead of what is on disk: fixes that ``fix --diff`` does not write.
     unsaved: Mapping[Path, bytes] = field(default_factory=dict)
+    # What ``fix`` leaves alone because a baseline records it, by absolute path.
+    baselined: Mapping[str, Baselined] = field(default_factory=dict)
 
 
 _last_engine: list[tuple[Job, Engine]] = []
@@ -91,7 +94,8 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
         return source
 
     def fix(engine: Engine, project: Project) -> FixResult:
-        fixer = FixEngine(engine, unsafe=job.unsafe_fixes)
+        baselined = job.baselined.get(os.path.abspath(path))
+        fixer = FixEngine(engine, unsafe=job.unsafe_fixes, baselined=baselined)
         return fixer.fix(source, job.config.ignored_for(path), project)
 
     return _within_time_limit(path, source, job, fix)

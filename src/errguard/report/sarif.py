@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,16 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/errguard/errguard"
 # File locations are relative to this base, declared in the run as the project root's URI.
 ROOT_ID = "PROJECTROOT"
+
+
+@dataclass(frozen=True)
+class Absent:
+    """A finding the baseline records that the run no longer finds (``baselineState``
+    ``absent``): it has a file, but no region any more."""
+
+    code: str
+    path: str
+    message: str
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
@@ -91,9 +102,55 @@ def _result(violation: Violation, rule_index: dict[str, int], root: Path) -> dic
     return result
 
 
-def render(violations: Sequence[Violation], root: Path) -> str:
+def _absent_result(absent: Absent, rule_index: dict[str, int], root: Path) -> dict[str, Any]:
+    """A result of the baseline that is gone: the rule passes there now (``kind: pass``, so
+    dashboards that ignore ``baselineState`` do not count it as a problem)."""
+    return {
+        "ruleId": absent.code,
+        "ruleIndex": rule_index[absent.code],
+        "kind": "pass",
+        "level": "none",
+        "message": {"text": absent.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": _artifact_location(absent.path, root)}}
+        ],
+        "baselineState": "absent",
+    }
+
+
+# A finding the baseline records: accepted, so viewers that honour suppressions hide it.
+BASELINE_SUPPRESSION = {
+    "kind": "external",
+    "status": "accepted",
+    "justification": "recorded in the errguard baseline",
+}
+
+
+def _results(
+    violations: Sequence[Violation],
+    root: Path,
+    rule_index: dict[str, int],
+    states: Sequence[str],
+    absent: Sequence[Absent],
+) -> list[dict[str, Any]]:
+    results = [_result(violation, rule_index, root) for violation in violations]
+    for result, state in zip(results, states, strict=bool(states)):
+        result["baselineState"] = state
+        if state == "unchanged":
+            result["suppressions"] = [BASELINE_SUPPRESSION]
+    return results + [_absent_result(gone, rule_index, root) for gone in absent]
+
+
+def render(
+    violations: Sequence[Violation],
+    root: Path,
+    states: Sequence[str] = (),
+    absent: Sequence[Absent] = (),
+) -> str:
     """The SARIF log; ``root`` is the absolute project root the file locations are relative to
-    (paths in ``violations`` are relative to the working directory)."""
+    (paths in ``violations`` are relative to the working directory). With a baseline,
+    ``states`` is each violation's ``baselineState`` (``new`` or ``unchanged``) and ``absent``
+    the baseline's findings no longer found."""
     rules = list(load_rules().values())
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
     document = {
@@ -113,7 +170,7 @@ def render(violations: Sequence[Violation], root: Path) -> str:
                     ROOT_ID: {"uri": _root_uri(root), "description": {"text": "project root"}}
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(violation, rule_index, root) for violation in violations],
+                "results": _results(violations, root, rule_index, states, absent),
             }
         ],
     }
