@@ -25,6 +25,7 @@ from errguard.models import Violation
 # The fields of a compound statement that hold its body: left out of its normalised form.
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_STATEMENTS = (ast.stmt, ast.excepthandler)
 # Enough to tell findings apart in any real baseline, short enough to read in a diff.
 _DIGEST_LENGTH = 16
 # What ``fix`` leaves alone in one file, the baseline's findings there: how many of each
@@ -45,6 +46,9 @@ class Identity:
     """The enclosing classes and functions, dotted (``OrderView.get``); empty at module level."""
     fingerprint: str
     """A digest of the rule code and the normalised flagged code."""
+    context: str
+    """A digest of the normalised statement around the flagged code: which of several
+    findings with one fingerprint is which, when the scope does not tell."""
 
     @property
     def in_file(self) -> tuple[str, str, str]:
@@ -98,13 +102,25 @@ def identify(
     for violation in violations:
         start = _byte_position(lines, violation.line, violation.column)
         end = _byte_position(lines, violation.end_line, violation.end_column)
-        node, scope = _locate(tree, start, end) if tree is not None else (None, ())
-        code = _normalised(node) if node is not None else None
+        found = _locate(tree, start, end) if tree is not None else _Found(None, (), None)
+        code = _normalised(found.node) if found.node is not None else None
         if code is None:
             code = _flagged_text(lines, violation)
-        digest = hashlib.sha256(f"{violation.code}\n{code}".encode()).hexdigest()
-        identities.append(Identity(violation.code, path, ".".join(scope), digest[:_DIGEST_LENGTH]))
+        statement = _normalised(found.statement) if found.statement is not None else None
+        identities.append(
+            Identity(
+                violation.code,
+                path,
+                ".".join(found.scope),
+                _digest(f"{violation.code}\n{code}"),
+                _digest(statement or ""),
+            )
+        )
     return identities
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:_DIGEST_LENGTH]
 
 
 def _byte_position(lines: Sequence[str], line: int, column: int) -> Position:
@@ -113,22 +129,31 @@ def _byte_position(lines: Sequence[str], line: int, column: int) -> Position:
     return line, len(text[: column - 1].encode("utf-8"))
 
 
-def _locate(
-    tree: ast.Module, start: Position, end: Position
-) -> tuple[ast.AST | None, tuple[str, ...]]:
-    """The smallest node covering ``start``..``end``, and the names of the classes and
-    functions it is in. None for the node when the span runs over several statements (or
-    other siblings) and no smaller node covers it than their parent."""
+@dataclass(frozen=True)
+class _Found:
+    node: ast.AST | None
+    """The smallest node covering the span; None when only the module does, or when the span
+    runs over several statements (or other siblings) and only their parent covers it."""
+    scope: tuple[str, ...]
+    """The names of the classes and functions it is in."""
+    statement: ast.AST | None
+    """The innermost statement the node is in (not the node itself)."""
+
+
+def _locate(tree: ast.Module, start: Position, end: Position) -> _Found:
     node: ast.AST = tree
     scope: list[str] = []
+    statement: ast.AST | None = None
     while True:
         children = list(_positioned_children(node))
         child = next((c for c in children if _covers(c, start, end)), None)
         if child is None:
             straddles = node is tree or any(_overlaps(c, start, end) for c in children)
-            return (None if straddles else node), tuple(scope)
+            return _Found(None if straddles else node, tuple(scope), statement)
         if isinstance(node, _SCOPES):
             scope.append(node.name)
+        if isinstance(node, _STATEMENTS):
+            statement = node
         node = child
 
 

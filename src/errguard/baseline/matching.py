@@ -1,7 +1,7 @@
 """Which of today's findings a baseline already records, and which recorded ones are gone.
 
 Each finding takes one unit of an entry's count. Matching runs in tiers, each over the findings
-and counts the tiers before left over, so an exact match is always preferred:
+and counts the tiers before left over, so a closer match is always preferred:
 
 1. rule, path, scope and fingerprint: the same code in the same place (lines moved, the code
    re-indented or reformatted, other code edited);
@@ -12,6 +12,8 @@ and counts the tiers before left over, so an exact match is always preferred:
 4. rule and fingerprint, against entries whose file no longer exists: the file moved and the
    function around the code renamed.
 
+Within each tier, findings whose surrounding statement (the context) is also the same are
+matched first: of two identical findings in renamed functions, each takes its own entry.
 Tiers 3 and 4 only take entries of files that are gone, so a copy of a file, or an identical
 finding added in another file while the recorded one is still there, is new.
 """
@@ -19,21 +21,26 @@ finding added in another file while the recorded one is still there, is new.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from errguard.baseline.fingerprint import Identity
 from errguard.baseline.store import Entry
 
-Key = Callable[[Identity], Hashable]
 InReach = Callable[[Entry], bool]
-# (key, whether the tier matches across files)
-TIERS: tuple[tuple[Key, bool], ...] = (
-    (lambda i: (i.code, i.path, i.scope, i.fingerprint), False),
-    (lambda i: (i.code, i.path, i.fingerprint), False),
-    (lambda i: (i.code, i.scope, i.fingerprint), True),
-    (lambda i: (i.code, i.fingerprint), True),
+# The tiers: what of a finding's place must stay the same, and whether the tier matches across
+# files. Each is tried with the context first, then without.
+PLACES: tuple[tuple[tuple[str, ...], bool], ...] = (
+    (("path", "scope"), False),
+    (("path",), False),
+    (("scope",), True),
+    ((), True),
 )
+
+
+def _key(identity: Identity, place: tuple[str, ...], with_context: bool) -> tuple[str, ...]:
+    parts = (identity.code, identity.fingerprint, *(getattr(identity, name) for name in place))
+    return (*parts, identity.context) if with_context else parts
 
 
 @dataclass(frozen=True)
@@ -68,15 +75,17 @@ def compare(
     """
     left = [entry.count if in_reach(entry) else 0 for entry in entries]
     matches: list[int | None] = [None] * len(findings)
-    for key, across_files in TIERS:
-        candidates: defaultdict[Hashable, list[int]] = defaultdict(list)
+    tiers = [(place, across, context) for place, across in PLACES for context in (True, False)]
+    for place, across_files, with_context in tiers:
+        candidates: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
         for number, entry in enumerate(entries):
             if left[number] and (not across_files or gone(entry.identity.path)):
-                candidates[key(entry.identity)].append(number)
+                candidates[_key(entry.identity, place, with_context)].append(number)
         for index, finding in enumerate(findings):
             if matches[index] is not None:
                 continue
-            match = next((n for n in candidates.get(key(finding), ()) if left[n]), None)
+            key = _key(finding, place, with_context)
+            match = next((n for n in candidates.get(key, ()) if left[n]), None)
             if match is not None:
                 left[match] -= 1
                 matches[index] = match

@@ -21,6 +21,7 @@ _FIELDS: Mapping[str, type] = {
     "path": str,
     "scope": str,
     "fingerprint": str,
+    "context": str,
     "count": int,
     "message": str,
 }
@@ -42,6 +43,7 @@ class Entry:
             "path": identity.path,
             "scope": identity.scope,
             "fingerprint": identity.fingerprint,
+            "context": identity.context,
             "count": self.count,
             "message": self.message,
         }
@@ -57,8 +59,8 @@ def merged(entries: Iterable[Entry]) -> list[Entry]:
     return [by_identity[identity] for identity in sorted(by_identity, key=_file_order)]
 
 
-def _file_order(identity: Identity) -> tuple[str, str, str, str]:
-    return identity.path, identity.code, identity.scope, identity.fingerprint
+def _file_order(identity: Identity) -> tuple[str, str, str, str, str]:
+    return identity.path, identity.code, identity.scope, identity.fingerprint, identity.context
 
 
 def dumps(entries: Iterable[Entry]) -> str:
@@ -117,5 +119,7 @@ def _entry(item: Any, index: int, path: Path) -> Entry:
             )
     if item["count"] < 1:
         raise ConfigError(f"{path}: findings[{index}].count must be at least 1")
-    identity = Identity(item["code"], item["path"], item["scope"], item["fingerprint"])
+    identity = Identity(
+        *(item[name] for name in ("code", "path", "scope", "fingerprint", "context"))
+    )
     return Entry(identity, item["count"], item["message"])

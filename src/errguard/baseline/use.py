@@ -4,7 +4,9 @@ it, and what the run tells about it."""
 from __future__ import annotations
 
 import argparse
+import ast
 import enum
+import functools
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -250,3 +252,37 @@ class Outcome:
 
 def _findings(count: int) -> str:
     return f"{count} finding{'s' if count != 1 else ''}"
+
+
+def new_in_file(
+    violations: Sequence[Violation], source: SourceFile, tree: ast.Module, config: Config
+) -> list[Violation]:
+    """The findings of one file that the configured baseline does not record, for the flake8
+    plugin. It sees one file at a time: the file's own entries match, and so do those of
+    files that are gone (a moved file); nothing is said about fixed entries."""
+    if config.baseline is None or not violations:
+        return list(violations)
+    root = config.root
+    path = relative_path(source.path, root)
+
+    def gone(recorded: str) -> bool:
+        return _gone(root, recorded)
+
+    comparison = matching.compare(
+        _entries_of(config.baseline),
+        identify_source(violations, source, tree, root),
+        in_reach=lambda entry: entry.identity.path == path or gone(entry.identity.path),
+        gone=gone,
+    )
+    return [v for index, v in enumerate(violations) if comparison.is_new(index)]
+
+
+@functools.lru_cache(maxsize=8)
+def _entries_of(file: Path) -> tuple[Entry, ...]:
+    # flake8 calls the plugin once per file: the baseline is read once per process.
+    return tuple(store.read(file))
+
+
+@functools.lru_cache(maxsize=4096)
+def _gone(root: Path, recorded: str) -> bool:
+    return not os.path.exists(root / recorded)

@@ -2,8 +2,9 @@
 
 flake8 parses the file and applies ``# noqa`` itself; the plugin runs the rules on flake8's
 tree and applies what only errguard knows: the rule selection and per-file ignores from
-``[tool.errguard]``, rule options, and the ``# errguard: noqa`` file marker. When errguard fails
-on a file, that file gets an EG000 finding saying why, and flake8 goes on with the others.
+``[tool.errguard]``, rule options, the baseline it names, and the ``# errguard: noqa`` file
+marker. When errguard fails on a file, that file gets an EG000 finding saying why, and flake8
+goes on with the others.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from errguard import __version__
+from errguard.baseline.use import new_in_file
 from errguard.config import Config, ConfigError, discover_config
 from errguard.detect.deadline import FileTimeout, time_limit
 from errguard.detect.engine import Engine, timed_out
@@ -77,10 +79,10 @@ class Flake8Plugin:
             return [self._failure(1, timed_out(self.filename, config).what)]
         ignored = config.ignored_for(path)
         findings = [self._failure(error.line, error.what) for error in errors]
-        for violation in violations:
-            if not violation.code.startswith(ignored):
-                message = f"{violation.code} {violation.message}"
-                findings.append((violation.line, violation.column - 1, message, type(self)))
+        kept = [violation for violation in violations if not violation.code.startswith(ignored)]
+        for violation in new_in_file(kept, source, tree, config):
+            message = f"{violation.code} {violation.message}"
+            findings.append((violation.line, violation.column - 1, message, type(self)))
         return findings
 
     def _failure(self, line: int, what: str) -> Finding:
