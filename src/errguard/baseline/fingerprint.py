@@ -148,7 +148,8 @@ def _locate(tree: ast.Module, start: Position, end: Position) -> _Found:
         children = list(_positioned_children(node))
         child = next((c for c in children if _covers(c, start, end)), None)
         if child is None:
-            straddles = node is tree or any(_overlaps(c, start, end) for c in children)
+            overlapped = sum(_overlaps(c, start, end) for c in children)
+            straddles = node is tree or overlapped > 1
             return _Found(None if straddles else node, tuple(scope), statement)
         if isinstance(node, _SCOPES):
             scope.append(node.name)

@@ -150,8 +150,12 @@ class BaselineUse:
 
 
 def _existing(file: Path) -> list[Entry]:
-    """The entries of a baseline about to be written again: none when there is none yet."""
-    return store.read(file) if file.exists() else []
+    """The entries of a baseline about to be written again: none when there is none yet, or
+    it cannot be read (an older version: writing a new one is how to replace it)."""
+    try:
+        return store.read(file)
+    except ConfigError:
+        return []
 
 
 def identities(
