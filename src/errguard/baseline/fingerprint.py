@@ -132,8 +132,7 @@ def _byte_position(lines: Sequence[str], line: int, column: int) -> Position:
 @dataclass(frozen=True)
 class _Found:
     node: ast.AST | None
-    """The smallest node covering the span; None when only the module does, or when the span
-    runs over several statements (or other siblings) and only their parent covers it."""
+    """The smallest node covering the span; None when only the module does."""
     scope: tuple[str, ...]
     """The names of the classes and functions it is in."""
     statement: ast.AST | None
@@ -148,9 +147,7 @@ def _locate(tree: ast.Module, start: Position, end: Position) -> _Found:
         children = list(_positioned_children(node))
         child = next((c for c in children if _covers(c, start, end)), None)
         if child is None:
-            overlapped = sum(_overlaps(c, start, end) for c in children)
-            straddles = node is tree or overlapped > 1
-            return _Found(None if straddles else node, tuple(scope), statement)
+            return _Found(None if node is tree else node, tuple(scope), statement)
         if isinstance(node, _SCOPES):
             scope.append(node.name)
         if isinstance(node, _STATEMENTS):
@@ -179,11 +176,6 @@ def _extent(node: ast.AST) -> tuple[Position, Position] | None:
 def _covers(node: ast.AST, start: Position, end: Position) -> bool:
     extent = _extent(node)
     return extent is not None and extent[0] <= start and extent[1] >= end
-
-
-def _overlaps(node: ast.AST, start: Position, end: Position) -> bool:
-    extent = _extent(node)
-    return extent is not None and extent[0] < end and extent[1] > start
 
 
 def _normalised(node: ast.AST) -> str | None:
