@@ -102,6 +102,10 @@ RUN_BY = {
         "tests/test_example_e2e.py::test_check_fix_and_prove",
     ),
     "## Install #1": "test_install_commands_install_this_checkout",
+    **dict.fromkeys(
+        [f"### Baseline #{n}" for n in (1, 2, 3, 4, 5)],
+        "tests/baseline/test_baseline_cli.py::test_the_readme_baseline_walkthrough_is_real",
+    ),
     "## Usage #1": "test_usage_names_real_commands_and_options",
     "## Usage #2": "test_statistics_shows_real_output",
     "## Configuration #1": "test_linter_configuration_loads",

@@ -273,7 +273,8 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and not args.statistics)
     results = run(check_file, files, job, args.jobs)
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
-    outcome = baseline.apply(violations, files, config) if baseline else None
+    complete = not path_errors and not any(r.errors for r in results)
+    outcome = baseline.apply(violations, files, config, complete=complete) if baseline else None
     shown = outcome.new if outcome else violations
     if args.statistics:
         out.write(statistics.RENDERERS[args.format](shown))

@@ -23,6 +23,7 @@ from tests.baseline.shop import (
     rename,
 )
 from tests.conftest import run_cli
+from tests.readme_blocks import assert_shows, by_key, execute_tool, run_shell
 
 PLANTED = 13
 
@@ -150,7 +151,7 @@ def test_fixed_findings_are_counted_and_update_prunes_them_and_adds_nothing(shop
     checked = run_cli("check", "--baseline", BASELINE)
     assert checked.code == 1
     assert f"1 finding recorded in {BASELINE} no longer found (fixed)" in checked.err
-    assert "`errguard check --update-baseline` removes them" in checked.err
+    assert "run again with --update-baseline to remove it" in checked.err
 
     updated = run_cli("check", "--baseline", BASELINE, "--update-baseline")
     assert updated.code == 1
@@ -281,6 +282,10 @@ def test_usage_errors(shop, capsys):
     assert missing.code == 2
     assert "missing.json: baseline not found (record one with" in missing.err
     assert run_cli("check", "--update-baseline").code == 2
+    unchecked = run_cli("check", "--write-baseline=other.json", "shop", "nowhere")
+    assert unchecked.code == 2
+    assert "other.json not written: some files could not be checked" in unchecked.err
+    assert not (shop / "other.json").exists()
     taken = run_cli("check", "--write-baseline", "shop")
     assert taken.code == 2
     assert "'shop' is not a .json file" in capsys.readouterr().err  # argparse writes there
@@ -289,3 +294,24 @@ def test_usage_errors(shop, capsys):
     configured = run_cli("check")
     assert configured.code == 2
     assert "baseline must be a file name, got 3" in configured.err
+
+
+def test_the_readme_baseline_walkthrough_is_real(tmp_path):
+    blocks = by_key()
+    root = copy_shop(tmp_path)
+    for command, output in (
+        ("### Baseline #1", "### Baseline #2"),
+        ("### Baseline #3", "### Baseline #4"),
+    ):
+        if command == "### Baseline #3":
+            append(root / "shop" / "reports.py", NEW_N_PLUS_ONE)
+        _, printed, _ = run_shell(blocks[command].text, root, execute_tool)
+        assert_shows(blocks[output].text, printed)
+    shown = json.loads(blocks["### Baseline #5"].text)
+    written = json.loads((root / BASELINE).read_text())
+    assert shown.keys() == written.keys()
+    (entry,) = shown["findings"]
+    real = written["findings"][0]
+    assert entry.keys() == real.keys()
+    assert entry["message"].removesuffix("...") in real["message"]
+    assert {**entry, "message": ""} == {**real, "message": ""}

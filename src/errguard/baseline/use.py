@@ -104,22 +104,35 @@ class BaselineUse:
         files: Sequence[Path],
         config: Config,
         unsaved: Mapping[Path, bytes] | None = None,
+        *,
+        complete: bool = True,
     ) -> Outcome:
         """Compare the run's findings (over ``files``) with the baseline, and write it when
-        the mode says so."""
+        the mode says so and the run was ``complete`` (no file it could not check: their
+        findings would be lost)."""
         absolute = {Path(os.path.abspath(path)): data for path, data in (unsaved or {}).items()}
         findings = identities(violations, self.root, absolute)
         entries = _existing(self.file) if self.mode is Mode.WRITE else store.read(self.file)
         comparison = matching.compare(
             entries, findings, in_reach=self._in_reach(files, config), gone=self._gone
         )
+        if complete:
+            self._save(entries, comparison, findings, violations)
+        return Outcome(self, list(violations), findings, comparison, complete)
+
+    def _save(
+        self,
+        entries: Sequence[Entry],
+        comparison: Comparison,
+        findings: Sequence[Identity],
+        violations: Sequence[Violation],
+    ) -> None:
         if self.mode is Mode.WRITE:
             recorded = [Entry(f, 1, v.message) for f, v in zip(findings, violations, strict=True)]
             store.write(self.file, [*comparison.untouched, *recorded])
         elif self.mode is Mode.UPDATE:
             messages = [v.message for v in violations]
             store.write(self.file, matching.updated(entries, comparison, findings, messages))
-        return Outcome(self, list(violations), findings, comparison)
 
     def left_to_fix(
         self, files: Sequence[Path], config: Config, jobs: int | None
@@ -187,6 +200,8 @@ class Outcome:
     violations: list[Violation]
     findings: list[Identity]
     comparison: Comparison
+    complete: bool = True
+    """Whether every file was checked (else the baseline was not written)."""
 
     @property
     def written(self) -> bool:
@@ -230,6 +245,8 @@ class Outcome:
         """What the run says about the baseline, for stderr."""
         file = self.use.file
         name = relative_path(file, cwd) if file.is_relative_to(cwd) else str(file)
+        if self.use.mode is not Mode.COMPARE and not self.complete:
+            return [f"errguard: {name} not written: some files could not be checked"]
         if self.use.mode is Mode.WRITE:
             recorded = f"errguard: recorded {_findings(len(self.violations))} in {name}"
             if self.use.in_use:
@@ -249,7 +266,7 @@ class Outcome:
         elif fixed:
             notes.append(
                 f"errguard: {_findings(fixed)} recorded in {name} no longer found (fixed); "
-                "`errguard check --update-baseline` removes them"
+                f"run again with --update-baseline to remove {'it' if fixed == 1 else 'them'}"
             )
         return notes
 
