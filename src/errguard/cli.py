@@ -50,6 +50,8 @@ examples:
   errguard check app/ --select EG4     only the exception rules
   errguard check --format json         machine-readable findings with fix edits
   errguard check --statistics          how many findings of each rule, and how many fixable
+  errguard check --write-baseline      record today's findings in errguard-baseline.json
+  errguard check --baseline errguard-baseline.json   report only findings not recorded there
   errguard fix --diff                  show what the safe fixes would change
   errguard explain EG401               the documentation of one rule
 
@@ -220,8 +222,9 @@ def _load(args: argparse.Namespace, err: TextIO) -> tuple[Config, list[Path], bo
 
 
 def _project_root(config: Config, paths: Sequence[Path]) -> Path:
-    """What SARIF locations are relative to: the configuration file's directory, else the
-    nearest directory above the paths with a pyproject.toml, setup.cfg, manage.py or .git."""
+    """What SARIF locations and baseline paths are relative to: the configuration file's
+    directory, else the nearest directory above the paths with a pyproject.toml, setup.cfg,
+    manage.py or .git."""
     if config.path is not None:
         return config.root
     return find_project_root(search_start(paths)) or config.root

@@ -47,7 +47,8 @@ def add_options(parser: argparse.ArgumentParser, *, writes: bool) -> None:
         "--baseline",
         type=Path,
         metavar="FILE",
-        help="report only findings FILE does not record (default: baseline in [tool.errguard])",
+        help=f"{'report' if writes else 'fix and report'} only the findings FILE does not "
+        "record (default: baseline in [tool.errguard])",
     )
     if not writes:
         return
@@ -59,8 +60,9 @@ def add_options(parser: argparse.ArgumentParser, *, writes: bool) -> None:
         type=_json_file,
         metavar="FILE",
         help="record every finding in FILE and report none (default: the --baseline or "
-        f"configured file, else {store.DEFAULT_NAME} at the project root); entries of files "
-        "and rules the run does not check are kept",
+        f"configured file, else {store.DEFAULT_NAME} at the project root; write "
+        "--write-baseline=FILE before paths); entries of files and rules the run does not "
+        "check are kept",
     )
     ways.add_argument(
         "--update-baseline",
