@@ -28,6 +28,7 @@ from errguard.baseline.fingerprint import Identity
 from errguard.baseline.store import Entry
 
 InReach = Callable[[Entry], bool]
+Gone = Callable[[str], bool]
 # The tiers: what of a finding's place must stay the same, and whether the tier matches across
 # files. Each is tried with the context first, then without.
 PLACES: tuple[tuple[tuple[str, ...], bool], ...] = (
@@ -65,7 +66,7 @@ def compare(
     findings: Sequence[Identity],
     *,
     in_reach: InReach,
-    gone: Callable[[str], bool],
+    gone: Gone,
 ) -> Comparison:
     """Match ``findings`` (in report order) against ``entries``.
 

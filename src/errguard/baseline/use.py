@@ -115,8 +115,9 @@ class BaselineUse:
         absolute = {Path(os.path.abspath(path)): data for path, data in (unsaved or {}).items()}
         findings = identities(violations, self.root, absolute)
         entries = _existing(self.file) if self.mode is Mode.WRITE else store.read(self.file)
+        gone = _gone_files(self.root)
         comparison = matching.compare(
-            entries, findings, in_reach=self._in_reach(files, config), gone=self._gone
+            entries, findings, in_reach=self._in_reach(files, config, gone), gone=gone
         )
         if complete:
             self._save(entries, comparison, findings, violations)
@@ -147,21 +148,28 @@ class BaselineUse:
         violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
         return self.apply(violations, files, config).baselined()
 
-    def _in_reach(self, files: Sequence[Path], config: Config) -> matching.InReach:
+    def _in_reach(
+        self, files: Sequence[Path], config: Config, gone: matching.Gone
+    ) -> matching.InReach:
         checked = {relative_path(path, self.root) for path in files}
         rules = load_rules()
         enabled = config.enabled_codes({code: rule.opt_in for code, rule in rules.items()})
 
         def in_reach(entry: Entry) -> bool:
             identity = entry.identity
-            return identity.code in enabled and (
-                identity.path in checked or self._gone(identity.path)
-            )
+            return identity.code in enabled and (identity.path in checked or gone(identity.path))
 
         return in_reach
 
-    def _gone(self, path: str) -> bool:
-        return not os.path.exists(self.root / path)
+
+def _gone_files(root: Path) -> matching.Gone:
+    """Whether the file at a baseline path no longer exists, asked once per path."""
+
+    @functools.cache
+    def gone(path: str) -> bool:
+        return not os.path.exists(root / path)
+
+    return gone
 
 
 def _existing(file: Path) -> list[Entry]:
@@ -207,7 +215,7 @@ class Outcome:
 
     @property
     def written(self) -> bool:
-        """Whether the run recorded its findings as the new baseline."""
+        """Whether the run was to record its findings (``--write-baseline``), not report them."""
         return self.use.mode is Mode.WRITE
 
     @property
@@ -287,10 +295,7 @@ def new_in_file(
         return list(violations)
     root = config.root
     path = relative_path(source.path, root)
-
-    def gone(recorded: str) -> bool:
-        return _gone(root, recorded)
-
+    gone = _gone_in(root)
     comparison = matching.compare(
         _entries_of(config.baseline),
         identify_source(violations, source, tree, root),
@@ -300,12 +305,13 @@ def new_in_file(
     return [v for index, v in enumerate(violations) if comparison.is_new(index)]
 
 
+# flake8 calls the plugin once per file, in a process that lives for one run: the baseline is
+# read, and each of its paths looked up, once per process.
 @functools.lru_cache(maxsize=8)
 def _entries_of(file: Path) -> tuple[Entry, ...]:
-    # flake8 calls the plugin once per file: the baseline is read once per process.
     return tuple(store.read(file))
 
 
-@functools.lru_cache(maxsize=4096)
-def _gone(root: Path, recorded: str) -> bool:
-    return not os.path.exists(root / recorded)
+@functools.lru_cache(maxsize=8)
+def _gone_in(root: Path) -> matching.Gone:
+    return _gone_files(root)
