@@ -242,6 +242,15 @@ def test_fix_leaves_baselined_findings_alone_and_fixes_the_new_one(shop):
     assert 'order_by("id")\n' in (shop / "shop" / "reports.py").read_text()
     assert "Fixed 1 finding in 1 file; 0 remaining." in result.err
     assert findings() == []
+    everything = run_cli("fix", "--no-baseline", "--diff")
+    assert "+    except Exception:\n" in everything.out, "--no-baseline fixes the rest too"
+
+
+def test_no_baseline_reports_every_finding(shop):
+    configure_baseline(shop)
+    assert findings() == []
+    assert len(findings("--no-baseline")) == PLANTED
+    assert run_cli("check", "--no-baseline", "--baseline", BASELINE).code == 2
 
 
 def test_the_flake8_plugin_honours_the_configured_baseline(shop):

@@ -50,9 +50,15 @@ def add_options(parser: argparse.ArgumentParser, *, writes: bool) -> None:
         help=f"{'report' if writes else 'fix and report'} only the findings FILE does not "
         "record (default: baseline in [tool.errguard])",
     )
+    ways = group.add_mutually_exclusive_group()
+    ways.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help=f"{'report' if writes else 'fix and report'} every finding: leave the configured "
+        "baseline aside",
+    )
     if not writes:
         return
-    ways = group.add_mutually_exclusive_group()
     ways.add_argument(
         "--write-baseline",
         nargs="?",
@@ -84,6 +90,10 @@ class BaselineUse:
     @classmethod
     def chosen(cls, args: argparse.Namespace, config: Config, root: Path) -> BaselineUse | None:
         """The baseline the command line and configuration ask for, if any."""
+        if args.no_baseline:
+            if args.baseline is not None:
+                raise ConfigError("--baseline and --no-baseline contradict each other")
+            return None
         given = args.baseline or config.baseline
         write = getattr(args, "write_baseline", None)
         if write is not None:
