@@ -59,7 +59,7 @@ class Directive:
     comment: str
     start: int
     end: int
-    head: str  # "# noqa: " as written, up to the first code
+    head: str  # the directive as written up to its first code (noqa, colon, space)
     codes: tuple[str, ...]
 
     @classmethod
