@@ -48,6 +48,7 @@ examples:
   errguard check app/ --select EG4     only the exception rules
   errguard check --format json         machine-readable findings with fix edits
   errguard check --statistics          how many findings of each rule, and how many fixable
+  errguard check --diff-base main      only findings on lines changed since branching off main
   errguard fix --diff                  show what the safe fixes would change
   errguard explain EG401               the documentation of one rule
 
