@@ -129,6 +129,10 @@ def test_paths_from_a_subdirectory_and_a_renamed_file(repo, monkeypatch):
     # The rename alone changes no line: only the new function is reported.
     result = run_cli("check", ".", "--diff-base", "main")
     assert locations(result) == [["pages.py:21:15:", "EG101"]]
+    # From outside the repository, the repository is the one holding the paths.
+    monkeypatch.chdir(repo.parent)
+    result = run_cli("check", repo / "shop" / "pages.py", "--diff-base", "main")
+    assert locations(result) == [[f"{repo.name}/shop/pages.py:21:15:", "EG101"]]
 
 
 def test_the_branch_base_is_where_the_branch_left_ref(repo):

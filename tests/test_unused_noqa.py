@@ -88,3 +88,15 @@ def test_json_output_carries_the_fix_edit(project):
     (finding,) = json.loads(run_cli("check", "--select", "EG002", "--format", "json").out)
     assert finding["fix"]["applicability"] == "safe"
     assert finding["fix"]["message"] == "Remove the unused codes"
+
+
+def test_fixed_after_the_code_it_is_about(project):
+    """EG402 does not fire on a bare ``except:``, so its code is unused, until EG401's fix makes
+    the handler ``except Exception:``: the noqa code is judged again after that fix."""
+    write(project, {"a.py": "try:\n    x()\nexcept:  # noqa: EG402\n    pass\n"})
+    assert "unused: `EG402`" in run_cli("check", "--extend-select", "EG002").out
+    result = run_cli("fix", "--extend-select", "EG002")
+    assert result.code == 0, result.out
+    assert (
+        project / "a.py"
+    ).read_text() == "try:\n    x()\nexcept Exception:  # noqa: EG402\n    pass\n"

@@ -278,7 +278,9 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("errguard: error: --statistics works with --format text or json", file=err)
         return EXIT_ERROR
     try:
-        changed = changed_since(args.diff_base, Path.cwd()) if args.diff_base else None
+        changed = (
+            changed_since(args.diff_base, search_start(args.paths)) if args.diff_base else None
+        )
     except DiffBaseError as exc:
         print(f"errguard: error: {exc}", file=err)
         return EXIT_ERROR

@@ -50,9 +50,10 @@ class ChangedLines:
         return lines is None or line in lines
 
 
-def changed_since(ref: str, cwd: Path) -> ChangedLines:
-    """The lines changed since ``ref`` in the repository holding ``cwd``."""
-    top = Path(_git(cwd, "rev-parse", "--show-toplevel").decode().strip())
+def changed_since(ref: str, start: Path) -> ChangedLines:
+    """The lines changed since ``ref`` in the repository holding ``start`` (a file or folder)."""
+    folder = start if start.is_dir() else start.parent
+    top = Path(_git(folder, "rev-parse", "--show-toplevel").decode().strip())
     commit = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
     if not commit.strip():
         raise DiffBaseError(f"--diff-base: unknown revision {ref!r}")

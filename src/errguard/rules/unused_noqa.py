@@ -55,7 +55,9 @@ class UnusedNoqa(Rule):
     Safe: the fix removes only the codes that suppressed nothing and keeps the other tools'
     codes. When no code is left, the directive goes and the rest of the comment stays
     (`# noqa: EG101  # why` becomes `# why`); an empty comment goes with the space before it.
-    It never turns a list into a bare `# noqa`.
+    It never turns a list into a bare `# noqa`. `errguard fix` applies it once the other fixes
+    are done, as one of them can make a listed code needed again (the fix of a bare `except:`
+    gives an `except Exception:` that the `EG402` of its `# noqa` may then silence).
 
     This rule is opt-in: select it with `extend-select = ["EG002"]`.
     """
