@@ -207,3 +207,12 @@ def test_quoted_paths():
         ("café.py", frozenset({1, 2})),
         ("sp ace.py", frozenset({4})),
     ]
+
+
+def test_a_ref_with_no_common_history_is_a_usage_error(repo):
+    git(repo, "checkout", "-q", "--orphan", "unrelated")
+    commit(repo, "a history of its own")
+    git(repo, "checkout", "-q", "feature")
+    result = run_cli("check", "--diff-base", "unrelated")
+    assert result.code == 2
+    assert "'unrelated' and HEAD have no commit in common" in result.err

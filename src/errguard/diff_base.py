@@ -59,7 +59,10 @@ def changed_since(ref: str, start: Path) -> ChangedLines:
         raise DiffBaseError(f"--diff-base: unknown revision {ref!r}")
     base = _git(top, "merge-base", commit.decode().strip(), "HEAD", check=False).decode().strip()
     if not base:
-        raise DiffBaseError(f"--diff-base: {ref!r} and HEAD have no commit in common")
+        raise DiffBaseError(
+            f"--diff-base: {ref!r} and HEAD have no commit in common "
+            "(in a shallow clone, fetch the history back to where the branch left it)"
+        )
     diff = _git(
         top,
         *("-c", "core.quotepath=on", "diff", "--unified=0", "--no-color", "--no-ext-diff"),
