@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from errguard.detect.noqa import filter_noqa, is_suppressed, logical_line_map
+from errguard.detect.noqa import LogicalLines, filter_noqa, is_suppressed
 from errguard.models import Violation
 
 
@@ -34,9 +34,9 @@ def _violation(line):
 def test_noqa_spans_multiline_strings_and_backslash_continuations():
     text = 'x = f("""\n{a}\n""")  # noqa: EG404\ny = 1 + \\\n    2  # noqa\nother()\n'
     lines = text.splitlines(keepends=True)
-    mapping = logical_line_map(text, lines)
-    assert mapping[1] == mapping[3] == "".join(lines[:3])
-    assert mapping[4] == "".join(lines[3:5])
+    logical = LogicalLines(text, lines)
+    assert logical.text(1) == logical.text(3) == "".join(lines[:3])
+    assert logical.text(4) == "".join(lines[3:5])
     kept = filter_noqa([_violation(n) for n in (1, 2, 4, 6)], text, lines)
     assert [v.line for v in kept] == [6]
 

@@ -18,6 +18,7 @@ from errguard.baseline.use import BaselineUse, Outcome, add_options
 from errguard.config import Config, ConfigError, discover_config, search_start
 from errguard.detect.engine import FileResult
 from errguard.detect.source import display_path
+from errguard.diff_base import DiffBaseError, changed_since, keep_changed
 from errguard.discovery import discover
 from errguard.models import Applicability, Violation
 from errguard.newer_syntax import skipped_report
@@ -52,6 +53,7 @@ examples:
   errguard check --statistics          how many findings of each rule, and how many fixable
   errguard check --write-baseline      record today's findings in errguard-baseline.json
   errguard check --baseline errguard-baseline.json   report only findings not recorded there
+  errguard check --diff-base main      only findings on lines changed since branching off main
   errguard fix --diff                  show what the safe fixes would change
   errguard explain EG401               the documentation of one rule
 
@@ -160,6 +162,19 @@ def build_parser() -> argparse.ArgumentParser:
         "unsafe_fixable}",
     )
     add_options(check, writes=True)
+    check.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings on lines added or modified since git REF (from `git "
+        "merge-base REF HEAD` to the working tree; untracked files count whole), and import "
+        "cycles whose chain has an import on such a line",
+    )
+    check.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="instead of reporting, write `# noqa: CODE` where it silences each finding "
+        "(merged into an existing `# noqa: ...`, other tools' codes kept) and say how many",
+    )
 
     fix = commands.add_parser(
         "fix",
@@ -270,11 +285,25 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.statistics and args.format not in statistics.RENDERERS:
         print("errguard: error: --statistics works with --format text or json", file=err)
         return EXIT_ERROR
+    try:
+        changed = (
+            changed_since(args.diff_base, search_start(args.paths)) if args.diff_base else None
+        )
+    except DiffBaseError as exc:
+        print(f"errguard: error: {exc}", file=err)
+        return EXIT_ERROR
     config, files, path_errors = _load(args, err)
     root = _project_root(config, args.paths)
     baseline = BaselineUse.chosen(args, config, root)
-    job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and not args.statistics)
+    listed = not (args.statistics or args.add_noqa)
+    job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and listed)
     results = run(check_file, files, job, args.jobs)
+    checked = list(zip(files, results, strict=True))
+    if changed is not None:
+        keep_changed(checked, changed, config)
+    if args.add_noqa:
+        written = _add_noqa(args, checked, config, err)
+        return EXIT_ERROR if path_errors else written
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
     complete = not path_errors and not any(r.errors for r in results)
     outcome = baseline.apply(violations, files, config, complete=complete) if baseline else None
@@ -298,6 +327,21 @@ def _report_baseline(outcome: Outcome | None, quiet: bool, err: TextIO) -> None:
     if outcome is not None and not quiet:
         for note in outcome.notes(Path.cwd()):
             print(note, file=err)
+
+
+def _add_noqa(
+    args: argparse.Namespace, checked: list[tuple[Path, FileResult]], config: Config, err: TextIO
+) -> int:
+    from errguard.noqa_tools import add_noqa
+
+    findings = {path: result.violations for path, result in checked}
+    added = add_noqa(findings, skip_symlinks=config.fix_symlinks == "skip")
+    results = [result for _, result in checked]
+    _report_skipped(results, err)
+    added.report(err, quiet=args.quiet)
+    if _report_errors(results, err) or added.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if added.left and not args.exit_zero else EXIT_CLEAN
 
 
 def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -172,8 +172,12 @@ class FixEngine:
             return FixResult(source, "", remaining=check(source).violations)
         result = FixResult(source, text)
         current = check(source)
+        # A finding about the other findings (an unused noqa code) is fixed once the code
+        # they are about is: a fix can make a code the comment lists needed again.
+        reviewing = {rule.code for rule in self.engine.reviewers}
         for _ in range(MAX_ROUNDS):
             candidates = [v for v in current.violations if wanted(v, self.unsafe)]
+            candidates = [v for v in candidates if v.code not in reviewing] or candidates
             if self.baselined and candidates:
                 as_now = _with_text(source, result.text)
                 candidates = not_baselined(candidates, as_now, self.baselined)

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from errguard.config import KnownRule
-from errguard.models import Applicability, Invalid, Valid
+from errguard.models import Applicability, Invalid, Valid, Violation
 
 if TYPE_CHECKING:
     from errguard.detect.context import FileContext
+    from errguard.detect.source import SourceFile
 
 CODE_PATTERN = re.compile(r"^EG\d{3}$")
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
@@ -70,6 +71,8 @@ class Rule:
     uses_models: ClassVar[bool] = False
     # Rules that read the project's import graph and cycles; built before starting workers too.
     uses_import_graph: ClassVar[bool] = False
+    # Rules that judge the other rules' findings (``review``) rather than the code.
+    reviews_findings: ClassVar[bool] = False
     options: ClassVar[Mapping[str, Option]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
@@ -119,6 +122,14 @@ class Rule:
                     owner = getattr(self, "code", type(self).__qualname__)
                     raise RegistryError(f"{owner}: {name} names no ast node type")
                 yield node_type, getattr(self, name)
+
+    def review(
+        self, source: SourceFile, findings: Sequence[Violation], enabled: frozenset[str]
+    ) -> list[Violation]:
+        """Findings about the other rules' findings, for rules with ``reviews_findings`` (EG002
+        judges ``# noqa`` comments): called once per checked file after the walk, with every
+        finding before ``# noqa`` applies and the codes that ran on the file."""
+        raise NotImplementedError
 
     def report(
         self,

@@ -85,6 +85,7 @@ class Engine:
         self.rules = tuple(rules)
         self.codes = frozenset(rule.code for rule in rules)
         self.uses_models = any(rule.uses_models for rule in rules)
+        self.reviewers = tuple(rule for rule in rules if rule.reviews_findings)
         self._plans: dict[tuple[int, ...], _Plan] = {}
 
     def _active(self, data: bytes) -> tuple[int, ...]:
@@ -140,6 +141,7 @@ class Engine:
             tree = source.parse()
             violations, result.errors = self.detect(source, tree, project)
             violations = [v for v in violations if not v.code.startswith(ignored)]
+            violations += self._review(source, violations, ignored)
             result.violations = filter_noqa(violations, source.text, source.lines)
         except NewerSyntax as newer:
             result.skipped = newer
@@ -149,6 +151,15 @@ class Engine:
                 result.violations = [parse_error(source.display, exc)]
         result.violations.sort(key=lambda v: v.sort_key)
         return result
+
+    def _review(
+        self, source: SourceFile, findings: list[Violation], ignored: tuple[str, ...]
+    ) -> list[Violation]:
+        reviewers = [rule for rule in self.reviewers if not rule.code.startswith(ignored)]
+        if not reviewers:
+            return []
+        enabled = frozenset(code for code in self.codes if not code.startswith(ignored))
+        return [v for rule in reviewers for v in rule.review(source, findings, enabled)]
 
 
 def timed_out(path: str, config: Config) -> InternalError:
