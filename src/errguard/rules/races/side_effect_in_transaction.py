@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from typing import ClassVar
+
+from errguard.astutil import names_loaded, rebinds, walk_scope
+from errguard.detect.context import FileContext
+from errguard.models import Applicability, Invalid, Valid
+from errguard.project.functions import ModuleDefinitions
+from errguard.project.modules import runs_once_or_in_tests
+from errguard.registry import Function, FunctionRule, Option
+from errguard.rules.races._effect_calls import EffectFollower, Reached, calls_in
+from errguard.rules.races._side_effects import Scope, SideEffect, side_effect
+from errguard.rules.races._transactions import Region, is_view, regions
+
+_TRANSACTION = "django.db.transaction"
+# What each kind of side effect does, and what goes wrong when it runs before the commit.
+_KINDS = {
+    "task": (
+        "queues a Celery task",
+        "a worker may run it before the commit and not find the rows written here, "
+        "and it runs even if the transaction rolls back",
+    ),
+    "mail": ("sends mail", "the mail goes out even if the transaction rolls back"),
+    "http": ("makes an HTTP request", "it is sent even if the transaction rolls back"),
+    "call": ("acts outside the database", "it happens even if the transaction rolls back"),
+}
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+class SideEffectInTransaction(FunctionRule):
+    """A task queued, mail sent or HTTP request made inside a transaction, before its commit.
+
+    ## What it does
+    Flags calls that act outside the database and cannot be rolled back with it, made inside
+    a transaction: in a `with transaction.atomic(...)` block (any arguments, `durable=True`
+    and `using=` included), in a function decorated `@transaction.atomic`, or in a view when
+    the settings turn `ATOMIC_REQUESTS` on for the `default` database (read from the source of
+    the project's settings modules: a value computed at start-up counts as off). The calls are:
+
+    - a Celery task queued: `task.delay()`, `task.apply_async()`, `task.s(...).delay()`,
+      `app.send_task()`. The task must be one: a function of the project decorated
+      `@shared_task`/`@app.task`, or a name imported from a `tasks` module outside it;
+    - mail sent through `django.core.mail`: `send_mail()`, `send_mass_mail()`,
+      `mail_admins()`, `mail_managers()`, `EmailMessage(...).send()` (and
+      `EmailMultiAlternatives`), `get_connection().send_messages()`;
+    - an HTTP request that changes something elsewhere: `requests`/`httpx` `post`, `put`,
+      `patch`, `delete` (or `request("POST", ...)`), on the module or on a session or client
+      made in the function, and `urllib.request.urlopen()` with a body;
+    - the functions named in `extra-side-effects` (qualified names, as imported).
+
+    Calls into the project's functions are followed three calls deep (functions, sibling
+    methods, through imports), and a side effect found there is reported at the call in the
+    transaction. Not flagged: a callback passed to `transaction.on_commit()` (a lambda, a
+    `functools.partial`, a function), what a called function does inside its own atomic block
+    (reported there), a task whose `base=` class queues it from `transaction.on_commit`
+    (a transaction-aware task), GET/HEAD/OPTIONS requests (they change nothing), tests and
+    migrations.
+
+    ## Why is this bad?
+    Until the transaction commits, its writes are visible to nobody else. A Celery worker can
+    pick up the task within milliseconds and look for the order the view is still creating:
+    `DoesNotExist`, or it reads the old row. And if the transaction rolls back (a later
+    query fails, a validation error, a deadlock), the mail has been sent and the webhook
+    called for an order that does not exist. A management command's `atomic()` block is no
+    different: it can roll back too.
+
+    ## Example
+    ```python
+    with transaction.atomic():
+        order = Order.objects.create(cart=cart)
+        send_confirmation.delay(order.pk)
+    ```
+
+    ## Use instead
+    ```python
+    with transaction.atomic():
+        order = Order.objects.create(cart=cart)
+        transaction.on_commit(lambda: send_confirmation.delay(order.pk))
+    ```
+
+    ## Fix safety
+    The fix is **unsafe**: it wraps the call in `transaction.on_commit(lambda: ...)`, or in
+    `transaction.on_commit(functools.partial(...))` when the call is in a loop or a name it
+    reads is bound again later (a lambda would see the last value), importing `transaction`
+    or `functools` when needed. It is offered only for a call that is a statement of its own
+    (its result unused) in a function that is not `async`. The side effect then happens after
+    the commit, or not at all if the transaction rolls back, and an exception it raises no
+    longer rolls the transaction back: if the code relied on either, keep it where it is.
+    Calls reached through a project function are not fixed: the function may write too.
+    """
+
+    code = "EG203"
+    message = (
+        "`{call}` {does}{through} inside a transaction ({where}), before it commits: "
+        "{consequence}; {advice}"
+    )
+    fix = Applicability.UNSAFE
+    fix_title = "Run `{call}` in transaction.on_commit()"
+    triggers = (b"atomic", b"request")
+    options: ClassVar[Mapping[str, Option]] = {
+        "extra-side-effects": Option(
+            list,
+            [],
+            "Qualified names of more functions that act outside the database "
+            '(e.g. "myapp.push.notify"), flagged like sending mail.',
+        )
+    }
+
+    def check_function(self, function: Function, ctx: FileContext) -> None:
+        if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
+            return
+        owner = _owners(ctx).get(id(function))
+        atomic_view = (
+            "default" in ctx.project.atomic_request_databases
+            and is_view(function, owner, ctx.module)
+        )
+        # The decorators are above the ``def`` line that ``mentions`` starts from.
+        if not (atomic_view or function.decorator_list or ctx.mentions(function, (b"atomic",))):
+            return
+        here = _here(ctx)
+        extra = frozenset(self.settings["extra-side-effects"])
+        scope = Scope.of(function, here, ctx.project.functions, extra)
+        follower = EffectFollower(ctx.project.functions, extra)
+        cls = owner.name if owner is not None else None
+        for region in regions(function, scope.imports, atomic_view=atomic_view):
+            self._check_region(region, function, scope, follower, cls, ctx)
+
+    def _check_region(
+        self,
+        region: Region,
+        function: Function,
+        scope: Scope,
+        follower: EffectFollower,
+        cls: str | None,
+        ctx: FileContext,
+    ) -> None:
+        for call in calls_in(region.body):
+            effect = side_effect(call, scope)
+            if effect is not None:
+                fix_data = _fix_data(call, effect, function, ctx)
+                self._report(ctx, call, effect, region, None, fix_data)
+                continue
+            reached = follower.reached(call, scope, cls)
+            if reached is not None:
+                self._report(ctx, call, reached.effect, region, reached, None)
+
+    def _report(
+        self,
+        ctx: FileContext,
+        call: ast.Call,
+        effect: SideEffect,
+        region: Region,
+        reached: Reached | None,
+        fix_data: dict[str, str] | None,
+    ) -> None:
+        does, consequence = _KINDS[effect.kind]
+        if reached is None:
+            spelled, through, advice = effect.call, "", "call it from transaction.on_commit()"
+        else:
+            spelled = f"{ctx.segment(call.func)}()"
+            chain = " -> ".join((*reached.chain, effect.call))
+            through = f" (`{chain}`, {reached.module} line {reached.line})"
+            advice = "move that call into transaction.on_commit()"
+        self.report(
+            ctx,
+            call,
+            call=spelled,
+            does=does,
+            through=through,
+            where=region.where,
+            consequence=consequence,
+            advice=advice,
+            fix=fix_data is not None,
+            fix_data=fix_data,
+        )
+
+    VALID = (
+        Valid(
+            """
+            from django.db import transaction
+            from shop.tasks import send_receipt
+
+            def checkout(order):
+                with transaction.atomic():
+                    order.save()
+                    transaction.on_commit(lambda: send_receipt.delay(order.pk))
+            """,
+            files={
+                "shop/__init__.py": "",
+                "shop/tasks.py": (
+                    "from celery import shared_task\n\n"
+                    "@shared_task\n"
+                    "def send_receipt(pk):\n"
+                    "    pass\n"
+                ),
+            },
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.core.mail import send_mail
+            from django.db import transaction
+
+            def checkout(order):
+                with transaction.atomic():
+                    order.save()
+                    send_mail("Thanks", "Your order", "shop@example.com", [order.email])
+            """,
+            line=7,
+            column=9,
+            unsafe_fixed="""
+            from django.core.mail import send_mail
+            from django.db import transaction
+
+            def checkout(order):
+                with transaction.atomic():
+                    order.save()
+                    transaction.on_commit(lambda: send_mail("Thanks", "Your order", "shop@example.com", [order.email]))
+            """,
+        ),
+    )
+
+
+def _here(ctx: FileContext) -> ModuleDefinitions:
+    here = ctx.cache.get("eg203-here")
+    if not isinstance(here, ModuleDefinitions):
+        here = ModuleDefinitions.of(ctx.tree, ctx.module, is_package=ctx.is_package)
+        ctx.cache["eg203-here"] = here
+    return here
+
+
+def _owners(ctx: FileContext) -> dict[int, ast.ClassDef]:
+    """The class each method of the module's classes belongs to, by the method's id."""
+    owners = ctx.cache.get("eg203-owners")
+    if not isinstance(owners, dict):
+        owners = {
+            id(item): stmt
+            for stmt in ctx.tree.body
+            if isinstance(stmt, ast.ClassDef)
+            for item in stmt.body
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        ctx.cache["eg203-owners"] = owners
+    return owners
+
+
+def _fix_data(
+    call: ast.Call, effect: SideEffect, function: Function, ctx: FileContext
+) -> dict[str, str] | None:
+    """How to move ``call`` into ``transaction.on_commit()``: None when it is not a statement
+    of its own, the function is async, or the names the fix needs are taken."""
+    if isinstance(function, ast.AsyncFunctionDef):
+        return None
+    statement = _statement_of(call, function)
+    if statement is None:
+        return None
+    imports: list[str] = []
+    if ctx.imports.get("transaction") != _TRANSACTION:
+        if rebinds(ctx.tree, "transaction", _TRANSACTION):
+            return None
+        imports.append("from django.db import transaction")
+    if not _rebound_later(call, statement, function):
+        return {"call": effect.call, "wrap": "lambda", "import": imports[0] if imports else ""}
+    partial = _partial_name(ctx)
+    if partial is None:
+        if imports or rebinds(ctx.tree, "functools", "functools"):
+            return None  # two imports to add: left to the reader
+        imports.append("import functools")
+        partial = "functools.partial"
+    return {"call": effect.call, "wrap": partial, "import": imports[0] if imports else ""}
+
+
+def _statement_of(call: ast.Call, function: Function) -> ast.Expr | None:
+    for node in walk_scope(function):
+        if isinstance(node, ast.Expr) and node.value is call:
+            return node
+    return None
+
+
+def _rebound_later(call: ast.Call, statement: ast.Expr, function: Function) -> bool:
+    """A lambda would read a name of the call at commit time, and it may change by then: the
+    call is in a loop, or a name it reads is assigned after it."""
+    loops = [node for node in walk_scope(function) if isinstance(node, _LOOPS)]
+    if any(statement in walk_scope(loop) for loop in loops):
+        return True
+    names = names_loaded(call)
+    return any(
+        isinstance(node, ast.Name)
+        and not isinstance(node.ctx, ast.Load)
+        and node.id in names
+        and node.lineno > statement.lineno
+        for node in walk_scope(function)
+    )
+
+
+def _partial_name(ctx: FileContext) -> str | None:
+    if ctx.imports.get("partial") == "functools.partial":
+        return "partial"
+    if ctx.imports.get("functools") == "functools":
+        return "functools.partial"
+    return None
