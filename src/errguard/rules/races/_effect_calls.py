@@ -11,7 +11,7 @@ a function called from many transactions is read once per process.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from errguard.astutil import SCOPE_NODES
@@ -85,7 +85,7 @@ class EffectFollower:
         return None
 
 
-def calls_in(stmts: tuple[ast.stmt, ...] | list[ast.stmt]) -> list[ast.Call]:
+def calls_in(stmts: Sequence[ast.AST]) -> list[ast.Call]:
     """The calls the statements make where they stand, in source order: nested functions and
     lambdas (an ``on_commit`` callback) run later, if at all."""
     found: list[ast.Call] = []

@@ -12,6 +12,7 @@ from errguard.project.modules import runs_once_or_in_tests
 from errguard.registry import Function, FunctionRule, Option
 from errguard.rules.races._effect_calls import EffectFollower, Reached, calls_in
 from errguard.rules.races._side_effects import Scope, SideEffect, side_effect
+from errguard.rules.races._transaction_writes import callee_writes, delayed, writes_around
 from errguard.rules.races._transactions import Region, is_view, regions
 
 _TRANSACTION = "django.db.transaction"
@@ -139,11 +140,16 @@ class SideEffectInTransaction(FunctionRule):
         for call in calls_in(region.body):
             effect = side_effect(call, scope)
             if effect is not None:
-                fix_data = _fix_data(call, effect, function, ctx)
-                self._report(ctx, call, effect, region, None, fix_data)
+                after_only = effect.kind == "task" and delayed(call)
+                if writes_around(call, region.body, scope, cls, after_only=after_only):
+                    fix_data = _fix_data(call, effect, function, ctx)
+                    self._report(ctx, call, effect, region, None, fix_data)
                 continue
             reached = follower.reached(call, scope, cls)
-            if reached is not None:
+            if reached is not None and (
+                callee_writes(call, scope, cls)
+                or writes_around(call, region.body, scope, cls, after_only=False)
+            ):
                 self._report(ctx, call, reached.effect, region, reached, None)
 
     def _report(
