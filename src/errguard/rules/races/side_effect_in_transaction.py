@@ -42,22 +42,36 @@ class SideEffectInTransaction(FunctionRule):
 
     - a Celery task queued: `task.delay()`, `task.apply_async()`, `task.s(...).delay()`,
       `app.send_task()`. The task must be one: a function of the project decorated
-      `@shared_task`/`@app.task`, or a name imported from a `tasks` module outside it;
+      `@shared_task`/`@app.task` or defined in a `tasks` module, or a name imported from a
+      `tasks` module errguard cannot read;
     - mail sent through `django.core.mail`: `send_mail()`, `send_mass_mail()`,
       `mail_admins()`, `mail_managers()`, `EmailMessage(...).send()` (and
       `EmailMultiAlternatives`), `get_connection().send_messages()`;
     - an HTTP request that changes something elsewhere: `requests`/`httpx` `post`, `put`,
       `patch`, `delete` (or `request("POST", ...)`), on the module or on a session or client
       made in the function, and `urllib.request.urlopen()` with a body;
-    - the functions named in `extra-side-effects` (qualified names, as imported).
+    - the functions named in the `extra-side-effects` option.
+
+    A view is a function of a `views` module whose first parameter is `request`, or a method
+    of a class there that handles a request (`get`, `post`, ..., `form_valid`,
+    `perform_create`, ...), unless marked `@transaction.non_atomic_requests`.
 
     Calls into the project's functions are followed three calls deep (functions, sibling
     methods, through imports), and a side effect found there is reported at the call in the
-    transaction. Not flagged: a callback passed to `transaction.on_commit()` (a lambda, a
-    `functools.partial`, a function), what a called function does inside its own atomic block
-    (reported there), a task whose `base=` class queues it from `transaction.on_commit`
-    (a transaction-aware task), GET/HEAD/OPTIONS requests (they change nothing), tests and
-    migrations.
+    transaction. It is reported only when the transaction writes on the path through the
+    call (a `save()`, `create()`, `update()`, `delete()`, ... before or after it, in its
+    branch, or in the project functions called there; Django's cache does not count): a
+    transaction that writes nothing has nothing to hide from the worker or to roll back. A
+    task queued with `countdown=` or `eta=` starts after the delay, so only a write after it
+    counts.
+
+    Not flagged: a callback passed to `transaction.on_commit()` (a lambda, a
+    `functools.partial`, a function), what a called function does inside its own atomic
+    block (reported there), a task whose `base=` class queues it from
+    `transaction.on_commit` (a transaction-aware task), GET/HEAD/OPTIONS requests (they
+    change nothing), tests and migrations. Branches of a called function are not told
+    apart: a `save(update_fields=[...])` that skips the task `save()` queues otherwise is
+    still reported.
 
     ## Why is this bad?
     Until the transaction commits, its writes are visible to nobody else. A Celery worker can
@@ -90,6 +104,10 @@ class SideEffectInTransaction(FunctionRule):
     the commit, or not at all if the transaction rolls back, and an exception it raises no
     longer rolls the transaction back: if the code relied on either, keep it where it is.
     Calls reached through a project function are not fixed: the function may write too.
+
+    ## Options
+    `[tool.errguard.rules.EG203]` `extra-side-effects`: qualified names of more functions
+    that act outside the database (`"myapp.push.notify"`), as the code imports them.
     """
 
     code = "EG203"
@@ -159,7 +177,7 @@ class SideEffectInTransaction(FunctionRule):
         effect: SideEffect,
         region: Region,
         reached: Reached | None,
-        fix_data: dict[str, str] | None,
+        fix_data: dict[str, object] | None,
     ) -> None:
         does, consequence = _KINDS[effect.kind]
         if reached is None:
@@ -185,6 +203,9 @@ class SideEffectInTransaction(FunctionRule):
     VALID = (
         Valid(
             """
+            import functools
+
+            from django.core.mail import send_mail
             from django.db import transaction
             from shop.tasks import send_receipt
 
@@ -192,6 +213,12 @@ class SideEffectInTransaction(FunctionRule):
                 with transaction.atomic():
                     order.save()
                     transaction.on_commit(lambda: send_receipt.delay(order.pk))
+                    transaction.on_commit(functools.partial(send_mail, "Thanks", "", None, [order.email]))
+
+                    def notify():
+                        send_mail("New order", str(order.pk), None, ["shop@example.com"])
+
+                    transaction.on_commit(notify)
             """,
             files={
                 "shop/__init__.py": "",
@@ -199,6 +226,74 @@ class SideEffectInTransaction(FunctionRule):
                     "from celery import shared_task\n\n"
                     "@shared_task\n"
                     "def send_receipt(pk):\n"
+                    "    pass\n"
+                ),
+            },
+        ),
+        Valid(
+            """
+            import requests
+            from django.db import transaction
+
+            class Timer:
+                def delay(self, seconds):
+                    pass
+
+            def refresh(order, timer, url):
+                with transaction.atomic():
+                    order.save()
+                    timer.delay(5)  # not a Celery task
+                    order.rate = requests.get(url, timeout=5).json()["rate"]  # reads only
+                    order.save()
+            """
+        ),
+        Valid(
+            """
+            from celery import Celery, Task
+            from django.db import transaction
+
+            app = Celery()
+
+            class TransactionAwareTask(Task):
+                def apply_async(self, *args, **kwargs):
+                    transaction.on_commit(lambda: super().apply_async(*args, **kwargs))
+
+            @app.task(base=TransactionAwareTask)
+            def notify(pk):
+                pass
+
+            @transaction.atomic
+            def checkout(order):
+                order.save()
+                notify.apply_async(args=(order.pk,))
+            """
+        ),
+        Valid(
+            """
+            from django.db import transaction
+            from shop.tasks import remove_project, retry
+
+            @transaction.atomic
+            def remove(request, project):
+                if not request.user.has_perm("delete", project):
+                    return None
+                remove_project.delay(project.pk)  # the transaction writes nothing
+                return "scheduled"
+
+            def deliver(call):
+                with transaction.atomic():
+                    call.save()
+                    retry.apply_async(args=(call.pk,), countdown=60)  # after the commit
+            """,
+            files={
+                "shop/__init__.py": "",
+                "shop/tasks.py": (
+                    "from celery import shared_task\n\n"
+                    "@shared_task\n"
+                    "def remove_project(pk):\n"
+                    "    pass\n\n"
+                    "@shared_task\n"
+                    "def retry(pk):\n"
                     "    pass\n"
                 ),
             },
@@ -213,10 +308,15 @@ class SideEffectInTransaction(FunctionRule):
             def checkout(order):
                 with transaction.atomic():
                     order.save()
-                    send_mail("Thanks", "Your order", "shop@example.com", [order.email])
+                    send_mail("Thanks", "Your order", "shop@example.com", [order.email])  # receipt
             """,
             line=7,
             column=9,
+            message=(
+                "`send_mail()` sends mail inside a transaction (`with transaction.atomic()`, "
+                "line 5), before it commits: the mail goes out even if the transaction rolls "
+                "back; call it from transaction.on_commit()"
+            ),
             unsafe_fixed="""
             from django.core.mail import send_mail
             from django.db import transaction
@@ -224,7 +324,166 @@ class SideEffectInTransaction(FunctionRule):
             def checkout(order):
                 with transaction.atomic():
                     order.save()
-                    transaction.on_commit(lambda: send_mail("Thanks", "Your order", "shop@example.com", [order.email]))
+                    transaction.on_commit(lambda: send_mail("Thanks", "Your order", "shop@example.com", [order.email]))  # receipt
+            """,
+        ),
+        Invalid(
+            """
+            from celery import shared_task
+            from django.db.transaction import atomic
+
+            @shared_task
+            def send_receipt(pk):
+                pass
+
+            @atomic
+            def checkout(cart):
+                order = cart.orders.create(total=cart.total)
+                send_receipt.delay(order.pk)
+                return order
+            """,
+            line=11,
+            column=5,
+            message=(
+                "`send_receipt.delay()` queues a Celery task inside a transaction "
+                "(`@transaction.atomic` function `checkout()`), before it commits: a worker "
+                "may run it before the commit and not find the rows written here, and it runs "
+                "even if the transaction rolls back; call it from transaction.on_commit()"
+            ),
+            unsafe_fixed="""
+            from django.db import transaction
+            from celery import shared_task
+            from django.db.transaction import atomic
+
+            @shared_task
+            def send_receipt(pk):
+                pass
+
+            @atomic
+            def checkout(cart):
+                order = cart.orders.create(total=cart.total)
+                transaction.on_commit(lambda: send_receipt.delay(order.pk))
+                return order
+            """,
+        ),
+        Invalid(
+            """
+            from django.db import transaction
+            from shop.tasks import ship
+
+            def ship_all(orders):
+                with transaction.atomic(durable=True):
+                    for order in orders.select_for_update():
+                        order.status = "shipped"
+                        order.save()
+                        ship.s(order.pk).delay()
+            """,
+            line=9,
+            column=13,
+            unsafe_fixed="""
+            import functools
+            from django.db import transaction
+            from shop.tasks import ship
+
+            def ship_all(orders):
+                with transaction.atomic(durable=True):
+                    for order in orders.select_for_update():
+                        order.status = "shipped"
+                        order.save()
+                        transaction.on_commit(functools.partial(ship.s(order.pk).delay))
+            """,
+            files={"shop/__init__.py": "", "shop/tasks.py": "def ship(pk):\n    pass\n"},
+        ),
+        Invalid(
+            """
+            import requests
+            from django.core.mail import EmailMultiAlternatives, mail_admins
+            from django.db import transaction
+
+            def refund(payment, url):
+                with transaction.atomic():
+                    payment.refunded = True
+                    payment.save()
+                    response = requests.post(url, json={"id": payment.pk}, timeout=10)
+                    message = EmailMultiAlternatives("Refunded", "", None, [payment.email])
+                    message.send()
+                    with requests.Session() as session:
+                        session.request("DELETE", url)
+                    mail_admins("Refund", str(payment.pk))
+                return response
+            """,
+            line=9,
+            column=20,
+            count=4,
+            unsafe_fixed="""
+            import requests
+            from django.core.mail import EmailMultiAlternatives, mail_admins
+            from django.db import transaction
+
+            def refund(payment, url):
+                with transaction.atomic():
+                    payment.refunded = True
+                    payment.save()
+                    response = requests.post(url, json={"id": payment.pk}, timeout=10)
+                    message = EmailMultiAlternatives("Refunded", "", None, [payment.email])
+                    transaction.on_commit(lambda: message.send())
+                    with requests.Session() as session:
+                        transaction.on_commit(lambda: session.request("DELETE", url))
+                    transaction.on_commit(lambda: mail_admins("Refund", str(payment.pk)))
+                return response
+            """,
+        ),
+        Invalid(
+            """
+            from django.core import mail
+            from django.db import transaction
+
+            def notify_customer(order):
+                mail.send_mail("Shipped", "", None, [order.email])
+
+            def ship(order):
+                with transaction.atomic():
+                    order.status = "shipped"
+                    order.save()
+                    notify_customer(order)
+            """,
+            line=11,
+            column=9,
+            message=(
+                "`notify_customer()` sends mail (`notify_customer() -> mail.send_mail()`, "
+                "example line 5) inside a transaction (`with transaction.atomic()`, line 8), "
+                "before it commits: the mail goes out even if the transaction rolls back; "
+                "move that call into transaction.on_commit()"
+            ),
+        ),
+        Invalid(
+            """
+            from celery import current_app
+            from django.db import transaction
+            from pushy import send_push
+
+            def accept(invitation):
+                with transaction.atomic():
+                    invitation.accepted = True
+                    invitation.save()
+                    current_app.send_task("crm.sync", args=[invitation.pk])
+                    send_push(invitation.user_id, "Welcome")
+            """,
+            line=9,
+            column=9,
+            count=2,
+            options={"extra-side-effects": ["pushy.send_push"]},
+            unsafe_fixed="""
+            from celery import current_app
+            from django.db import transaction
+            from pushy import send_push
+
+            def accept(invitation):
+                with transaction.atomic():
+                    invitation.accepted = True
+                    invitation.save()
+                    transaction.on_commit(lambda: current_app.send_task("crm.sync", args=[invitation.pk]))
+                    transaction.on_commit(lambda: send_push(invitation.user_id, "Welcome"))
             """,
         ),
     )
@@ -255,7 +514,7 @@ def _owners(ctx: FileContext) -> dict[int, ast.ClassDef]:
 
 def _fix_data(
     call: ast.Call, effect: SideEffect, function: Function, ctx: FileContext
-) -> dict[str, str] | None:
+) -> dict[str, object] | None:
     """How to move ``call`` into ``transaction.on_commit()``: None when it is not a statement
     of its own, the function is async, or the names the fix needs are taken."""
     if isinstance(function, ast.AsyncFunctionDef):
@@ -269,14 +528,20 @@ def _fix_data(
             return None
         imports.append("from django.db import transaction")
     if not _rebound_later(call, statement, function):
-        return {"call": effect.call, "wrap": "lambda", "import": imports[0] if imports else ""}
-    partial = _partial_name(ctx)
-    if partial is None:
-        if imports or rebinds(ctx.tree, "functools", "functools"):
-            return None  # two imports to add: left to the reader
-        imports.append("import functools")
-        partial = "functools.partial"
-    return {"call": effect.call, "wrap": partial, "import": imports[0] if imports else ""}
+        wrap = "lambda"
+    else:
+        wrap = _partial_name(ctx) or ""
+        if not wrap:
+            if imports or rebinds(ctx.tree, "functools", "functools"):
+                return None  # two imports to add: left to the reader
+            imports.append("import functools")
+            wrap = "functools.partial"
+    return {
+        "call": effect.call,
+        "span": ctx.span(call),
+        "wrap": wrap,
+        "import": imports[0] if imports else "",
+    }
 
 
 def _statement_of(call: ast.Call, function: Function) -> ast.Expr | None:

@@ -14,7 +14,7 @@ class SideEffectInTransactionFix(Fixer):
     code = "EG203"
 
     def fix(self, context: FixContext, violation: Violation) -> Replacements | None:
-        call = context.find(cst.Call, violation.line, violation.column)
+        call = context.find_span(cst.Call, violation.fix_data["span"])
         if call is None:
             return None
         expression = context.parents.get(call)
