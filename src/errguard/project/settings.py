@@ -20,9 +20,7 @@ _SETTING = b"ATOMIC_REQUESTS"
 _SKIPPED_PARTS = frozenset({"tests", "test", "testing"})
 
 
-def atomic_request_databases(
-    sources: Mapping[Path, bytes], src: Sequence[Path]
-) -> frozenset[str]:
+def atomic_request_databases(sources: Mapping[Path, bytes], src: Sequence[Path]) -> frozenset[str]:
     """The database aliases that settings modules of the project set ``ATOMIC_REQUESTS`` on for."""
     found: set[str] = set()
     for path, data in sources.items():
@@ -45,9 +43,13 @@ def _aliases_turned_on(tree: ast.Module) -> Iterator[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(value, ast.Dict):
-                    if _turns_on(value) and isinstance(key.value, str):
-                        yield key.value
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and isinstance(value, ast.Dict)
+                    and _turns_on(value)
+                ):
+                    yield key.value
         elif isinstance(node, ast.Assign) and _is_true(node.value):
             for target in node.targets:
                 alias = _subscripted_alias(target)

@@ -149,8 +149,9 @@ def test_a_side_effect_two_modules_away_is_reported_at_the_call_in_the_transacti
     monkeypatch.chdir(tmp_path)
     (finding,) = json.loads(run_cli("check", "--select", "EG203", "--format", "json", ".").out)
     assert (finding["path"], finding["line"]) == ("shop/services.py", 10)
-    assert "`announce() -> call_hooks() -> client.post()`, shop.webhooks line 6" in (
-        finding["message"]
+    assert (
+        "`announce() -> call_hooks() -> client.post()`, shop.webhooks line 6"
+        in (finding["message"])
     )
     assert finding["fix"] is None, "the called function may write: it is not moved"
 

@@ -104,9 +104,7 @@ def calls_in(stmts: Sequence[ast.AST]) -> list[ast.Call]:
 def outside_transactions(stmts: list[ast.stmt], scope: Scope) -> Iterator[ast.Call]:
     """The calls of ``stmts`` outside their own ``transaction.atomic()`` blocks."""
     inside = {
-        id(call)
-        for block in atomic_blocks(stmts, scope.imports)
-        for call in calls_in(block.body)
+        id(call) for block in atomic_blocks(stmts, scope.imports) for call in calls_in(block.body)
     }
     for call in calls_in(stmts):
         if id(call) not in inside:

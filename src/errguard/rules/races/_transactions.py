@@ -38,7 +38,7 @@ class Region:
 
 
 def is_atomic(node: ast.expr, imports: Mapping[str, str]) -> bool:
-    """``transaction.atomic``, ``atomic(using="other")``, ``db.transaction.atomic(durable=True)``."""
+    """``transaction.atomic``, ``atomic(using="other")``, ``transaction.atomic(durable=True)``."""
     target = node.func if isinstance(node, ast.Call) else node
     return qualified_name(target, imports) == ATOMIC
 
@@ -102,8 +102,8 @@ def is_view(function: Function, owner: ast.ClassDef | None, module: str) -> bool
 def _marked_non_atomic(owner: ast.ClassDef) -> bool:
     """``@method_decorator(non_atomic_requests, name="dispatch")`` on the class."""
     return any(
-        isinstance(node, ast.Name) and node.id == _NON_ATOMIC
-        or isinstance(node, ast.Attribute) and node.attr == _NON_ATOMIC
+        (isinstance(node, ast.Name) and node.id == _NON_ATOMIC)
+        or (isinstance(node, ast.Attribute) and node.attr == _NON_ATOMIC)
         for decorator in owner.decorator_list
         for node in ast.walk(decorator)
     )

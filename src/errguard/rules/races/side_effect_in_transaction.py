@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from errguard.astutil import names_loaded, rebinds, walk_scope
@@ -28,6 +29,16 @@ _KINDS = {
     "call": ("acts outside the database", "it happens even if the transaction rolls back"),
 }
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+@dataclass(frozen=True)
+class _Site:
+    """The function being checked and what its calls resolve through."""
+
+    function: Function
+    scope: Scope
+    follower: EffectFollower
+    cls: str | None  # the class whose method it is
 
 
 class SideEffectInTransaction(FunctionRule):
@@ -131,9 +142,8 @@ class SideEffectInTransaction(FunctionRule):
         if runs_once_or_in_tests(ctx.source.path, ctx.project.root):
             return
         owner = _owners(ctx).get(id(function))
-        atomic_view = (
-            "default" in ctx.project.atomic_request_databases
-            and is_view(function, owner, ctx.module)
+        atomic_view = "default" in ctx.project.atomic_request_databases and is_view(
+            function, owner, ctx.module
         )
         # The decorators are above the ``def`` line that ``mentions`` starts from.
         if not (atomic_view or function.decorator_list or ctx.mentions(function, (b"atomic",))):
@@ -142,33 +152,26 @@ class SideEffectInTransaction(FunctionRule):
         extra = frozenset(self.settings["extra-side-effects"])
         scope = Scope.of(function, here, ctx.project.functions, extra)
         follower = EffectFollower(ctx.project.functions, extra)
-        cls = owner.name if owner is not None else None
+        site = _Site(function, scope, follower, owner.name if owner is not None else None)
         for region in regions(function, scope.imports, atomic_view=atomic_view):
-            self._check_region(region, function, scope, follower, cls, ctx)
+            self._check_region(region, site, ctx)
 
-    def _check_region(
-        self,
-        region: Region,
-        function: Function,
-        scope: Scope,
-        follower: EffectFollower,
-        cls: str | None,
-        ctx: FileContext,
-    ) -> None:
+    def _check_region(self, region: Region, site: _Site, ctx: FileContext) -> None:
+        function, scope, follower, cls = site.function, site.scope, site.follower, site.cls
         for call in calls_in(region.body):
             effect = side_effect(call, scope)
             if effect is not None:
                 after_only = effect.kind == "task" and delayed(call)
                 if writes_around(call, region.body, scope, cls, after_only=after_only):
                     fix_data = _fix_data(call, effect, function, ctx)
-                    self._report(ctx, call, effect, region, None, fix_data)
+                    self._report(ctx, call, effect, region, reached=None, fix_data=fix_data)
                 continue
             reached = follower.reached(call, scope, cls)
             if reached is not None and (
                 callee_writes(call, scope, cls)
                 or writes_around(call, region.body, scope, cls, after_only=False)
             ):
-                self._report(ctx, call, reached.effect, region, reached, None)
+                self._report(ctx, call, reached.effect, region, reached=reached, fix_data=None)
 
     def _report(
         self,
@@ -176,6 +179,7 @@ class SideEffectInTransaction(FunctionRule):
         call: ast.Call,
         effect: SideEffect,
         region: Region,
+        *,
         reached: Reached | None,
         fix_data: dict[str, object] | None,
     ) -> None:
@@ -209,11 +213,11 @@ class SideEffectInTransaction(FunctionRule):
             from django.db import transaction
             from shop.tasks import send_receipt
 
-            def checkout(order):
+            def checkout(order, to):
                 with transaction.atomic():
                     order.save()
                     transaction.on_commit(lambda: send_receipt.delay(order.pk))
-                    transaction.on_commit(functools.partial(send_mail, "Thanks", "", None, [order.email]))
+                    transaction.on_commit(functools.partial(send_mail, "Thanks", "", None, to))
 
                     def notify():
                         send_mail("New order", str(order.pk), None, ["shop@example.com"])
@@ -305,10 +309,10 @@ class SideEffectInTransaction(FunctionRule):
             from django.core.mail import send_mail
             from django.db import transaction
 
-            def checkout(order):
+            def checkout(order, to):
                 with transaction.atomic():
                     order.save()
-                    send_mail("Thanks", "Your order", "shop@example.com", [order.email])  # receipt
+                    send_mail("Thanks", "", None, to)  # receipt
             """,
             line=7,
             column=9,
@@ -321,10 +325,10 @@ class SideEffectInTransaction(FunctionRule):
             from django.core.mail import send_mail
             from django.db import transaction
 
-            def checkout(order):
+            def checkout(order, to):
                 with transaction.atomic():
                     order.save()
-                    transaction.on_commit(lambda: send_mail("Thanks", "Your order", "shop@example.com", [order.email]))  # receipt
+                    transaction.on_commit(lambda: send_mail("Thanks", "", None, to))  # receipt
             """,
         ),
         Invalid(
@@ -462,12 +466,12 @@ class SideEffectInTransaction(FunctionRule):
             from django.db import transaction
             from pushy import send_push
 
-            def accept(invitation):
+            def accept(invite):
                 with transaction.atomic():
-                    invitation.accepted = True
-                    invitation.save()
-                    current_app.send_task("crm.sync", args=[invitation.pk])
-                    send_push(invitation.user_id, "Welcome")
+                    invite.accepted = True
+                    invite.save()
+                    current_app.send_task("crm.sync", [invite.pk])
+                    send_push(invite.user_id, "Welcome")
             """,
             line=9,
             column=9,
@@ -478,12 +482,12 @@ class SideEffectInTransaction(FunctionRule):
             from django.db import transaction
             from pushy import send_push
 
-            def accept(invitation):
+            def accept(invite):
                 with transaction.atomic():
-                    invitation.accepted = True
-                    invitation.save()
-                    transaction.on_commit(lambda: current_app.send_task("crm.sync", args=[invitation.pk]))
-                    transaction.on_commit(lambda: send_push(invitation.user_id, "Welcome"))
+                    invite.accepted = True
+                    invite.save()
+                    transaction.on_commit(lambda: current_app.send_task("crm.sync", [invite.pk]))
+                    transaction.on_commit(lambda: send_push(invite.user_id, "Welcome"))
             """,
         ),
     )
