@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from errguard.astutil import collect_imports, decorator_name, qualified_name
 from errguard.project.functions import Function, FunctionIndex, ModuleDefinitions
@@ -88,7 +89,7 @@ class Scope:
         scope.made = dict(_made_here(function, scope.imports))
         return scope
 
-    @property
+    @cached_property
     def imports(self) -> Mapping[str, str]:
         return {**self.module.imports, **self.local}
 
