@@ -89,8 +89,8 @@ class SideEffectInTransaction(FunctionRule):
     pick up the task within milliseconds and look for the order the view is still creating:
     `DoesNotExist`, or it reads the old row. And if the transaction rolls back (a later
     query fails, a validation error, a deadlock), the mail has been sent and the webhook
-    called for an order that does not exist. A management command's `atomic()` block is no
-    different: it can roll back too.
+    called for an order that does not exist. A management command's `atomic()` block, or a
+    Celery task decorated `@transaction.atomic`, is no different: it can roll back too.
 
     ## Example
     ```python
