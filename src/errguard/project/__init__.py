@@ -191,6 +191,13 @@ class Project:
         return FunctionIndex(self._sources if self._index_files else {}, self.src)
 
     @functools.cached_property
+    def atomic_request_databases(self) -> frozenset[str]:
+        """The databases the settings turn ``ATOMIC_REQUESTS`` on for (see ``settings``)."""
+        from errguard.project.settings import atomic_request_databases
+
+        return atomic_request_databases(self._sources if self._index_files else {}, self.src)
+
+    @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
         """The analysis, cached on disk under a digest of every module and of the analyser."""
         from errguard.project.imports.cycles import FINDINGS, CycleAnalysis, analyse

@@ -27,15 +27,18 @@ class ModuleDefinitions:
     name: str
     functions: dict[str, Function] = field(default_factory=dict)
     methods: dict[str, dict[str, Function]] = field(default_factory=dict)  # class -> name -> def
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    is_package: bool = False  # an ``__init__``: its relative imports start from itself
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
 
     @classmethod
     def of(cls, tree: ast.Module, name: str, *, is_package: bool) -> ModuleDefinitions:
-        found = cls(name)
+        found = cls(name, is_package=is_package)
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 found.functions[stmt.name] = stmt
             elif isinstance(stmt, ast.ClassDef):
+                found.classes[stmt.name] = stmt
                 found.methods[stmt.name] = {
                     item.name: item
                     for item in stmt.body
@@ -47,14 +50,18 @@ class ModuleDefinitions:
         }
         return found
 
-    def qualify(self, node: ast.expr) -> str | None:
-        """The qualified name a called expression denotes here: ``f``, ``module.f``."""
+    def qualify(self, node: ast.expr, local: Mapping[str, str] | None = None) -> str | None:
+        """The qualified name a called expression denotes here: ``f``, ``module.f``.
+        ``local``: imports of the function the expression is in, which shadow the module's."""
+        imports = {**self.imports, **local} if local else self.imports
         if isinstance(node, ast.Name):
-            if node.id in self.functions:
+            if node.id in self.functions and node.id not in (local or {}):
                 return f"{self.name}.{node.id}"
-            return self.imports.get(node.id)
+            if node.id in self.classes and node.id not in (local or {}):
+                return f"{self.name}.{node.id}"
+            return imports.get(node.id)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            base = self.imports.get(node.value.id)
+            base = imports.get(node.value.id)
             return f"{base}.{node.attr}" if base else None
         return None
 
@@ -84,6 +91,49 @@ class FunctionIndex:
                 return None
             if name in module.functions:
                 return module, module.functions[name]
+            following = module.imports.get(name)
+            if following is None or following == qualified:
+                return None
+            qualified = following
+        return None
+
+    def callee(
+        self,
+        module: ModuleDefinitions,
+        func: ast.expr,
+        cls: str | None,
+        local: Mapping[str, str] | None = None,
+    ) -> tuple[ModuleDefinitions, Function, str | None] | None:
+        """The project function or sibling method (``self.name`` in class ``cls``) a call in
+        ``module`` runs, with the class whose method it is; ``local``: the calling function's
+        own imports."""
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "self"
+            and cls is not None
+        ):
+            sibling = module.methods.get(cls, {}).get(func.attr)
+            return (module, sibling, cls) if sibling is not None else None
+        qualified = module.qualify(func, local)
+        if qualified is None:
+            return None
+        owner, _, name = qualified.rpartition(".")
+        if owner == module.name:
+            here = module.functions.get(name)
+            return (module, here, None) if here is not None else None
+        found = self.function(qualified)
+        return (found[0], found[1], None) if found is not None else None
+
+    def definition_class(self, qualified: str) -> tuple[ModuleDefinitions, ast.ClassDef] | None:
+        """The project class a qualified name denotes, through package re-exports."""
+        for _ in range(_REEXPORT_HOPS):
+            module_part, _, name = qualified.rpartition(".")
+            module = self.module(module_part) if module_part else None
+            if module is None:
+                return None
+            if name in module.classes:
+                return module, module.classes[name]
             following = module.imports.get(name)
             if following is None or following == qualified:
                 return None

@@ -143,19 +143,7 @@ class CallFollower:
     def _function(
         self, module: ModuleDefinitions, func: ast.expr, cls: str | None
     ) -> tuple[ModuleDefinitions, Function, str | None] | None:
-        root, path = attribute_path(func) if isinstance(func, ast.Attribute) else (None, ())
-        if root == "self" and len(path) == 1 and cls is not None:
-            sibling = module.methods.get(cls, {}).get(path[0])
-            return (module, sibling, cls) if sibling is not None else None
-        qualified = module.qualify(func)
-        if qualified is None:
-            return None
-        owner, _, name = qualified.rpartition(".")
-        if owner == module.name:
-            local = module.functions.get(name)
-            return (module, local, None) if local is not None else None
-        found = self.index.function(qualified)
-        return (found[0], found[1], None) if found is not None else None
+        return self.index.callee(module, func, cls)
 
     def _busy(self, target: _Target, model: ModelInfo, depth: int) -> bool:
         """The callee queries a manager or writes, in its own statements or in the project
