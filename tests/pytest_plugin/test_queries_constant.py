@@ -105,6 +105,12 @@ def test_using_counts_and_isolates_one_alias(queries):
     assert Book.objects.using("other").count() == 0
 
 
+def test_a_failing_body_keeps_its_own_error(db, queries):
+    for size in queries.constant(make_books):
+        if size == 5:
+            raise ValueError("the body failed at size 5")
+
+
 def test_rejects_sizes_that_do_not_increase(db, queries):
     with pytest.raises(TypeError, match="sizes= must increase"):
         queries.constant(make_books, sizes=(5, 2))
@@ -149,6 +155,7 @@ def test_outcomes(constant):
         "test_slope_allows_one_query_per_row": "PASSED",
         "test_each_size_starts_from_the_test_data": "PASSED",
         "test_using_counts_and_isolates_one_alias": "PASSED",
+        "test_a_failing_body_keeps_its_own_error": "FAILED",
         "test_rejects_sizes_that_do_not_increase": "PASSED",
         "test_marker_client_view_grows": "FAILED",
         "test_marker_api_client_joined": "PASSED",
@@ -196,3 +203,9 @@ def test_marker_arguments_are_checked(constant):
         "@pytest.mark.constant_queries: constant_queries() missing 1 required keyword-only "
         "argument: 'populate'"
     ) in failure, failure
+
+
+def test_a_failing_body_rolls_back_and_keeps_its_error(constant):
+    failure = constant.failure("test_a_failing_body_keeps_its_own_error")
+    assert "ValueError: the body failed at size 5" in failure, failure
+    assert "TransactionManagementError" not in constant.output, constant.output
