@@ -153,9 +153,17 @@ Check = Callable[[SourceFile], FileResult]
 
 
 class FixEngine:
-    def __init__(self, engine: Engine, *, unsafe: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        unsafe: bool = False,
+        accept: Callable[[Violation], bool] | None = None,
+    ) -> None:
         self.engine = engine
         self.unsafe = unsafe
+        self.accept = accept
+        """Fix only the findings it accepts (``fix --from-runtime``); None: every one."""
 
     def fix(
         self, source: SourceFile, ignored: Iterable[str] = (), project: Project | None = None
@@ -168,7 +176,11 @@ class FixEngine:
         result = FixResult(source, text)
         current = check(source)
         for _ in range(MAX_ROUNDS):
-            candidates = [v for v in current.violations if wanted(v, self.unsafe)]
+            candidates = [
+                v
+                for v in current.violations
+                if wanted(v, self.unsafe) and (self.accept is None or self.accept(v))
+            ]
             if not candidates or any(v.code == "EG001" for v in current.violations):
                 break
             step = _round(result.text, source, candidates, current.violations, check)

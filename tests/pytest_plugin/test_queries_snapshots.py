@@ -96,6 +96,9 @@ EXPECTED = {
 }
 
 
+SNAPSHOT_FILE = "__query_snapshots__/test_snap.json"
+
+
 def _snapshot_run(pytester: pytest.Pytester, *args: str) -> Run:
     return run(pytester, "-p", "no:randomly", *args)
 
@@ -179,7 +182,7 @@ def test_a_change_fails_with_a_diff_until_updated(pytester):
     assert set(again.outcomes.values()) == {"PASSED"}, again.output
 
 
-def test_check_mode_fails_on_a_missing_snapshot_and_writes_nothing(pytester, monkeypatch):
+def test_check_mode_fails_on_a_missing_snapshot_and_a_broken_file_fails(pytester, monkeypatch):
     project = _project(pytester)
     checked = _snapshot_run(project, "--errguard-snapshot=check")
     assert set(checked.outcomes.values()) == {"FAILED"}, checked.output
@@ -202,6 +205,16 @@ def test_check_mode_fails_on_a_missing_snapshot_and_writes_nothing(pytester, mon
     written = _snapshot_run(project)
     assert set(written.outcomes.values()) == {"PASSED"}, written.output
     assert _stored(project) == EXPECTED
+
+    conflicted = "<<<<<<< HEAD\n" + (project.path / SNAPSHOT_FILE).read_text()
+    (project.path / SNAPSHOT_FILE).write_text(conflicted)
+    broken = _snapshot_run(project)
+    assert set(broken.outcomes.values()) == {"FAILED"}, broken.output
+    assert (
+        f"{project.path / SNAPSHOT_FILE}: not a query snapshot file: Expecting value: line 1"
+        in broken.failure("test_marker")
+    ), broken.output
+    assert (project.path / SNAPSHOT_FILE).read_text() == conflicted
 
 
 MANY_TESTS = """

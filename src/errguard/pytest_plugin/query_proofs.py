@@ -24,7 +24,7 @@ import pytest
 
 from errguard.pytest_plugin.queries import NEEDS_DJANGO, TEST
 from errguard.queries.constant import DEFAULT_SIZES, ConstantQueries, ConstantQueriesError
-from errguard.queries.snapshot import record
+from errguard.queries.snapshot import QuerySnapshotError, record
 from errguard.queries.snapshot_store import BODY, MODES, TestSnapshots
 
 if TYPE_CHECKING:
@@ -128,18 +128,29 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         if name is not None:
             pytest.fail(f"@pytest.mark.query_snapshot {NEEDS_DJANGO}", pytrace=False)
         return (yield)
-    completed = False
-    failure = None
     try:
         yield
-        completed = True
-        if name is not None and test.body_start is not None and test.body_end is not None:
-            entries = record(test.log, test.body_start, test.body_end)
-            failure = snapshots.check(name, entries)
-    finally:
-        snapshots.flush(completed=completed)
+    except BaseException:
+        _flush(snapshots, completed=False)  # the test's own error is the story
+        raise
+    failure = None
+    if name is not None and test.body_start is not None and test.body_end is not None:
+        try:
+            failure = snapshots.check(name, record(test.log, test.body_start, test.body_end))
+        except QuerySnapshotError as error:  # an unreadable snapshot file
+            failure = str(error)
+    failure = _flush(snapshots, completed=True) or failure
     if failure is not None:
         pytest.fail(failure, pytrace=False)
+
+
+def _flush(snapshots: TestSnapshots, *, completed: bool) -> str | None:
+    """Write the test's snapshots; the problem, if the file cannot be read."""
+    try:
+        snapshots.flush(completed=completed)
+    except QuerySnapshotError as error:
+        return str(error)
+    return None
 
 
 # Keyword-only: @pytest.mark.constant_queries(make_books) would decorate make_books.

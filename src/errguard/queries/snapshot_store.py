@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from errguard.queries.snapshot import Entry, describe, differences
+from errguard.queries.snapshot import Entry, QuerySnapshotError, describe, differences
 
 try:
     import fcntl
@@ -43,7 +43,11 @@ def _read(path: Path) -> dict[str, dict[str, list[Entry]]]:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except ValueError as error:  # a merge conflict left in it, say: never overwrite it blindly
+        raise QuerySnapshotError(f"{path}: not a query snapshot file: {error}") from None
+    if not isinstance(data, dict):
+        raise QuerySnapshotError(f"{path}: not a query snapshot file: not a JSON object")
+    return data
 
 
 @contextmanager
