@@ -50,6 +50,7 @@ urlpatterns = [
 
 CONSTANT_TESTS = """
 import pytest
+from django.test import TestCase
 from rest_framework.test import APIClient
 
 from app import reports
@@ -134,6 +135,12 @@ def test_marker_api_client_grows(db):
 @pytest.mark.constant_queries(sizes=(1, 2))
 def test_marker_without_populate(db):
     pass
+
+
+class TestUnittestStyle(TestCase):
+    @pytest.mark.constant_queries(populate=make_books)
+    def test_marker_on_a_unittest_method(self):
+        pass
 """
 
 
@@ -161,6 +168,7 @@ def test_outcomes(constant):
         "test_marker_api_client_joined": "PASSED",
         "test_marker_api_client_grows": "FAILED",
         "test_marker_without_populate": "FAILED",
+        "test_marker_on_a_unittest_method": "FAILED",
     }, constant.output
 
 
@@ -209,3 +217,11 @@ def test_a_failing_body_rolls_back_and_keeps_its_error(constant):
     failure = constant.failure("test_a_failing_body_keeps_its_own_error")
     assert "ValueError: the body failed at size 5" in failure, failure
     assert "TransactionManagementError" not in constant.output, constant.output
+
+
+def test_the_marker_refuses_unittest_methods(constant):
+    failure = constant.failure("TestUnittestStyle.test_marker_on_a_unittest_method")
+    assert (
+        "@pytest.mark.constant_queries runs test functions, not unittest methods: use "
+        "`for size in queries.constant(...)` in a pytest-style test"
+    ) in failure, failure

@@ -256,6 +256,9 @@ def queries(request: pytest.FixtureRequest) -> Queries:
     ``duration``) cover the test body; ``with queries.max(n):`` and
     ``with queries.exactly(n):`` (optional ``using="alias"``) fail a block that runs more (or
     other) than ``n`` queries, listing them grouped by shape with their call sites.
+    ``for size in queries.constant(populate):`` fails when the count grows with the data, and
+    ``with queries.snapshot():`` when the query shapes differ from the stored snapshot
+    (``errguard.pytest_plugin.query_proofs``).
     """
     test: TestQueries | None = request.node.stash.get(TEST, None)
     if test is None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from errguard.pytest_plugin._unittest_body import is_unittest_item
 from errguard.pytest_plugin.queries import NEEDS_DJANGO, TEST
 from errguard.queries.constant import DEFAULT_SIZES, ConstantQueries, ConstantQueriesError
 from errguard.queries.snapshot import QuerySnapshotError, record
@@ -121,6 +122,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     Snapshots are written whatever the outcome, so a test failing for another reason still
     stores (with ``update``) what it recorded before it failed.
     """
+    if item.get_closest_marker("constant_queries") is not None and is_unittest_item(item):
+        pytest.fail(
+            "@pytest.mark.constant_queries runs test functions, not unittest methods: "
+            "use `for size in queries.constant(...)` in a pytest-style test",
+            pytrace=False,
+        )
     name = _snapshot_name(item)
     snapshots = item.stash.get(_SNAPSHOTS, None)
     test = item.stash.get(TEST, None)
