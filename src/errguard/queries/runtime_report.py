@@ -7,14 +7,13 @@ Plain data, so pytest-xdist workers can send theirs to the controller, which wri
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from errguard.models import Violation
+from errguard.queries.atomic import replace_text
 from errguard.queries.callsite import CallSite
 from errguard.queries.findings import NPlusOne
 
@@ -65,19 +64,10 @@ class RuntimeReport:
         self.findings.extend(findings)
 
     def write(self, path: Path, rootdir: Path) -> None:
-        """Write the report (atomically: a reader never sees half of it)."""
         ordered = sorted(self.findings, key=lambda item: (item["test"], -item["count"]))
         data = {"version": VERSION, "rootdir": str(rootdir), "findings": ordered}
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file, indent=2)
-                file.write("\n")
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        replace_text(path, json.dumps(data, indent=2) + "\n")
 
 
 @dataclass(frozen=True)

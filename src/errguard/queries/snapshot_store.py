@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from errguard.queries.atomic import replace_text
 from errguard.queries.snapshot import Entry, QuerySnapshotError, describe, differences
 
 try:
@@ -61,18 +61,6 @@ def _locked(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
-
-
-def _write(path: Path, data: dict[str, dict[str, list[Entry]]]) -> None:
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 class TestSnapshots:
@@ -142,4 +130,4 @@ class TestSnapshots:
             data = _read(self.path)
             mine = {} if self.mode == "update" and completed else data.get(self.test, {})
             data[self.test] = {**mine, **wanted}
-            _write(self.path, data)
+            replace_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
