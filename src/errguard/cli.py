@@ -31,6 +31,7 @@ from errguard.runner import Job, check_file, fix_file, run
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
+    from errguard.queries.runtime_report import LoadToFix
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -192,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour"
     )
+    fix.add_argument(
+        "--from-runtime",
+        metavar="FILE",
+        type=Path,
+        help="fix only the N+1 queries a runtime report confirms (pytest --errguard-report=FILE): "
+        "the select_related/prefetch_related it suggests, applied where EG101 finds the same "
+        "loop and its fix passes the usual checks; the findings not fixed are listed with why",
+    )
     fix.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     add_options(fix, writes=False)
 
@@ -351,7 +360,18 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config, files, path_errors = _load(args, err)
     baseline = BaselineUse.chosen(args, config, _project_root(config, args.paths))
     baselined = baseline.left_to_fix(files, config, args.jobs) if baseline else {}
-    results = _fix_to_fixed_point(files, config, args, baselined)
+    runtime: tuple[LoadToFix, ...] | None = None
+    runtime_notes: list[str] = []
+    if args.from_runtime is not None:
+        from errguard.queries.runtime_report import ReportError, read_report
+
+        try:
+            loads, runtime_notes = read_report(args.from_runtime, Path.cwd())
+        except ReportError as error:
+            print(f"errguard: error: {error}", file=err)
+            return EXIT_ERROR
+        runtime = tuple(loads)
+    results = _fix_to_fixed_point(files, config, args, baselined, runtime)
     changes = [r for r in results if isinstance(r, FixResult) and r.changed]
     if args.diff:
         out.writelines(unified_diff(r.source.text, r.text, r.source.display) for r in changes)
@@ -376,6 +396,8 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fixed = sum(len(r.fixed) for r in applied)
     _report_notes(results, err)
     _report_skipped(results, err)
+    if runtime is not None:
+        _report_runtime(runtime, runtime_notes, results, err)
     if not args.quiet:
         verb = "Would fix" if args.diff else "Fixed"
         print(
@@ -401,6 +423,7 @@ def _fix_to_fixed_point(
     config: Config,
     args: argparse.Namespace,
     baselined: Mapping[str, Baselined],
+    runtime: tuple[LoadToFix, ...] | None = None,
 ) -> list[FixResult | FileResult]:
     """Fix every file, then again over the fixed contents while a fix of a project-wide
     finding (an import cycle) was applied, so that a second ``errguard fix`` changes nothing.
@@ -411,7 +434,9 @@ def _fix_to_fixed_point(
     from errguard.fixer import FixResult
 
     project_wide = {code for code, rule in load_rules().items() if rule.uses_import_graph}
-    job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes, baselined=baselined)
+    job = Job(
+        config, Path.cwd(), unsafe_fixes=args.unsafe_fixes, baselined=baselined, runtime=runtime
+    )
     results = run(fix_file, files, job, args.jobs)
     latest = [r for r in results if isinstance(r, FixResult) and r.changed]
     by_path = {r.source.path: r for r in latest}
@@ -430,6 +455,33 @@ def _fix_to_fixed_point(
                 first.fixed.extend(result.fixed)
                 first.remaining = result.remaining
     return [by_path.get(r.source.path, r) if isinstance(r, FixResult) else r for r in results]
+
+
+def _report_runtime(
+    loads: tuple[LoadToFix, ...],
+    notes: list[str],
+    results: Sequence[FixResult | FileResult],
+    err: TextIO,
+) -> None:
+    """Each runtime finding ``fix --from-runtime`` did not fix, and why."""
+    from errguard.fixer import FixResult
+    from errguard.queries.runtime_report import confirms
+
+    fixed = [
+        (Path(result.source.path).resolve(), violation)
+        for result in results
+        if isinstance(result, FixResult)
+        for violation in result.fixed
+    ]
+    for load in loads:
+        if not any(confirms(load, file, violation) for file, violation in fixed):
+            notes.append(
+                f"{load.summary}: not fixed, EG101 does not fix this loop at "
+                f"{display_path(load.file, Path.cwd())}:{load.line} "
+                f'(no finding with .{load.method}("{load.path}") there, or its fix did not pass)'
+            )
+    for note in notes:
+        print(f"errguard: {note}", file=err)
 
 
 def _remaining(result: FixResult | FileResult) -> list[Violation]:

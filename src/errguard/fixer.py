@@ -155,12 +155,19 @@ Check = Callable[[SourceFile], FileResult]
 
 class FixEngine:
     def __init__(
-        self, engine: Engine, *, unsafe: bool = False, baselined: Baselined | None = None
+        self,
+        engine: Engine,
+        *,
+        unsafe: bool = False,
+        baselined: Baselined | None = None,
+        accept: Callable[[Violation], bool] | None = None,
     ) -> None:
         self.engine = engine
         self.unsafe = unsafe
         # The file's findings a baseline records: left as they are.
         self.baselined = baselined
+        self.accept = accept
+        """Fix only the findings it accepts (``fix --from-runtime``); None: every one."""
 
     def fix(
         self, source: SourceFile, ignored: Iterable[str] = (), project: Project | None = None
@@ -176,7 +183,11 @@ class FixEngine:
         # they are about is: a fix can make a code the comment lists needed again.
         reviewing = {rule.code for rule in self.engine.reviewers}
         for _ in range(MAX_ROUNDS):
-            candidates = [v for v in current.violations if wanted(v, self.unsafe)]
+            candidates = [
+                v
+                for v in current.violations
+                if wanted(v, self.unsafe) and (self.accept is None or self.accept(v))
+            ]
             candidates = [v for v in candidates if v.code not in reviewing] or candidates
             if self.baselined and candidates:
                 as_now = _with_text(source, result.text)

@@ -19,7 +19,9 @@ from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
+    from errguard.models import Violation
     from errguard.project import Project
+    from errguard.queries.runtime_report import LoadToFix
 
 CHUNK_SIZE = 32
 
@@ -38,6 +40,8 @@ class Job:
     unsaved: Mapping[Path, bytes] = field(default_factory=dict)
     # What ``fix`` leaves alone because a baseline records it, by absolute path.
     baselined: Mapping[str, Baselined] = field(default_factory=dict)
+    # ``fix --from-runtime``: apply only the EG101 fixes these runtime findings confirm.
+    runtime: tuple[LoadToFix, ...] | None = None
 
 
 _last_engine: list[tuple[Job, Engine]] = []
@@ -95,10 +99,22 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
 
     def fix(engine: Engine, project: Project) -> FixResult:
         baselined = job.baselined.get(os.path.abspath(path))
-        fixer = FixEngine(engine, unsafe=job.unsafe_fixes, baselined=baselined)
+        fixer = FixEngine(
+            engine, unsafe=job.unsafe_fixes, baselined=baselined, accept=_runtime_filter(path, job)
+        )
         return fixer.fix(source, job.config.ignored_for(path), project)
 
     return _within_time_limit(path, source, job, fix)
+
+
+def _runtime_filter(path: Path, job: Job) -> Callable[[Violation], bool] | None:
+    """With ``fix --from-runtime``: accept a finding only if a runtime finding confirms it."""
+    if job.runtime is None:
+        return None
+    from errguard.queries.runtime_report import confirms
+
+    loads, file = job.runtime, path.resolve()
+    return lambda violation: any(confirms(load, file, violation) for load in loads)
 
 
 def _within_time_limit(

@@ -22,7 +22,9 @@ def test_no_query_machinery_was_loaded():
                       "errguard.queries.template_sites", "errguard.queries.serializer_sites",
                       "errguard.queries.findings", "errguard.queries.log",
                       "errguard.queries.normalize", "errguard.queries.report",
-                      "errguard.queries.session"}
+                      "errguard.queries.session", "errguard.queries.constant",
+                      "errguard.queries.snapshot", "errguard.queries.snapshot_store",
+                      "errguard.queries.runtime_report", "errguard.queries.atomic"}
     assert "sqlparse" not in loaded
     assert not {name for name in sys.modules if name == "django" or name.startswith("django.")}
 

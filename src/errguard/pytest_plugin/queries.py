@@ -48,7 +48,7 @@ __all__ = [
 
 MODES = ("fail", "warn", "off")
 _WORKER_OUTPUT = "errguard_queries"
-_NEEDS_DJANGO = (
+NEEDS_DJANGO = (
     "needs Django with configured settings (DJANGO_SETTINGS_MODULE for pytest-django, "
     "or settings.configure() in conftest.py)"
 )
@@ -72,7 +72,7 @@ class _State:
 
 
 _STATE = pytest.StashKey[_State]()
-_TEST: pytest.StashKey[TestQueries] = pytest.StashKey()
+TEST: pytest.StashKey[TestQueries] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -160,11 +160,11 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
 
     detect = state.mode != "off" and item.get_closest_marker("allow_nplusone") is None
     with recording(state.finder, detect=detect, threshold=state.threshold) as test:
-        item.stash[_TEST] = test
+        item.stash[TEST] = test
         try:
             return (yield)
         finally:
-            del item.stash[_TEST]
+            del item.stash[TEST]
             state.stats.add_test(
                 item.nodeid, total=len(test.log), body=test.body_count, findings=test.found
             )
@@ -189,10 +189,10 @@ def _max_queries_marker(item: pytest.Item) -> tuple[int, str | None] | None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     budget = _max_queries_marker(item)
-    test = item.stash.get(_TEST, None)
+    test = item.stash.get(TEST, None)
     if test is None:
         if budget is not None:
-            pytest.fail(f"@pytest.mark.max_queries {_NEEDS_DJANGO}", pytrace=False)
+            pytest.fail(f"@pytest.mark.max_queries {NEEDS_DJANGO}", pytrace=False)
         return (yield)
     state = item.config.stash[_STATE]
     scope = (
@@ -256,10 +256,13 @@ def queries(request: pytest.FixtureRequest) -> Queries:
     ``duration``) cover the test body; ``with queries.max(n):`` and
     ``with queries.exactly(n):`` (optional ``using="alias"``) fail a block that runs more (or
     other) than ``n`` queries, listing them grouped by shape with their call sites.
+    ``for size in queries.constant(populate):`` fails when the count grows with the data, and
+    ``with queries.snapshot():`` when the query shapes differ from the stored snapshot
+    (``errguard.pytest_plugin.query_proofs``).
     """
-    test: TestQueries | None = request.node.stash.get(_TEST, None)
+    test: TestQueries | None = request.node.stash.get(TEST, None)
     if test is None:
-        pytest.fail(f"the queries fixture {_NEEDS_DJANGO}", pytrace=False)
+        pytest.fail(f"the queries fixture {NEEDS_DJANGO}", pytrace=False)
     return test.fixture()
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import Any
 
+from errguard.queries.constant import DEFAULT_SIZES, ConstantQueries, Findings
 from errguard.queries.log import QueryEntry, QueryLog
 from errguard.queries.report import count_failure, expectation
+from errguard.queries.snapshot import Check, SnapshotBlock
 
 
 class QueryCountError(AssertionError):
@@ -93,12 +96,22 @@ class Queries:
 
     ``count`` and ``log`` cover the test body (before it starts, from the moment the fixture
     was set up); ``max(n)`` and ``exactly(n)`` budget a block and fail it with the queries
-    listed by shape, count and call site.
+    listed by shape, count and call site; ``constant()`` runs a loop's body at several data
+    sizes and ``snapshot()`` compares a block's queries with the stored ones.
     """
 
-    def __init__(self, log: QueryLog, start: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        log: QueryLog,
+        start: Callable[[], int],
+        *,
+        findings: Findings | None = None,
+        snapshots: Check | None = None,
+    ) -> None:
         self._log = log
         self._start = start
+        self._findings = findings
+        self._snapshots = snapshots
 
     @property
     def count(self) -> int:
@@ -117,3 +130,32 @@ class Queries:
     def exactly(self, n: int, *, using: str | None = None) -> QueryWindow:
         """Fail the block unless it runs exactly ``n`` queries (on alias ``using``, default all)."""
         return QueryWindow(self._log, n, exact=True, using=using)
+
+    def constant(
+        self,
+        populate: Callable[[int], Any],
+        *,
+        sizes: Sequence[int] = DEFAULT_SIZES,
+        slope: float = 0,
+        using: str | None = None,
+        scale: int = 1,
+    ) -> ConstantQueries:
+        """``for size in queries.constant(populate):`` runs ``populate(size)`` and the body at
+        each size (times ``scale``), each size rolled back, and fails if the body's query count
+        grows by more than ``slope`` per row (on alias ``using``, default every alias)."""
+        return ConstantQueries(
+            self._log,
+            self._findings,
+            populate,
+            sizes=sizes,
+            slope=slope,
+            using=using,
+            scale=scale,
+        )
+
+    def snapshot(self, name: str | None = None) -> SnapshotBlock:
+        """Fail the block if its query shapes differ from the snapshot stored for this test
+        under ``name`` (default: numbered in order); a missing snapshot is written."""
+        if self._snapshots is None:
+            raise TypeError("query snapshots need the errguard pytest plugin's queries fixture")
+        return SnapshotBlock(self._log, self._snapshots, name)

@@ -27,6 +27,10 @@ class NPlusOne:
     count: int
     fix: str
     site: CallSite | None
+    load: LazyLoad | None = None
+    """The relation or deferred field loaded per row, for a lazy load (None: a repeated read)."""
+    sql: str | None = None
+    """The query's shape, for a repeated read."""
 
     def describe(self) -> str:
         return f"{self.summary} ({self.count} times)\n  fix: {self.fix}"
@@ -70,6 +74,14 @@ class LazyLoad:
     origin_site: CallSite | None
     """Where the multi-row queryset the instances came from was iterated."""
 
+    @property
+    def method(self) -> str | None:
+        """The queryset method whose call with ``path`` loads the rows up front, if one does:
+        None for a deferred field and for a prefetched relation filtered again."""
+        if self.kind == "deferred" or self.prefetched:
+            return None
+        return "prefetch_related" if self.kind == "many" or self.through_many else "select_related"
+
     def fix(self) -> str:
         where = _where(self.origin_site)
         if self.kind == "deferred":
@@ -83,10 +95,7 @@ class LazyLoad:
                 f'use Prefetch("{self.path}", queryset=...) on {where}, '
                 "or filter the prefetched objects in Python"
             )
-        method = (
-            "prefetch_related" if self.kind == "many" or self.through_many else "select_related"
-        )
-        return f'add .{method}("{self.path}") to {where}'
+        return f'add .{self.method}("{self.path}") to {where}'
 
     def finding(self, site: CallSite | None, count: int) -> NPlusOne:
         what = f"{self.model}.{self.name}"
@@ -100,6 +109,7 @@ class LazyLoad:
             count=count,
             fix=self.fix(),
             site=site,
+            load=self,
         )
 
 
@@ -115,6 +125,7 @@ def repeated_query(shape_text: str, site: CallSite | None, count: int) -> NPlusO
             "select_related/prefetch_related, or annotate()) instead of one query per iteration"
         ),
         site=site,
+        sql=shape_text,
     )
 
 

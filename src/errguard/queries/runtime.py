@@ -13,6 +13,7 @@ from errguard.queries.normalize import display, is_read, shape
 from errguard.queries.nplusone import Detector
 from errguard.queries.patching import PatchStack
 from errguard.queries.recorder import install_recorder
+from errguard.queries.snapshot import Check
 
 
 class TestQueries:
@@ -30,6 +31,8 @@ class TestQueries:
         """The N+1 patterns of the test body, known once it has ended."""
         self.scope = "the test body"
         """What the body covers, as budget failures name it."""
+        self.snapshots: Check | None = None
+        """Where ``queries.snapshot()`` blocks are compared and stored (set by the plugin)."""
 
     def begin_body(self) -> None:
         """Start the body; a second start (setUp counted, then the method) changes nothing."""
@@ -59,7 +62,12 @@ class TestQueries:
 
     def fixture(self) -> Queries:
         created = len(self.log)
-        return Queries(self.log, lambda: created if self.body_start is None else self.body_start)
+        return Queries(
+            self.log,
+            lambda: created if self.body_start is None else self.body_start,
+            findings=self.findings_between,
+            snapshots=self.snapshots,
+        )
 
     def budget_failure(self, expected: int, using: str | None) -> str | None:
         if self.body_start is None or self.body_end is None:
@@ -76,9 +84,15 @@ class TestQueries:
 
     def nplusone(self) -> list[NPlusOne]:
         """N+1 patterns of the test body: lazy loads, then repeated reads not explained by them."""
-        if self.detector is None or self.body_start is None or self.body_end is None:
+        if self.body_start is None or self.body_end is None:
             return []
-        return self.detector.findings() + self._repeated_reads(self.body_start, self.body_end)
+        return self.findings_between(self.body_start, self.body_end)
+
+    def findings_between(self, start: int, end: int) -> list[NPlusOne]:
+        """The lazy loads found so far in the body, and the repeated reads in ``[start, end)``."""
+        if self.detector is None or self.body_start is None:
+            return []
+        return self.detector.findings() + self._repeated_reads(start, end)
 
     def _repeated_reads(self, start: int, end: int) -> list[NPlusOne]:
         """Reads of one shape repeated from one line in one call into project code.
