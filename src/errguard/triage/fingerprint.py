@@ -1,0 +1,110 @@
+"""One failure as a record that crosses pytest-xdist: what failed, where, and its fingerprint.
+
+The fingerprint hashes the exception's class, the class of the exception it was raised from,
+the normalised message and the innermost frame of project or test code as path (relative to
+the rootdir) and function: no line number, so an edit above it keeps the fingerprint, and no
+absolute path, so it is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from errguard.triage.classify import cause_of, chain, classify, dotted_name
+from errguard.triage.normalize import MessageNormalizer
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from errguard.queries.callsite import CallSiteFinder
+
+FINGERPRINT_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed phase (setup, call or teardown) of one test."""
+
+    test: str
+    """The test's node id, with `` (setup)`` or `` (teardown)`` outside the call phase."""
+    fingerprint: str
+    exception: str
+    """The dotted class name, builtins without their module: ``KeyError``."""
+    cause: str | None
+    message: str
+    """Normalised: the first line, with placeholders for its volatile parts."""
+    frame: str | None
+    """``path/to/module.py in function``: the innermost frame of project or test code."""
+    category: str
+    injected: bool
+    """Raised by a fault of errguard's ``faults`` fixture (or raised from one)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Failure:
+        return cls(**data)
+
+
+class Fingerprinter:
+    """Makes the failure records of one project."""
+
+    def __init__(
+        self, finder: CallSiteFinder, normalizer: MessageNormalizer, categories: Mapping[str, str]
+    ) -> None:
+        self.finder = finder
+        self.normalizer = normalizer
+        self.categories = categories
+
+    def failure(self, test: str, error: BaseException) -> Failure:
+        cause = cause_of(error)
+        site = self.finder.innermost_in_traceback(error.__traceback__)
+        frame = None if site is None else f"{site.path} in {site.function}"
+        return self.record(
+            test,
+            exception=type_name(type(error)),
+            cause=None if cause is None else type_name(type(cause)),
+            message=self.normalizer.normalize(str(error)),
+            frame=frame,
+            category=classify(error, self.categories),
+            injected=is_injected(error),
+        )
+
+    def failure_without_exception(self, test: str, text: str) -> Failure:
+        """A failure pytest reports with no exception (a strict xfail that passed)."""
+        return self.record(
+            test,
+            exception="Failed",
+            cause=None,
+            message=self.normalizer.normalize(text),
+            frame=None,
+            category="assertion",
+            injected=False,
+        )
+
+    @staticmethod
+    def record(test: str, **fields: Any) -> Failure:
+        parts = (
+            fields["exception"],
+            fields["cause"] or "",
+            fields["message"],
+            fields["frame"] or "",
+        )
+        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return Failure(test=test, fingerprint=digest[:FINGERPRINT_LENGTH], **fields)
+
+
+def type_name(cls: type) -> str:
+    return cls.__qualname__ if cls.__module__ == "builtins" else dotted_name(cls)
+
+
+def is_injected(error: BaseException) -> bool:
+    # Only if a test used faults: errguard.faults is never imported for triage's sake.
+    options = sys.modules.get("errguard.faults.options")
+    if options is None:
+        return False
+    return any(getattr(exception, options.INJECTED, False) is True for exception in chain(error))
