@@ -26,7 +26,7 @@ _TIMESTAMP = re.compile(
 _HEX = re.compile(r"\b0x[0-9a-fA-F]+\b")
 # An apostrophe inside a word (can't) opens no literal.
 _QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")
-_NUMBER = re.compile(r"(?<![\w<])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w>])")
+_NUMBER = re.compile(r"(?<![\w<])[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?![\w>])")
 
 
 def _directories_pattern(directories: set[str]) -> re.Pattern[str]:
