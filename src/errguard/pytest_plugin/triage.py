@@ -91,10 +91,16 @@ def _fingerprinter(config: pytest.Config) -> Fingerprinter:
 
         fingerprinter = config.stash[_FINGERPRINTER] = Fingerprinter(
             CallSiteFinder(config.rootpath, config.getini("python_files")),
-            MessageNormalizer(str(config.rootpath)),
+            MessageNormalizer(str(config.rootpath), _basetemp(config)),
             config.stash[_CATEGORIES],
         )
     return fingerprinter
+
+
+def _basetemp(config: pytest.Config) -> list[str]:
+    """``--basetemp``, which may be anywhere (pytester puts it inside the project)."""
+    basetemp = config.getoption("basetemp")
+    return [str(Path(config.invocation_params.dir, basetemp))] if basetemp else []
 
 
 class _Controller:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 
 MAX_LENGTH = 300
 """Longer messages are cut: a fingerprint needs the gist, a summary line stays readable."""
@@ -29,28 +30,27 @@ _QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w
 _NUMBER = re.compile(r"(?<![\w<])[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?![\w>])")
 
 
-def _directories_pattern(directories: set[str]) -> re.Pattern[str]:
-    longest_first = sorted(directories, key=len, reverse=True)
-    alternatives = "|".join(re.escape(directory.rstrip("/\\")) for directory in longest_first)
-    return re.compile(f"(?:{alternatives}){_PATH_TAIL}")
-
-
 class MessageNormalizer:
     """Normalises messages of one project (its root) on this machine (its temp directories)."""
 
-    def __init__(self, root: str | None) -> None:
-        temp = {tempfile.gettempdir(), *_TEMP_ROOTS}
+    def __init__(self, root: str | None, temp_directories: Iterable[str] = ()) -> None:
+        temp = {tempfile.gettempdir(), *_TEMP_ROOTS, *temp_directories}
         temp |= {os.path.realpath(directory) for directory in temp}
-        self._temp = _directories_pattern(temp)
-        self._root = None if root is None else re.compile(re.escape(root.rstrip("/\\")))
+        placeholders = dict.fromkeys(temp, "<TMP>")
+        if root is not None:
+            placeholders[root] = "<ROOT>"
+        # The longest directory first: a pytest --basetemp inside the project is temporary,
+        # and a project inside /tmp (a CI checkout) is the project.
+        directories = sorted(placeholders, key=len, reverse=True)
+        self._placeholders = [placeholders[directory] for directory in directories]
+        alternatives = "|".join(f"({re.escape(_without_separator(d))})" for d in directories)
+        self._paths = re.compile(f"(?:{alternatives})(?![\\w.-]){_PATH_TAIL}")
 
     def normalize(self, message: str) -> str:
-        """The message's first line with placeholders: ``<TMP>``, ``<UUID>``, ``<TIME>``,
-        ``<HEX>``, ``<STR>`` for a quoted literal and ``<N>`` for a number."""
-        text = _first_line(message)
-        if self._root is not None:  # first: the project may itself be in a temp directory
-            text = self._root.sub("<ROOT>", text)
-        text = self._temp.sub("<TMP>", text)
+        """The message's first line with placeholders: ``<ROOT>`` for the project's directory,
+        ``<TMP>`` for a temporary path, ``<UUID>``, ``<TIME>``, ``<HEX>``, ``<STR>`` for a
+        quoted literal and ``<N>`` for a number."""
+        text = self._paths.sub(self._path_placeholder, _first_line(message))
         for pattern, placeholder in (
             (_UUID, "<UUID>"),
             (_TIMESTAMP, "<TIME>"),
@@ -60,6 +60,16 @@ class MessageNormalizer:
         ):
             text = pattern.sub(placeholder, text)
         return text[:MAX_LENGTH]
+
+    def _path_placeholder(self, match: re.Match[str]) -> str:
+        placeholder = self._placeholders[(match.lastindex or 1) - 1]
+        if placeholder == "<ROOT>":
+            return placeholder + match.group(0)[len(match.group(match.lastindex or 1)) :]
+        return placeholder
+
+
+def _without_separator(directory: str) -> str:
+    return directory.rstrip("/\\") or directory
 
 
 def _first_line(message: str) -> str:
