@@ -169,4 +169,5 @@ def test_fingerprints_are_the_same_in_another_checkout(pytester):
     shutil.copytree(pytester.path / "one", pytester.path / "elsewhere" / "two")
     one = run(pytester, "--rootdir=one", "one", "-p", "no:cacheprovider")
     two = run(pytester, "--rootdir=elsewhere/two", "elsewhere/two", "-p", "no:cacheprovider")
-    assert one.fingerprints and one.fingerprints == two.fingerprints
+    assert one.fingerprints
+    assert one.fingerprints == two.fingerprints
