@@ -65,6 +65,10 @@ def test_assertion():
 
 def test_programming():
     None.upper()
+
+
+def test_missing_fixture(database_that_does_not_exist):
+    pass
 """
 
 EXPECTED = {
@@ -79,13 +83,14 @@ EXPECTED = {
     "test_import": "configuration",
     "test_assertion": "assertion",
     "test_programming": "programming",
+    "test_missing_fixture": "configuration",
 }
 
 
 def _categories(pytester: pytest.Pytester, *args: str) -> dict[str, str]:
     data = run(pytester, *args).data
     return {
-        test.split("::")[-1]: cause["category"]
+        test.split("::")[-1].removesuffix(" (setup)"): cause["category"]
         for cause in data["root_causes"]
         for test in cause["tests"]
     }

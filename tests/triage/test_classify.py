@@ -52,6 +52,9 @@ def _response(status: int) -> requests.Response:
         (AttributeError("'NoneType' object has no attribute 'x'"), PROGRAMMING),
         (_raised_from(ShopError("basket"), OperationalError("locked")), "database"),
         (_raised_from(KeyError("a"), ShopError("b")), PROGRAMMING),
+        (pytest.fail.Exception("the test says no"), "assertion"),
+        (_raised_from(pytest.fail.Exception("blocked"), requests.ConnectionError()), "network"),
+        (_raised_from(pytest.fail.Exception("failed"), KeyError("a")), "assertion"),
     ],
 )
 def test_categories(error, category):

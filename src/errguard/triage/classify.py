@@ -50,13 +50,14 @@ DEFAULT_CATEGORIES: Mapping[str, str] = {
     "builtins.ImportError": "configuration",
     "_pytest.fixtures.FixtureLookupError": "configuration",
     "builtins.AssertionError": "assertion",
-    "_pytest.outcomes.Failed": "assertion",
+    "builtins.Failed": "assertion",  # pytest.fail(), pytest's class says it is a builtin
 }
 
 _STATUS_CATEGORIES = {401: "authentication", 403: "permission"}
 # pytest's rewritten assertion on a status code: "assert 403 == 200".
 _ASSERTED_STATUS = re.compile(r"^assert (40[13]) (?:==|!=|in|not in) ")
 _CHAIN_LIMIT = 10
+_DEFERS_TO_ITS_CAUSE = frozenset({"builtins.Failed"})
 
 
 def parse_categories(lines: Iterable[str]) -> dict[str, str]:
@@ -80,12 +81,21 @@ def dotted_name(cls: type) -> str:
 
 
 def classify(error: BaseException, table: Mapping[str, str]) -> str:
-    """The category of ``error``, or of the first exception in its chain that has one."""
+    """The category of ``error``, or of the first exception in its chain that has one.
+
+    ``pytest.fail()`` only says that a test failed: what it was raised from says more (a
+    blocked connection is a network error); it is an assertion failure when nothing does.
+    """
+    fallback = PROGRAMMING
     for exception in chain(error):
         category = _by_status(exception) or _by_class(type(exception), table)
-        if category is not None:
+        if category is None:
+            continue
+        if dotted_name(type(exception)) not in _DEFERS_TO_ITS_CAUSE:
             return category
-    return PROGRAMMING
+        if fallback == PROGRAMMING:
+            fallback = category
+    return fallback
 
 
 def chain(error: BaseException) -> Iterator[BaseException]:

@@ -27,7 +27,13 @@ _TIMESTAMP = re.compile(
 _HEX = re.compile(r"\b0x[0-9a-fA-F]+\b")
 # An apostrophe inside a word (can't) opens no literal.
 _QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")
-_NUMBER = re.compile(r"(?<![\w<])[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?![\w>])")
+# Any other absolute path (a library's file, the interpreter's) is this machine's.
+_ABSOLUTE_PATH = re.compile(
+    r"""(?<![\w<>.:/\\])(?:[A-Za-z]:)?[/\\](?:[^\s'"`,;:()\[\]{}<>/\\]+[/\\])+"""
+    r"""[^\s'"`,;:()\[\]{}<>]*"""
+)
+# Not a digit that names something: app_book2, v1.2, N+1.
+_NUMBER = re.compile(r"(?<![\w<+.])[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?(?![\w>])")
 
 
 class MessageNormalizer:
@@ -48,10 +54,11 @@ class MessageNormalizer:
 
     def normalize(self, message: str) -> str:
         """The message's first line with placeholders: ``<ROOT>`` for the project's directory,
-        ``<TMP>`` for a temporary path, ``<UUID>``, ``<TIME>``, ``<HEX>``, ``<STR>`` for a
+        ``<TMP>`` for a temporary path, ``<PATH>`` for another absolute path, ``<UUID>``, ``<TIME>``, ``<HEX>``, ``<STR>`` for a
         quoted literal and ``<N>`` for a number."""
         text = self._paths.sub(self._path_placeholder, _first_line(message))
         for pattern, placeholder in (
+            (_ABSOLUTE_PATH, "<PATH>"),
             (_UUID, "<UUID>"),
             (_TIMESTAMP, "<TIME>"),
             (_HEX, "<HEX>"),
