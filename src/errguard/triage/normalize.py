@@ -54,8 +54,8 @@ class MessageNormalizer:
 
     def normalize(self, message: str) -> str:
         """The message's first line with placeholders: ``<ROOT>`` for the project's directory,
-        ``<TMP>`` for a temporary path, ``<PATH>`` for another absolute path, ``<UUID>``, ``<TIME>``, ``<HEX>``, ``<STR>`` for a
-        quoted literal and ``<N>`` for a number."""
+        ``<TMP>`` for a temporary path, ``<PATH>`` for another absolute path, ``<UUID>``,
+        ``<TIME>``, ``<HEX>``, ``<STR>`` for a quoted literal and ``<N>`` for a number."""
         text = self._paths.sub(self._path_placeholder, _first_line(message))
         for pattern, placeholder in (
             (_ABSOLUTE_PATH, "<PATH>"),
