@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.pytest_plugin.queries_project import Run
 
 PRICES = """
 PRICES = {"apple": 3}
@@ -136,9 +137,7 @@ class Triage:
 
     @property
     def section(self) -> str:
-        match = re.search(r"=+ errguard: triage =+\n(.*?\n)(?==+ )", self.output, re.S)
-        assert match, f"no triage section:\n{self.output}"
-        return match.group(1)
+        return Run(self.result, {}).section("errguard: triage")
 
     def cause(self, exception: str) -> dict[str, Any]:
         """The one root cause whose exception is ``exception``."""

@@ -10,30 +10,28 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from errguard.triage.classify import cause_of, chain, classify, dotted_name
 from errguard.triage.normalize import MessageNormalizer
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from errguard.queries.callsite import CallSiteFinder
 
 FINGERPRINT_LENGTH = 8
 
 
 @dataclass(frozen=True)
-class Failure:
-    """A failed phase (setup, call or teardown) of one test."""
+class Signature:
+    """What a failure is, the same for every failure of one cause."""
 
-    test: str
-    """The test's node id, with `` (setup)`` or `` (teardown)`` outside the call phase."""
     fingerprint: str
     exception: str
     """The dotted class name, builtins without their module: ``KeyError``."""
     cause: str | None
+    """The class of the exception it was raised from (its cause, else its context)."""
     message: str
     """Normalised: the first line, with placeholders for its volatile parts."""
     frame: str | None
@@ -42,12 +40,36 @@ class Failure:
     injected: bool
     """Raised by a fault of errguard's ``faults`` fixture (or raised from one)."""
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Signature:
+        """The signature among ``data``'s keys (a failure's or a cause's JSON)."""
+        return cls(**{item.name: data[item.name] for item in fields(cls)})
+
+    @property
+    def label(self) -> str:
+        """The category, and whether the fault was injected by errguard: ``database, injected``."""
+        return f"{self.category}, injected" if self.injected else self.category
+
+    @property
+    def description(self) -> str:
+        raised_from = f" (from {self.cause})" if self.cause else ""
+        return f"{self.exception}{raised_from}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed phase (setup, call or teardown) of one test."""
+
+    test: str
+    """The test's node id, with `` (setup)`` or `` (teardown)`` outside the call phase."""
+    signature: Signature
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"test": self.test, **asdict(self.signature)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Failure:
-        return cls(**data)
+        return cls(data["test"], Signature.from_json(data))
 
 
 class Fingerprinter:
@@ -95,7 +117,7 @@ class Fingerprinter:
             fields["frame"] or "",
         )
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        return Failure(test=test, fingerprint=digest[:FINGERPRINT_LENGTH], **fields)
+        return Failure(test, Signature(fingerprint=digest[:FINGERPRINT_LENGTH], **fields))
 
 
 def type_name(cls: type) -> str:

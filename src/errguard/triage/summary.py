@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from errguard.triage.fingerprint import Failure
+from errguard.triage.fingerprint import Failure, Signature
 
 NEW = "new"
 STILL_FAILING = "still failing"
@@ -21,56 +21,27 @@ PHASES = (" (setup)", " (teardown)")
 class Cause:
     """Every failure with one fingerprint."""
 
-    fingerprint: str
-    exception: str
-    cause: str | None
-    message: str
-    frame: str | None
-    category: str
-    injected: bool
+    signature: Signature
     tests: list[str] = field(default_factory=list)
     status: str = NEW
     flaky: bool = False
 
     @property
-    def label(self) -> str:
-        """The category, and whether the fault was injected by errguard: ``database, injected``."""
-        return f"{self.category}, injected" if self.injected else self.category
-
-    @property
-    def description(self) -> str:
-        raised_from = f" (from {self.cause})" if self.cause else ""
-        return f"{self.exception}{raised_from}: {self.message}"
+    def fingerprint(self) -> str:
+        return self.signature.fingerprint
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "fingerprint": self.fingerprint,
+            **asdict(self.signature),
             "count": len(self.tests),
-            "category": self.category,
-            "injected": self.injected,
-            "exception": self.exception,
-            "cause": self.cause,
-            "message": self.message,
-            "frame": self.frame,
             "status": self.status,
             "flaky": self.flaky,
             "tests": self.tests,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Cause:
-        return cls(
-            fingerprint=data["fingerprint"],
-            exception=data["exception"],
-            cause=data["cause"],
-            message=data["message"],
-            frame=data["frame"],
-            category=data["category"],
-            injected=data["injected"],
-            tests=list(data["tests"]),
-            status=data["status"],
-            flaky=data["flaky"],
-        )
+    def from_json(cls, data: Mapping[str, Any]) -> Cause:
+        return cls(Signature.from_json(data), list(data["tests"]), data["status"], data["flaky"])
 
 
 @dataclass
@@ -107,17 +78,9 @@ def group(failures: Iterable[Failure]) -> list[Cause]:
     """One cause per fingerprint, the most frequent first; tests sorted (xdist mixes them)."""
     causes: dict[str, Cause] = {}
     for failure in failures:
-        cause = causes.get(failure.fingerprint)
+        cause = causes.get(failure.signature.fingerprint)
         if cause is None:
-            cause = causes[failure.fingerprint] = Cause(
-                failure.fingerprint,
-                failure.exception,
-                failure.cause,
-                failure.message,
-                failure.frame,
-                failure.category,
-                failure.injected,
-            )
+            cause = causes[failure.signature.fingerprint] = Cause(failure.signature)
         if failure.test not in cause.tests:
             cause.tests.append(failure.test)
     for cause in causes.values():
@@ -134,7 +97,7 @@ def triage(failures: Iterable[Failure], attempts: Iterable[Failure]) -> Triage:
     failures = list(failures)
     failed = {node_id(failure.test) for failure in failures}
     passed_later = [attempt for attempt in attempts if node_id(attempt.test) not in failed]
-    flaky = {attempt.fingerprint for attempt in passed_later}
+    flaky = {attempt.signature.fingerprint for attempt in passed_later}
     failing = group(failures)
     for cause in failing:
         cause.flaky = cause.fingerprint in flaky
@@ -164,8 +127,8 @@ def summary_lines(triage: Triage, *, verbose: bool) -> list[str]:
     if triage.fixed:
         lines.append(f"fixed since the last run: {_plural(len(triage.fixed), 'root cause')}")
         lines += [
-            f"  {cause.fingerprint}  {cause.label}  {cause.description}"
-            + (f" (at {cause.frame})" if cause.frame else "")
+            f"  {cause.fingerprint}  {cause.signature.label}  {cause.signature.description}"
+            + (f" (at {cause.signature.frame})" if cause.signature.frame else "")
             for cause in triage.fixed
         ]
     return lines
@@ -174,11 +137,11 @@ def summary_lines(triage: Triage, *, verbose: bool) -> list[str]:
 def _cause_lines(cause: Cause, *, verbose: bool) -> list[str]:
     status = cause.status + (", flaky" if cause.flaky else "")
     lines = [
-        f"{len(cause.tests):>4}  {cause.label}  {cause.fingerprint}  {status}",
-        f"      {cause.description}",
+        f"{len(cause.tests):>4}  {cause.signature.label}  {cause.fingerprint}  {status}",
+        f"      {cause.signature.description}",
     ]
-    if cause.frame:
-        lines.append(f"      at {cause.frame}")
+    if cause.signature.frame:
+        lines.append(f"      at {cause.signature.frame}")
     shown = cause.tests if verbose else cause.tests[:SHOWN_TESTS]
     lines += [f"      {test}" for test in shown]
     if len(shown) < len(cause.tests):
