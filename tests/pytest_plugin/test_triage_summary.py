@@ -174,3 +174,27 @@ def test_the_triage_can_be_turned_off(project):
     result.assert_outcomes(passed=2, failed=9, errors=3)
     assert "errguard: triage" not in result.stdout.str()
     assert not (project.path / "triage.json").exists()
+
+
+def test_an_exception_that_cannot_be_printed_is_still_a_cause(pytester):
+    write(
+        pytester,
+        {
+            "test_unprintable.py": """
+            class Unprintable(Exception):
+                def __str__(self):
+                    raise RuntimeError("no")
+
+            def test_unprintable():
+                raise Unprintable
+            """
+        },
+    )
+    cause = run(pytester).cause("test_unprintable.Unprintable")
+    assert cause["message"] == "<unprintable Unprintable>"
+
+
+def test_the_json_report_goes_to_a_new_directory_too(pytester):
+    write(pytester, {"test_fine.py": "def test_fine():\n    assert True\n"})
+    pytester.runpytest("--errguard-triage-json=reports/ci/triage.json").assert_outcomes(passed=1)
+    assert (pytester.path / "reports/ci/triage.json").is_file()

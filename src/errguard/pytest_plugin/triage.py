@@ -142,6 +142,7 @@ class _Controller:
         target = self.config.getoption("errguard_triage_json")
         if target:
             path = Path(self.config.invocation_params.dir, target)
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -90,7 +90,7 @@ class Fingerprinter:
             test,
             exception=type_name(type(error)),
             cause=None if cause is None else type_name(type(cause)),
-            message=self.normalizer.normalize(str(error)),
+            message=self.normalizer.normalize(_message_of(error)),
             frame=frame,
             category=classify(error, self.categories),
             injected=is_injected(error),
@@ -118,6 +118,13 @@ class Fingerprinter:
         )
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return Failure(test, Signature(fingerprint=digest[:FINGERPRINT_LENGTH], **fields))
+
+
+def _message_of(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # a broken __str__ must not break pytest's report
+        return f"<unprintable {type(error).__qualname__}>"
 
 
 def type_name(cls: type) -> str:
