@@ -90,11 +90,13 @@ FAILURES = {
     ),
     "#### Blocking the network #1": "tests/test_orders.py::test_sync_orders",
 }
+# The failure triage of the same session: its failing examples are a broken build.
+TRIAGE = "### Failure triage #1"
 # Walkthrough command -> the output shown after it.
 WALKTHROUGH = {f"{SHOP} #1": f"{SHOP} #2", f"{SHOP} #3": f"{SHOP} #4"}
 
 RUN_BY = {
-    **dict.fromkeys([*TEST_MODULES, *FAILURES, "#### Summary #1"], SESSION),
+    **dict.fromkeys([*TEST_MODULES, *FAILURES, "#### Summary #1", TRIAGE], SESSION),
     **dict.fromkeys([*WALKTHROUGH, *WALKTHROUGH.values()], "test_walkthrough_shows_real_output"),
     # The shop's own tests before and after `errguard fix`, with the end-to-end run.
     **dict.fromkeys(
@@ -393,7 +395,8 @@ def session_files(blocks):
 def test_pytest_examples_run_as_the_readme_says(blocks, pytester, monkeypatch):
     for module in ("pytest_django", "hypothesis", "httpx", "requests", "rest_framework"):
         pytest.importorskip(module)
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    # This checkout's errguard, not one installed (editable) from another checkout.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO), str(REPO / "src")]))
     for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
         monkeypatch.delenv(variable, raising=False)
         monkeypatch.delenv(variable.lower(), raising=False)
@@ -412,3 +415,4 @@ def test_pytest_examples_run_as_the_readme_says(blocks, pytester, monkeypatch):
         report = failures[nodeid]
         assert_shows(blocks[key].text, f"{report}\n{message_of(report)}")
     assert_shows(blocks["#### Summary #1"].text, result.stdout.str())
+    assert_shows(blocks[TRIAGE].text, result.stdout.str())

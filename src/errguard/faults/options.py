@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Final
 
 ErrorSpec = BaseException | type[BaseException]
@@ -27,9 +28,19 @@ def is_error_spec(value: object) -> bool:
     )
 
 
+INJECTED: Final = "errguard_injected"
+"""The attribute, set to True, that marks an exception raised by a fault (failure triage)."""
+
+
 def make_exception(error: ErrorSpec, message: str) -> BaseException:
-    """``error`` itself when it is an instance; else an instance of the class with ``message``."""
-    return error if isinstance(error, BaseException) else error(message)
+    """``error`` itself when it is an instance; else an instance of the class with ``message``.
+
+    Either way marked as injected, for failure triage to tell a planted fault from a real one.
+    """
+    exception = error if isinstance(error, BaseException) else error(message)
+    with suppress(AttributeError):  # an exception class with __slots__ and no __dict__
+        setattr(exception, INJECTED, True)
+    return exception
 
 
 def shown(value: object) -> str:

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType, FrameType
+from types import CodeType, FrameType, TracebackType
 
 from errguard.queries.codekinds import DEFAULT_TEST_PATTERNS, LIBRARY, PROJECT, TEST, CodeKinds
 from errguard.queries.serializer_sites import field_location, list_location, serializer_codes
@@ -216,6 +216,20 @@ class CallSiteFinder:
 
     def is_library_file(self, filename: str) -> bool:
         return self._kind_of(filename) == LIBRARY
+
+    def innermost_in_traceback(self, traceback: TracebackType | None) -> CallSite | None:
+        """The innermost frame of project or test code in ``traceback``: where a failure was.
+
+        The traceback, not the frames' ``f_back``: a generator's frame (a queryset's iterator)
+        loses its caller once the error has left it.
+        """
+        site: FrameKey | None = None
+        while traceback is not None:
+            frame = traceback.tb_frame
+            if self._kind_of(frame.f_code.co_filename) != LIBRARY:
+                site = (frame.f_code.co_filename, traceback.tb_lineno, _frame_name(frame))
+            traceback = traceback.tb_next
+        return self.resolve(site)
 
     def resolve(self, key: FrameKey | None) -> CallSite | None:
         if key is None:
