@@ -18,15 +18,26 @@ from errguard.detect.source import display_path
 from errguard.discovery import discover
 from errguard.models import Applicability, Violation
 from errguard.newer_syntax import skipped_report
+from errguard.progress import progress_bar
 from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.project.modules import find_project_root
 from errguard.registry import known_rules, load_rules, same_checks
-from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render, statistics
+from errguard.report import (
+    DEFAULT_FORMAT,
+    FORMATS,
+    HUMAN_FORMATS,
+    SHOWS_EDITS,
+    color,
+    render,
+    settings,
+    statistics,
+)
 from errguard.runner import Job, check_file, fix_file, run
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
+    from errguard.progress import Progress
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +58,8 @@ examples:
   errguard check app/ --select EG4     only the exception rules
   errguard check --format json         machine-readable findings with fix edits
   errguard check --statistics          how many findings of each rule, and how many fixable
+  errguard check --format concise      one line per finding (path:line:col: CODE message)
+  errguard check --show-settings       the configuration a run uses, and its rules
   errguard fix --diff                  show what the safe fixes would change
   errguard explain EG401               the documentation of one rule
 
@@ -119,6 +132,13 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
         "--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)"
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument(
+        "--color",
+        choices=color.CHOICES,
+        default="auto",
+        help="colour the findings: auto (default) on a terminal unless NO_COLOR is set, or "
+        "when FORCE_COLOR is set; always; never",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,8 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         choices=sorted(FORMATS),
-        default="text",
-        help="output format (default: text, like flake8)",
+        default=DEFAULT_FORMAT,
+        help="output format: full (default: each finding with its source lines, a caret under "
+        "the span and a help line, like ruff), concise (one line per finding, like flake8; "
+        "text is another name for it), json, github, sarif",
     )
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     check.add_argument(
@@ -153,6 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
         "([*] some have a safe fix, [-] an unsafe fix only, [ ] none) and rule name, most "
         "frequent first; with --format json, a list of {code, name, count, fixable, "
         "unsafe_fixable}",
+    )
+    check.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files a run would check (after excludes), check nothing, exit 0",
+    )
+    check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration a run would use (config file, selection, ignores, "
+        "per-file-ignores, excludes, rule options, the rules that run), check nothing, exit 0",
     )
 
     fix = commands.add_parser(
@@ -172,11 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour"
     )
     fix.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    fix.add_argument(
+        "--format",
+        choices=sorted(HUMAN_FORMATS),
+        default=DEFAULT_FORMAT,
+        help="how to show the findings that remain: full (default) or concise (text)",
+    )
 
     explain = commands.add_parser(
         "explain", help="show a rule's documentation", description="Show a rule's documentation."
     )
     explain.add_argument("code", metavar="CODE", help="rule code, e.g. EG401")
+    explain.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the Markdown source even on a terminal (piped output always is Markdown)",
+    )
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -258,20 +302,40 @@ def _summary(violations: Sequence[Violation], files: int) -> str:
     return f"Found {len(violations)} finding{'s' if len(violations) != 1 else ''}{suffix}."
 
 
+def _show(args: argparse.Namespace, config: Config, files: Sequence[Path]) -> str:
+    """What ``--show-settings`` and ``--show-files`` print (both: the settings first)."""
+    shown = []
+    if args.show_settings:
+        rules = load_rules()
+        enabled = config.enabled_codes({code: rule.opt_in for code, rule in rules.items()})
+        left = config.left_to_other_linters(same_checks(rules))
+        shown.append(settings.show_settings(config, sorted(enabled), left))
+    if args.show_files:
+        shown.append(settings.show_files(files, Path.cwd()))
+    return "\n".join(shown)
+
+
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.statistics and args.format not in statistics.RENDERERS:
-        print("errguard: error: --statistics works with --format text or json", file=err)
+    statistics_format = "text" if args.format in HUMAN_FORMATS else args.format
+    if args.statistics and statistics_format not in statistics.RENDERERS:
+        print("errguard: error: --statistics works with --format full, concise or json", file=err)
         return EXIT_ERROR
     config, files, path_errors = _load(args, err)
+    if args.show_settings or args.show_files:
+        out.write(_show(args, config, files))
+        return EXIT_ERROR if path_errors else EXIT_CLEAN
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and not args.statistics)
-    results = run(check_file, files, job, args.jobs)
+    with progress_bar(err, len(files)) as progress:
+        results = run(check_file, files, job, args.jobs, progress)
     violations = sorted((v for r in results for v in r.violations), key=lambda v: v.sort_key)
     if args.statistics:
-        out.write(statistics.RENDERERS[args.format](violations))
+        out.write(statistics.RENDERERS[statistics_format](violations))
     else:
-        out.write(render(args.format, violations, _project_root(config, args.paths)))
+        root = _project_root(config, args.paths)
+        colored = color.use_color(args.color, out)
+        out.write(render(args.format, violations, root, color=colored))
     skipped = _report_skipped(results, err)
-    if not args.quiet and args.format == "text":
+    if not args.quiet and args.format in HUMAN_FORMATS:
         print(_summary(violations, len(files) - skipped), file=err)
     if _report_errors(results, err) or path_errors:
         return EXIT_ERROR
@@ -283,7 +347,8 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.fixer import FixResult
 
     config, files, path_errors = _load(args, err)
-    results = _fix_to_fixed_point(files, config, args)
+    with progress_bar(err, len(files), "fixing") as progress:
+        results = _fix_to_fixed_point(files, config, args, progress)
     changes = [r for r in results if isinstance(r, FixResult) and r.changed]
     if args.diff:
         out.writelines(unified_diff(r.source.text, r.text, r.source.display) for r in changes)
@@ -302,7 +367,8 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         remaining = [v for r in results for v in _remaining(r)]
     remaining.sort(key=lambda v: v.sort_key)
     if not args.diff:
-        out.write(RENDERERS["text"](remaining))
+        root = _project_root(config, args.paths)
+        out.write(render(args.format, remaining, root, color=color.use_color(args.color, out)))
     fixed = sum(len(r.fixed) for r in applied)
     _report_notes(results, err)
     _report_skipped(results, err)
@@ -326,7 +392,7 @@ MAX_FIX_PASSES = 5
 
 
 def _fix_to_fixed_point(
-    files: Sequence[Path], config: Config, args: argparse.Namespace
+    files: Sequence[Path], config: Config, args: argparse.Namespace, progress: Progress | None
 ) -> list[FixResult | FileResult]:
     """Fix every file, then again over the fixed contents while a fix of a project-wide
     finding (an import cycle) was applied, so that a second ``errguard fix`` changes nothing.
@@ -337,7 +403,7 @@ def _fix_to_fixed_point(
 
     project_wide = {code for code, rule in load_rules().items() if rule.uses_import_graph}
     job = Job(config, Path.cwd(), unsafe_fixes=args.unsafe_fixes)
-    results = run(fix_file, files, job, args.jobs)
+    results = run(fix_file, files, job, args.jobs, progress)
     latest = [r for r in results if isinstance(r, FixResult) and r.changed]
     by_path = {r.source.path: r for r in latest}
     for _ in range(MAX_FIX_PASSES - 1):
@@ -385,12 +451,16 @@ def _write_fixes(changes: Sequence[FixResult], err: TextIO) -> list[FixResult]:
 
 def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.docs import rule_markdown
+    from errguard.report import markdown
 
     rule = load_rules().get(args.code.upper())
     if rule is None:
         print(f"errguard: error: unknown rule code {args.code!r} (see `errguard rules`)", file=err)
         return EXIT_ERROR
-    out.write(rule_markdown(rule))
+    page = rule_markdown(rule)
+    if color.is_terminal(out) and not args.markdown:
+        page = markdown.render(page, color=color.use_color("auto", out))
+    out.write(page)
     return EXIT_CLEAN
 
 
