@@ -160,7 +160,9 @@ def test_json_output(project):
         "end_column": 7,
         "code": "EG401",
         "rule": "bare-except",
-        "message": bare["message"],
+        "message": "bare `except:` also catches KeyboardInterrupt and SystemExit; "
+        "catch `Exception` or the specific exceptions you expect",
+        "help": "catch `Exception` or the specific exceptions you expect",
         "fix": {
             "applicability": "safe",
             "message": "Replace `except:` with `except Exception:`",

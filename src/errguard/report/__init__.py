@@ -13,7 +13,7 @@ Renderer = Callable[[Sequence[Violation]], str]
 
 RENDERERS: dict[str, Renderer] = {
     "concise": text.render,
-    # The name of the one-line format before 0.x made ``full`` the default; scripts that ask
+    # The name of the one-line format while it was the default; scripts that ask
     # for it by name keep their one line per finding.
     "text": text.render,
     "json": json.render,
