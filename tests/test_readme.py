@@ -206,7 +206,8 @@ def test_walkthrough_shows_real_output(blocks, shop_checkout):
 
 def test_flake8_reports_what_check_reports(blocks, shop_checkout):
     pytest.importorskip("flake8")
-    _, checked, _ = run_shell("errguard check example_project", shop_checkout, execute_tool)
+    concise = "errguard check --format concise example_project"
+    _, checked, _ = run_shell(concise, shop_checkout, execute_tool)
     status, reported, _ = run_shell(blocks["## flake8 #1"].text, shop_checkout, execute_tool)
     assert status == 1
     findings = [line for line in checked.splitlines() if line.startswith("example_project/")]
