@@ -302,19 +302,6 @@ def _summary(violations: Sequence[Violation], files: int) -> str:
     return f"Found {len(violations)} finding{'s' if len(violations) != 1 else ''}{suffix}."
 
 
-def _show(args: argparse.Namespace, config: Config, files: Sequence[Path]) -> str:
-    """What ``--show-settings`` and ``--show-files`` print (both: the settings first)."""
-    shown = []
-    if args.show_settings:
-        rules = load_rules()
-        enabled = config.enabled_codes({code: rule.opt_in for code, rule in rules.items()})
-        left = config.left_to_other_linters(same_checks(rules))
-        shown.append(settings.show_settings(config, sorted(enabled), left))
-    if args.show_files:
-        shown.append(settings.show_files(files, Path.cwd()))
-    return "\n".join(shown)
-
-
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     statistics_format = "text" if args.format in HUMAN_FORMATS else args.format
     if args.statistics and statistics_format not in statistics.RENDERERS:
@@ -322,7 +309,8 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_ERROR
     config, files, path_errors = _load(args, err)
     if args.show_settings or args.show_files:
-        out.write(_show(args, config, files))
+        shown = settings.show(config, files, args.show_settings, args.show_files, Path.cwd())
+        out.write(shown)
         return EXIT_ERROR if path_errors else EXIT_CLEAN
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and not args.statistics)
     with progress_bar(err, len(files)) as progress:

@@ -11,6 +11,7 @@ from typing import Any
 
 from errguard.config import DEFAULT_EXCLUDES, Config
 from errguard.detect.source import display_path
+from errguard.registry import load_rules, same_checks
 
 # Settings named as in [tool.errguard] where the attribute's name differs from the key.
 _KEYS = {
@@ -55,3 +56,18 @@ def show_settings(config: Config, enabled: Sequence[str], left_to_others: Mappin
     lines.append(f"enabled-rules: {json.dumps(sorted(enabled))}")
     lines.append(f"left-to-other-linters: {json.dumps(dict(left_to_others))}")
     return "".join(f"{line}\n" for line in lines)
+
+
+def show(
+    config: Config, files: Sequence[Path], with_settings: bool, with_files: bool, cwd: Path
+) -> str:
+    """What ``--show-settings`` and ``--show-files`` print (both: the settings first)."""
+    shown = []
+    if with_settings:
+        rules = load_rules()
+        enabled = config.enabled_codes({code: rule.opt_in for code, rule in rules.items()})
+        left = config.left_to_other_linters(same_checks(rules))
+        shown.append(show_settings(config, sorted(enabled), left))
+    if with_files:
+        shown.append(show_files(files, cwd))
+    return "\n".join(shown)
