@@ -282,7 +282,7 @@ def test_pre_commit_configuration_validates_and_runs(blocks, tmp_path):
     assert run("git", "add", ".").returncode == 0
     hook = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert hook.returncode == 1, hook.stdout + hook.stderr
-    assert "app.py:3:1: EG401 bare `except:`" in hook.stdout
+    assert "app.py:3:1: EG401 [*] bare `except:`" in hook.stdout
 
 
 # The pytest plugin, in process ---------------------------------------------------------------
