@@ -17,7 +17,6 @@ from errguard.registry import load_rules, same_checks
 _KEYS = {
     "path": "config-file",
     "rule_options": "rules",
-    "sections": "sections",
     "max_file_size_mb": "max-file-size",
     # Shown through what it switches off (``left-to-other-linters``), not as the raw tables.
     "ignored_elsewhere": None,
