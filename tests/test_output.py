@@ -250,6 +250,8 @@ def test_explain_renders_markdown_on_a_terminal(project, monkeypatch):
 def test_explain_in_colour_on_a_terminal(project):
     _, page = run_with_terminal_stdout("explain", "EG401")
     assert "\x1b[1;4mEG401: bare-except\x1b[0m" in page
+    # Inline code in the bold summary: the bold resumes after it.
+    assert "\x1b[1mBare \x1b[36mexcept:\x1b[0m\x1b[1m clause.\x1b[0m" in page
     assert "```" not in page
 
 

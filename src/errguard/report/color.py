@@ -55,4 +55,6 @@ class Painter:
     def __call__(self, text: str, style: str) -> str:
         if not self.enabled or not text:
             return text
-        return f"{STYLES[style]}{text}{_RESET}"
+        start = STYLES[style]
+        # A styled part inside (inline code in bold text) resets everything: resume this style.
+        return f"{start}{text.replace(_RESET, _RESET + start)}{_RESET}"

@@ -22,10 +22,9 @@ _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
 def _inline(text: str, paint: Painter) -> str:
     text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})", text)
-    text = _BOLD.sub(lambda m: paint(m[1], "bold"), text)
     if paint.enabled:  # without colour the backticks are what marks code
         text = _CODE.sub(lambda m: paint(m[1], "cyan"), text)
-    return text
+    return _BOLD.sub(lambda m: paint(m[1], "bold"), text)
 
 
 def _lines(markdown: str, paint: Painter) -> Iterator[str]:
