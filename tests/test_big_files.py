@@ -46,7 +46,7 @@ def _limit_memory() -> None:
 
 def _check_under_limit(root: Path) -> CliResult:
     completed = subprocess.run(
-        [sys.executable, "-m", "errguard", "check", "--no-cache"],
+        [sys.executable, "-m", "errguard", "check", "--no-cache", "--format", "concise"],
         cwd=root,
         capture_output=True,
         text=True,

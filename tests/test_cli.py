@@ -32,10 +32,12 @@ def test_no_findings_exits_zero(project):
     assert "All checks passed (1 file checked)." in result.err
 
 
-def test_findings_exit_one_with_flake8_style_lines(project):
+def test_concise_format_is_one_flake8_style_line_per_finding(project):
     write(project, {"pkg/a.py": BARE, "pkg/b.py": SWALLOW})
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     assert result.code == 1
+    # "text", the one-line format's name before "full" became the default, is the same format.
+    assert run_cli("check", "--format", "text") == result
     assert result.out.splitlines() == [
         "pkg/a.py:3:1: EG401 bare `except:` also catches KeyboardInterrupt and SystemExit; "
         "catch `Exception` or the specific exceptions you expect",
@@ -56,17 +58,17 @@ def test_paths_are_relative_to_working_directory(project):
     write(project, {"src/app/views.py": BARE})
     (project / "src").mkdir(exist_ok=True)
     result = run_cli("check", project / "src")
-    assert result.out.startswith("src/app/views.py:3:1: EG401")
+    assert result.out.startswith("src/app/views.py:3:1: EG401 [*] bare `except:`")
 
 
 def test_select_and_ignore_prefixes(project):
     write(project, {"a.py": BARE + SWALLOW})
     assert "EG402" not in run_cli("check", "--select", "EG401").out
     assert "EG401" not in run_cli("check", "--ignore", "EG401").out
-    only_402 = run_cli("check", "--select", "EG4", "--ignore", "EG401")
+    only_402 = run_cli("check", "--format", "concise", "--select", "EG4", "--ignore", "EG401")
     assert {line.split()[1] for line in only_402.out.splitlines()} == {"EG402"}
     # A more specific select wins over a broader ignore.
-    both = run_cli("check", "--ignore", "EG4", "--extend-select", "EG401")
+    both = run_cli("check", "--format", "concise", "--ignore", "EG4", "--extend-select", "EG401")
     assert {line.split()[1] for line in both.out.splitlines()} == {"EG401"}
 
 
@@ -89,7 +91,7 @@ def test_missing_path_is_a_usage_error(project):
 
 def test_syntax_error_is_a_finding_and_other_files_are_checked(project):
     write(project, {"a_broken.py": "def f(:\n    pass\n", "b.py": BARE})
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     assert result.code == 1
     lines = result.out.splitlines()
     assert lines[0].startswith("a_broken.py:1:7: EG001 file cannot be parsed: SyntaxError:")
@@ -112,7 +114,7 @@ def test_invalid_test_data_is_not_a_parse_error(project):
             "tools/my-scripts/run.py": broken,
         },
     )
-    result = run_cli("check", "--select", "EG001")
+    result = run_cli("check", "--select", "EG001", "--format", "concise")
     reported = sorted(line.split(":", 1)[0] for line in result.out.splitlines() if "EG001" in line)
     assert reported == ["app/real.py", "app/tests/helpers.py", "tools/my-scripts/run.py"]
 
@@ -138,7 +140,7 @@ def test_explicit_file_in_excluded_directory_is_checked_unless_forced(project):
 def test_configured_exclude(project):
     write(project, {"pyproject.toml": '[tool.errguard]\nexclude = ["legacy", "*_pb2.py"]\n'})
     write(project, {"legacy/old.py": BARE, "api_pb2.py": BARE, "app.py": BARE})
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     assert [line.split(":")[0] for line in result.out.splitlines()] == ["app.py"]
     assert run_cli("check", "--exclude", "app.py").code == 0
 
@@ -158,7 +160,9 @@ def test_json_output(project):
         "end_column": 7,
         "code": "EG401",
         "rule": "bare-except",
-        "message": bare["message"],
+        "message": "bare `except:` also catches KeyboardInterrupt and SystemExit; "
+        "catch `Exception` or the specific exceptions you expect",
+        "help": "catch `Exception` or the specific exceptions you expect",
         "fix": {
             "applicability": "safe",
             "message": "Replace `except:` with `except Exception:`",
@@ -225,7 +229,7 @@ def test_noqa_in_cli(project):
             """
         },
     )
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     assert [line.split(":")[1] for line in result.out.splitlines()] == ["12"]
 
 
@@ -242,7 +246,7 @@ def test_per_file_ignores(project):
             "app.py": BARE,
         },
     )
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     found = [(line.split(":")[0], line.split()[1]) for line in result.out.splitlines()]
     assert found == [("app.py", "EG401"), ("scripts/run.py", "EG402")]
 

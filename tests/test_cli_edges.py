@@ -159,7 +159,7 @@ def test_selections_that_select_something_still_run(project):
     narrow = run_cli("check", "--select", "EG101", "--ignore", "EG1")
     assert (narrow.code, narrow.err) == (0, "All checks passed (1 file checked).\n")
     # An empty --extend-select adds nothing and takes nothing away.
-    extended = run_cli("check", "--extend-select", "")
+    extended = run_cli("check", "--extend-select", "", "--format", "concise")
     assert [line.split()[1] for line in extended.out.splitlines()] == ["EG401", "EG402"]
 
 
@@ -303,11 +303,12 @@ def test_fix_and_fix_diff_report_the_same_remaining_count(project, options, coun
     write(project, CROSS_FILE_TREE)
     assert run_cli("check").err.startswith("Found 5 findings")
     would = run_cli("fix", "--diff", *options)
-    did = run_cli("fix", *options)
+    did = run_cli("fix", "--format", "concise", *options)
     assert summary_counts(would) == summary_counts(did) == counts
     assert len(did.out.splitlines()) == counts[2]
-    # What remains is what a check of the fixed tree finds.
-    assert run_cli("check").out == did.out
+    # What remains is what a check of the fixed tree finds, shown the same way.
+    assert run_cli("check", "--format", "concise").out == did.out
+    assert run_cli("check").out == run_cli("fix").out
 
 
 def test_fix_diff_counts_the_same_in_worker_processes(project):

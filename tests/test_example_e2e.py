@@ -34,7 +34,11 @@ def findings(directory):
 
 def run_shop_tests(directory, *selection):
     completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist", *selection],
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:xdist"),
+            # The queries table even with nothing to report: queries_of reads it.
+            *("-o", "errguard_queries_summary=always", *selection),
+        ],
         cwd=directory,
         capture_output=True,
         text=True,

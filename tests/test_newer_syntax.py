@@ -93,7 +93,7 @@ def write(root, files):
 def test_newer_syntax_is_never_a_parse_error(project, cli, case):
     name, source, checked_from, needs, feature = case
     write(project, {f"app/{name}": source})
-    result = cli("check", "--no-cache")
+    result = cli("check", "--no-cache", "--format", "concise")
     assert "EG001" not in result.out
     assert result.code == 0
     if checked_from > RUNNING:
@@ -109,7 +109,7 @@ def test_newer_syntax_is_never_a_parse_error(project, cli, case):
 @pytest.mark.parametrize(("source", "line"), INVALID_EVERYWHERE)
 def test_code_no_python_accepts_is_still_eg001(project, cli, source, line):
     write(project, {"broken.py": source})
-    result = cli("check", "--no-cache")
+    result = cli("check", "--no-cache", "--format", "concise")
     assert result.code == 1
     assert result.out.startswith(f"broken.py:{line}:")
     assert "EG001 file cannot be parsed: SyntaxError" in result.out
@@ -118,7 +118,7 @@ def test_code_no_python_accepts_is_still_eg001(project, cli, source, line):
 
 def test_except_without_parentheses_is_checked_on_every_version(project, cli):
     write(project, {"app/handlers.py": EXCEPT_TUPLE})
-    result = cli("check", "--no-cache")
+    result = cli("check", "--no-cache", "--format", "concise")
     assert result.out.splitlines() == [EXCEPT_TUPLE_FINDING]
     assert result.err == "Found 1 finding.\n"
     assert result.code == 1
@@ -188,7 +188,7 @@ def test_models_in_a_file_with_except_tuples_are_known_to_other_files(project, c
         project,
         {"shop/__init__.py": "", "shop/models.py": MODELS.format(extra=""), "shop/views.py": VIEWS},
     )
-    result = cli("check", "--no-cache")
+    result = cli("check", "--no-cache", "--format", "concise")
     assert result.out.startswith(
         "shop/views.py:5:13: EG101 N+1: book.author (Book.author → Author)"
     )
@@ -199,7 +199,7 @@ def test_models_in_a_file_with_except_tuples_are_known_to_other_files(project, c
 def test_models_in_a_skipped_file_are_left_out_quietly(project, cli):
     models = MODELS.format(extra='\n\nGREETING = t"hello"\n')
     write(project, {"shop/__init__.py": "", "shop/models.py": models, "shop/views.py": VIEWS})
-    result = cli("check", "--no-cache")
+    result = cli("check", "--no-cache", "--format", "concise")
     # The model index does not know Book: the finding comes from how the loop uses it.
     assert "(Book.author, a relation by its use: Book is defined outside the project)" in result.out
     assert result.err.startswith(
@@ -211,7 +211,7 @@ def test_models_in_a_skipped_file_are_left_out_quietly(project, cli):
 def test_one_note_lists_each_skipped_file_once_and_exit_code_ignores_them(project, cli):
     tstrings = {f"app/t{index}.py": 'x = t"{y}"\n' for index in range(3)}
     write(project, {**tstrings, "app/handlers.py": EXCEPT_TUPLE, "app/ok.py": "x = 1\n"})
-    result = cli("check", "--no-cache")
+    result = cli("check", "--no-cache", "--format", "concise")
     assert result.out.splitlines() == [EXCEPT_TUPLE_FINDING]
     assert result.code == 1
     running = ".".join(map(str, RUNNING))
@@ -224,7 +224,7 @@ def test_one_note_lists_each_skipped_file_once_and_exit_code_ignores_them(projec
         "Found 1 finding.",
     ]
     (project / "app/handlers.py").unlink()
-    assert cli("check", "--no-cache").code == 0
+    assert cli("check", "--no-cache", "--format", "concise").code == 0
 
 
 @before_314
@@ -265,7 +265,7 @@ def test_cache_is_the_same_with_and_without_it(project, cli):
 @before_314
 def test_subprocess_reports_skipped_files_on_stderr(project):
     write(project, {"app/tstring.py": 'x = t"{y}"\n', "app/handlers.py": EXCEPT_TUPLE})
-    result = run_subprocess("check", "--no-cache", ".", cwd=project)
+    result = run_subprocess("check", "--no-cache", "--format", "concise", ".", cwd=project)
     assert result.code == 1
     assert result.out.splitlines() == [EXCEPT_TUPLE_FINDING]
     assert result.err.splitlines()[0] == (

@@ -212,7 +212,8 @@ def test_walkthrough_shows_real_output(blocks, shop_checkout):
 
 def test_flake8_reports_what_check_reports(blocks, shop_checkout):
     pytest.importorskip("flake8")
-    _, checked, _ = run_shell("errguard check example_project", shop_checkout, execute_tool)
+    concise = "errguard check --format concise example_project"
+    _, checked, _ = run_shell(concise, shop_checkout, execute_tool)
     status, reported, _ = run_shell(blocks["## flake8 #1"].text, shop_checkout, execute_tool)
     assert status == 1
     findings = [line for line in checked.splitlines() if line.startswith("example_project/")]
@@ -287,7 +288,7 @@ def test_pre_commit_configuration_validates_and_runs(blocks, tmp_path):
     assert run("git", "add", ".").returncode == 0
     hook = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert hook.returncode == 1, hook.stdout + hook.stderr
-    assert "app.py:3:1: EG401 bare `except:`" in hook.stdout
+    assert "app.py:3:1: EG401 [*] bare `except:`" in hook.stdout
 
 
 # The pytest plugin, in process ---------------------------------------------------------------

@@ -63,7 +63,7 @@ def all_rules_engine():
 def test_bad_file_is_eg001_and_other_files_still_checked(project, content, reason):
     (project / "a_bad.py").write_bytes(content)
     (project / "b_ok.py").write_bytes(BARE)
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     assert result.code == 1
     first, second = result.out.splitlines()
     assert first.startswith("a_bad.py:")
@@ -72,6 +72,10 @@ def test_bad_file_is_eg001_and_other_files_still_checked(project, content, reaso
     assert second.startswith("b_ok.py:3:1: EG401")
     assert "Traceback" not in result.err
     assert "internal error" not in result.err
+    # The full format reads the files again for its snippets: a bad one just has none.
+    shown = run_cli("check")
+    assert (shown.code, shown.err) == (1, result.err)
+    assert shown.out.startswith(first)
 
 
 def test_expression_too_deep_for_a_rule_is_reported_not_crashed(project):
@@ -156,7 +160,7 @@ def test_many_fixable_findings_in_one_file(project):
 def test_non_ascii_columns_are_characters(project):
     (project / "a.py").write_text("try:\n    x()\nexcept Exception:  # TODO ü\n    pass\n")
     (project / "b.py").write_text("try:\n    x()\nexcept (ÜberError, Exception):\n    pass\n")
-    result = run_cli("check")
+    result = run_cli("check", "--format", "concise")
     assert result.out.splitlines()[0].startswith("a.py:3:8: EG402")
     assert result.out.splitlines()[1].startswith("b.py:3:20: EG402")
 

@@ -68,5 +68,5 @@ def test_formats_without_a_statistics_form_are_refused(project):
     write(project, {"a.py": BARE})
     result = run_cli("check", "--statistics", "--format", "sarif")
     assert result.code == 2
-    assert "--statistics works with --format text or json" in result.err
+    assert "--statistics works with --format full, concise or json" in result.err
     assert result.out == ""

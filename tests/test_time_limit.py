@@ -49,7 +49,7 @@ def _alarm_untouched() -> None:
 
 
 def test_a_runaway_file_is_named_and_the_others_are_checked(runaway):
-    result = run_cli("check", "--no-cache")
+    result = run_cli("check", "--no-cache", "--format", "concise")
     assert result.code == 2
     assert NOT_CHECKED in result.err
     assert [line.split(" ")[:2] for line in result.out.splitlines()] == [

@@ -22,15 +22,27 @@ from errguard.diff_base import DiffBaseError, changed_since, keep_changed
 from errguard.discovery import discover
 from errguard.models import Applicability, Violation
 from errguard.newer_syntax import skipped_report
+from errguard.progress import progress_bar
 from errguard.project import forget_projects
 from errguard.project.cache import CACHE_DIRECTORY, NO_CACHE_VARIABLE, cache_switched_off
 from errguard.project.modules import find_project_root
 from errguard.registry import known_rules, load_rules, same_checks
-from errguard.report import FORMATS, RENDERERS, SHOWS_EDITS, render, sarif, statistics
+from errguard.report import (
+    DEFAULT_FORMAT,
+    FORMATS,
+    HUMAN_FORMATS,
+    SHOWS_EDITS,
+    color,
+    render,
+    sarif,
+    settings,
+    statistics,
+)
 from errguard.runner import Job, check_file, fix_file, run
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
+    from errguard.progress import Progress
     from errguard.queries.runtime_report import LoadToFix
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -55,6 +67,8 @@ examples:
   errguard check --write-baseline      record today's findings in errguard-baseline.json
   errguard check --baseline errguard-baseline.json   report only findings not recorded there
   errguard check --diff-base main      only findings on lines changed since branching off main
+  errguard check --format concise      one line per finding (path:line:col: CODE message)
+  errguard check --show-settings       the configuration a run uses, and its rules
   errguard fix --diff                  show what the safe fixes would change
   errguard explain EG401               the documentation of one rule
 
@@ -127,6 +141,13 @@ def _selection_options(parser: argparse.ArgumentParser) -> None:
         "--jobs", "-j", type=int, metavar="N", help="worker processes (default: number of CPUs)"
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument(
+        "--color",
+        choices=color.CHOICES,
+        default="auto",
+        help="colour the findings: auto (default) on a terminal unless NO_COLOR is set, or "
+        "when FORCE_COLOR is set; always; never",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,8 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         choices=sorted(FORMATS),
-        default="text",
-        help="output format (default: text, like flake8)",
+        default=DEFAULT_FORMAT,
+        help="output format: full (default: each finding with its source lines, a caret under "
+        "the span and a help line, like ruff), concise (one line per finding, like flake8; "
+        "text is another name for it), json, github, sarif",
     )
     check.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     check.add_argument(
@@ -175,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="instead of reporting, write `# noqa: CODE` where it silences each finding "
         "(merged into an existing `# noqa: ...`, other tools' codes kept) and say how many",
+    )
+    check.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files a run would check (after excludes), check nothing, exit 0",
+    )
+    check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration a run would use (config file, selection, ignores, "
+        "per-file-ignores, excludes, rule options, the rules that run), check nothing, exit 0",
     )
 
     fix = commands.add_parser(
@@ -203,11 +237,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fix.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     add_options(fix, writes=False)
+    fix.add_argument(
+        "--format",
+        choices=sorted(HUMAN_FORMATS),
+        default=DEFAULT_FORMAT,
+        help="how to show the findings that remain: full (default) or concise (text)",
+    )
 
     explain = commands.add_parser(
         "explain", help="show a rule's documentation", description="Show a rule's documentation."
     )
     explain.add_argument("code", metavar="CODE", help="rule code, e.g. EG401")
+    explain.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the Markdown source even on a terminal (piped output always is Markdown)",
+    )
 
     rules = commands.add_parser("rules", help="list the rules", description="List the rules.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -291,8 +336,9 @@ def _summary(violations: Sequence[Violation], files: int) -> str:
 
 
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.statistics and args.format not in statistics.RENDERERS:
-        print("errguard: error: --statistics works with --format text or json", file=err)
+    statistics_format = "text" if args.format in HUMAN_FORMATS else args.format
+    if args.statistics and statistics_format not in statistics.RENDERERS:
+        print("errguard: error: --statistics works with --format full, concise or json", file=err)
         return EXIT_ERROR
     try:
         changed = (
@@ -302,11 +348,16 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"errguard: error: {exc}", file=err)
         return EXIT_ERROR
     config, files, path_errors = _load(args, err)
+    if args.show_settings or args.show_files:
+        listing = settings.show(config, files, args.show_settings, args.show_files, Path.cwd())
+        out.write(listing)
+        return EXIT_ERROR if path_errors else EXIT_CLEAN
     root = _project_root(config, args.paths)
     baseline = BaselineUse.chosen(args, config, root)
     listed = not (args.statistics or args.add_noqa)
     job = Job(config, Path.cwd(), with_edits=args.format in SHOWS_EDITS and listed)
-    results = run(check_file, files, job, args.jobs)
+    with progress_bar(err, len(files)) as progress:
+        results = run(check_file, files, job, args.jobs, progress)
     checked = list(zip(files, results, strict=True))
     if changed is not None:
         keep_changed(checked, changed, config)
@@ -318,13 +369,13 @@ def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     outcome = baseline.apply(violations, files, config, complete=complete) if baseline else None
     shown = outcome.new if outcome else violations
     if args.statistics:
-        out.write(statistics.RENDERERS[args.format](shown))
+        out.write(statistics.RENDERERS[statistics_format](shown))
     elif outcome and args.format == "sarif":
         out.write(sarif.render(violations, root, outcome.states, outcome.absent))
     else:
-        out.write(render(args.format, shown, root))
+        out.write(render(args.format, shown, root, color=color.use_color(args.color, out)))
     skipped = _report_skipped(results, err)
-    if not args.quiet and args.format == "text" and not (outcome and outcome.written):
+    if not args.quiet and args.format in HUMAN_FORMATS and not (outcome and outcome.written):
         print(_summary(shown, len(files) - skipped), file=err)
     _report_baseline(outcome, args.quiet, err)
     if _report_errors(results, err) or path_errors:
@@ -371,7 +422,10 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"errguard: error: {error}", file=err)
             return EXIT_ERROR
         runtime = tuple(loads)
-    results = _fix_to_fixed_point(files, config, args, baselined, runtime)
+    with progress_bar(err, len(files), "fixing") as progress:
+        results = _fix_to_fixed_point(
+            files, config, args, baselined=baselined, runtime=runtime, progress=progress
+        )
     changes = [r for r in results if isinstance(r, FixResult) and r.changed]
     if args.diff:
         out.writelines(unified_diff(r.source.text, r.text, r.source.display) for r in changes)
@@ -392,7 +446,8 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     outcome = baseline.apply(remaining, files, config, unsaved) if baseline else None
     remaining = outcome.new if outcome else remaining
     if not args.diff:
-        out.write(RENDERERS["text"](remaining))
+        root = _project_root(config, args.paths)
+        out.write(render(args.format, remaining, root, color=color.use_color(args.color, out)))
     fixed = sum(len(r.fixed) for r in applied)
     _report_notes(results, err)
     _report_skipped(results, err)
@@ -422,8 +477,10 @@ def _fix_to_fixed_point(
     files: Sequence[Path],
     config: Config,
     args: argparse.Namespace,
+    *,
     baselined: Mapping[str, Baselined],
-    runtime: tuple[LoadToFix, ...] | None = None,
+    runtime: tuple[LoadToFix, ...] | None,
+    progress: Progress | None,
 ) -> list[FixResult | FileResult]:
     """Fix every file, then again over the fixed contents while a fix of a project-wide
     finding (an import cycle) was applied, so that a second ``errguard fix`` changes nothing.
@@ -437,7 +494,7 @@ def _fix_to_fixed_point(
     job = Job(
         config, Path.cwd(), unsafe_fixes=args.unsafe_fixes, baselined=baselined, runtime=runtime
     )
-    results = run(fix_file, files, job, args.jobs)
+    results = run(fix_file, files, job, args.jobs, progress)
     latest = [r for r in results if isinstance(r, FixResult) and r.changed]
     by_path = {r.source.path: r for r in latest}
     for _ in range(MAX_FIX_PASSES - 1):
@@ -512,12 +569,16 @@ def _write_fixes(changes: Sequence[FixResult], err: TextIO) -> list[FixResult]:
 
 def command_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from errguard.docs import rule_markdown
+    from errguard.report import markdown
 
     rule = load_rules().get(args.code.upper())
     if rule is None:
         print(f"errguard: error: unknown rule code {args.code!r} (see `errguard rules`)", file=err)
         return EXIT_ERROR
-    out.write(rule_markdown(rule))
+    page = rule_markdown(rule)
+    if color.is_terminal(out) and not args.markdown:
+        page = markdown.render(page, color=color.use_color("auto", out))
+    out.write(page)
     return EXIT_CLEAN
 
 

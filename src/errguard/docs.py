@@ -34,7 +34,7 @@ def rule_markdown(rule: type[Rule]) -> str:
         f"**{rule.summary()}**\n",
         f"- Fix: {_fix_line(rule)}",
         f"- Enabled by default: {'no (select it by its full code)' if rule.opt_in else 'yes'}",
-        f"- Message: `{rule.message}`\n",
+        f"- Message: `{rule.message_template()}`\n",
         f"{body}\n",
     ]
     examples: list[Valid | Invalid] = [*rule.INVALID, *rule.VALID]

@@ -40,7 +40,11 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One finding. Columns count characters, 1-based; ``end_column`` is exclusive."""
+    """One finding. Columns count characters, 1-based; ``end_column`` is exclusive.
+
+    ``message`` is the whole sentence, advice included (what the one-line formats and JSON
+    show); ``help`` is that advice alone, the end of ``message`` (empty when the rule gives none).
+    """
 
     code: str
     message: str
@@ -55,6 +59,14 @@ class Violation:
     fix_data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     # The fix's edits, computed only for output formats that show them (JSON, SARIF).
     resolved_fix: Fix | None = field(default=None, compare=False, hash=False)
+    help: str = field(default="", compare=False, hash=False)
+
+    @property
+    def headline(self) -> str:
+        """The message without its advice, for formats that show ``help`` on a line of its own."""
+        if not self.help or not self.message.endswith(self.help):
+            return self.message
+        return self.message[: -len(self.help)].rstrip().rstrip(";:,").rstrip()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -52,10 +52,15 @@ class Rule:
 
     Subclasses set ``code`` and ``message`` (a ``str.format`` template) and define
     ``visit_<NodeType>(self, node, ctx)`` methods; the engine calls them during its single walk.
+    ``help`` (a template too) is the advice: what to do about a finding. A finding's full message
+    is ``message``, ``help_separator`` and ``help``; the full format shows the advice on a
+    ``help:`` line of its own.
     """
 
     code: ClassVar[str]
     message: ClassVar[str]
+    help: ClassVar[str] = ""
+    help_separator: ClassVar[str] = "; "
     # The default tier of this rule's fix; None when the rule has no fix.
     fix: ClassVar[Applicability | None] = None
     fix_title: ClassVar[str] = ""
@@ -105,6 +110,11 @@ class Rule:
         return cls.__module__.rsplit(".", 1)[-1].replace("_", "-")
 
     @classmethod
+    def message_template(cls) -> str:
+        """The template of a finding's full message, advice included."""
+        return f"{cls.message}{cls.help_separator}{cls.help}" if cls.help else cls.message
+
+    @classmethod
     def summary(cls) -> str:
         """First line of the docstring: used in ``errguard rules`` and SARIF short descriptions."""
         return inspect.cleandoc(cls.__doc__ or "").split("\n", 1)[0]
@@ -147,10 +157,12 @@ class Rule:
         ``fix=True`` means the rule's default tier; ``False``/``None`` means no fix for this one.
         """
         tier = self.fix if fix is True else (None if fix is False else fix)
+        advice = self.help.format(**message_args)
         ctx.add(
             self.code,
-            self.message.format(**message_args),
+            self.message_template().format(**message_args),
             node,
+            help=advice,
             end_node=end_node,
             end=end,
             fix=tier,

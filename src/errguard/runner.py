@@ -20,6 +20,7 @@ from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
     from errguard.models import Violation
+    from errguard.progress import Progress
     from errguard.project import Project
     from errguard.queries.runtime_report import LoadToFix
 
@@ -149,16 +150,21 @@ def default_jobs() -> int:
 
 
 def run(
-    function: Callable[[Path, Job], T], paths: Sequence[Path], job: Job, jobs: int | None = None
+    function: Callable[[Path, Job], T],
+    paths: Sequence[Path],
+    job: Job,
+    jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> list[T]:
-    """``function`` over every path, in file order, in parallel when worthwhile."""
+    """``function`` over every path, in file order, in parallel when worthwhile; ``progress``
+    is told how many files are done as they finish."""
     jobs = default_jobs() if jobs is None else jobs
     # AST trees hold no reference cycles; the cyclic collector only burns time on them.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         with unsaved_files(job.unsaved):
-            return _run(function, paths, job, jobs)
+            return _run(function, paths, job, jobs, progress or _no_progress)
     finally:
         if gc_was_enabled:
             # What the run built (the project's indexes) lives on; keep the collector off it.
@@ -166,9 +172,23 @@ def run(
             gc.enable()
 
 
-def _run(function: Callable[[Path, Job], T], paths: Sequence[Path], job: Job, jobs: int) -> list[T]:
+def _no_progress(_done: int) -> None:
+    pass
+
+
+def _run(
+    function: Callable[[Path, Job], T],
+    paths: Sequence[Path],
+    job: Job,
+    jobs: int,
+    progress: Progress,
+) -> list[T]:
+    results: list[T] = []
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return [function(path, job) for path in paths]
+        for path in paths:
+            results.append(function(path, job))
+            progress(len(results))
+        return results
     engine = _engine(job)
     uses_graph = any(rule.uses_import_graph for rule in engine.rules)
     if engine.uses_models or uses_graph:
@@ -176,4 +196,7 @@ def _run(function: Callable[[Path, Job], T], paths: Sequence[Path], job: Job, jo
         warm_projects(paths, job.config, models=engine.uses_models, imports=uses_graph, jobs=jobs)
     tasks = [(function, chunk, job) for chunk in _chunks(paths, CHUNK_SIZE)]
     with process_pool(jobs) as pool:
-        return [result for chunk in pool.map(_run_chunk, tasks) for result in chunk]
+        for chunk in pool.map(_run_chunk, tasks):  # in order, as each chunk is done
+            results.extend(chunk)
+            progress(len(results))
+    return results

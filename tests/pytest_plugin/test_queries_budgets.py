@@ -298,3 +298,8 @@ def test_summary_reports_totals_and_the_busiest_tests(budgets):
     busiest = summary.splitlines()[2:6]
     assert all(line.startswith("  7  test_budgets.py::") for line in busiest), summary
     assert "N+1" not in summary
+    # The section is shown (with no N+1 to report) for the tests over their budgets: a
+    # queries.max() block and a max_queries marker.
+    over_budget = summary.split("Query budget exceeded in ", 1)[1]
+    assert "  test_budgets.py::test_max_fails_listing_the_queries\n" in over_budget
+    assert "  test_budgets.py::TestClassBudget::test_over\n" in over_budget

@@ -130,6 +130,10 @@ def test_option_overrides_the_ini_and_the_ini_sets_the_threshold(configured):
     [
         ("errguard_nplusone=loud", "errguard_nplusone must be fail, warn or off, not 'loud'"),
         (
+            "errguard_queries_summary=sometimes",
+            "errguard_queries_summary must be auto, always or never, not 'sometimes'",
+        ),
+        (
             "errguard_nplusone_threshold=0",
             "errguard_nplusone_threshold must be a whole number of at least 1, not '0'",
         ),

@@ -286,3 +286,15 @@ def test_stats_merge_like_a_single_run(tmp_path):
 
 def test_stats_without_tests_print_nothing():
     assert QueryStats().summary_lines() == []
+
+
+def test_budget_failures_merge_across_workers_and_end_the_summary():
+    left, right, merged = QueryStats(), QueryStats(), QueryStats()
+    left.add_test("t.py::a", total=3, body=3, findings=[])
+    left.add_budget_failure("t.py::a")
+    right.add_test("t.py::b", total=1, body=1, findings=[])
+    assert not right.has_problems
+    merged.merge_json(left.to_json())
+    merged.merge_json(right.to_json())
+    assert merged.has_problems
+    assert merged.summary_lines()[-2:] == ["Query budget exceeded in 1 test:", "  t.py::a"]

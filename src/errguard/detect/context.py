@@ -136,6 +136,7 @@ class FileContext:
         end: tuple[int, int] | None = None,
         fix: Applicability | None = None,
         fix_data: Mapping[str, Any] | None = None,
+        help: str = "",
     ) -> None:
         line = getattr(node, "lineno", 1)
         if end is None:
@@ -158,5 +159,6 @@ class FileContext:
                 path=self.path,
                 fix=fix,
                 fix_data=dict(fix_data or {}),
+                help=help,
             )
         )

@@ -6,8 +6,10 @@
   ``@pytest.mark.allow_nplusone`` opts a test out of N+1 detection.
 - ``--nplusone=fail|warn|off`` (ini ``errguard_nplusone``, default ``warn``) and
   ``errguard_nplusone_threshold`` (default 5) control runtime N+1 detection.
-- A terminal summary: query totals, the busiest tests and each N+1 pattern once, merged
-  across pytest-xdist workers.
+- A terminal summary: query totals, the busiest tests, each N+1 pattern once and the tests
+  over a query budget, merged across pytest-xdist workers. Shown when there is an N+1 or a
+  budget failure, with ``-v``, or always with ini ``errguard_queries_summary = always``
+  (``never``: not at all); otherwise one line of totals says how to see it.
 
 Nothing here imports Django. Recording (``errguard.queries.runtime``, which patches Django) is
 imported and installed at the first test that runs with Django's settings configured, stays
@@ -47,6 +49,8 @@ __all__ = [
 ]
 
 MODES = ("fail", "warn", "off")
+SUMMARY_MODES = ("auto", "always", "never")
+_SHOW_SUMMARY = "-v or errguard_queries_summary = always"
 _WORKER_OUTPUT = "errguard_queries"
 NEEDS_DJANGO = (
     "needs Django with configured settings (DJANGO_SETTINGS_MODULE for pytest-django, "
@@ -67,6 +71,7 @@ class _State:
     mode: str
     threshold: int
     count_setup: bool
+    summary: str
     finder: CallSiteFinder
     stats: QueryStats
 
@@ -98,6 +103,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
     )
     parser.addini(
+        "errguard_queries_summary",
+        "the errguard: queries section at the end of the run: auto (default: when a test ran "
+        "into an N+1 or over a query budget, or with -v; else one line of totals), always, never",
+        default="auto",
+    )
+    parser.addini(
         "errguard_nplusone_threshold",
         "report a read run from one line in one call with more than this many different "
         "parameter sets (default: 5)",
@@ -110,6 +121,16 @@ def _mode(config: pytest.Config) -> str:
     mode = str(value).strip().lower()
     if mode not in MODES:
         raise pytest.UsageError(f"errguard_nplusone must be fail, warn or off, not {value!r}")
+    return mode
+
+
+def _summary_mode(config: pytest.Config) -> str:
+    value = config.getini("errguard_queries_summary")
+    mode = str(value).strip().lower()
+    if mode not in SUMMARY_MODES:
+        raise pytest.UsageError(
+            f"errguard_queries_summary must be auto, always or never, not {value!r}"
+        )
     return mode
 
 
@@ -139,6 +160,7 @@ def pytest_configure(config: pytest.Config) -> None:
         mode=_mode(config),
         threshold=_threshold(config),
         count_setup=bool(config.getini("errguard_count_setup")),
+        summary=_summary_mode(config),
         finder=CallSiteFinder(config.rootpath, config.getini("python_files")),
         stats=QueryStats(),
     )
@@ -209,12 +231,16 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             test.begin_body()
         try:
             yield
+        except QueryCountError:
+            state.stats.add_budget_failure(item.nodeid)
+            raise
         finally:
             test.end_body()
     failures = []
     if budget is not None:
         failure = test.budget_failure(*budget)
         if failure is not None:
+            state.stats.add_budget_failure(item.nodeid)
             failures.append(failure)
     if test.found:
         if state.mode == "fail":
@@ -292,8 +318,12 @@ def pytest_terminal_summary(
     state = config.stash.get(_STATE, None)
     if state is None or hasattr(config, "workerinput"):
         return
-    lines = state.stats.summary_lines()
-    if lines:
+    stats = state.stats
+    if not stats.per_test or state.summary == "never":
+        return
+    if state.summary == "always" or stats.has_problems or config.get_verbosity() > 0:
         terminalreporter.write_sep("=", "errguard: queries")
-        for line in lines:
+        for line in stats.summary_lines():
             terminalreporter.write_line(line)
+    elif stats.total and config.get_verbosity() >= 0:
+        terminalreporter.write_line(stats.one_line(_SHOW_SUMMARY))

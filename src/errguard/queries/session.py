@@ -29,6 +29,8 @@ class QueryStats:
         self.body = 0
         self.per_test: dict[str, int] = {}
         self.findings: dict[str, FindingTally] = {}
+        self.over_budget: list[str] = []
+        """Tests that ran more queries than a ``max_queries``/``queries.max()`` budget allowed."""
         self.workers = 0
         """pytest-xdist workers merged in (0 for a run in one process)."""
 
@@ -44,11 +46,21 @@ class QueryStats:
             if nodeid not in tally.tests:
                 tally.tests.append(nodeid)
 
+    def add_budget_failure(self, nodeid: str) -> None:
+        if nodeid not in self.over_budget:
+            self.over_budget.append(nodeid)
+
+    @property
+    def has_problems(self) -> bool:
+        """Whether the run found something the summary must show: an N+1, a budget failure."""
+        return bool(self.findings or self.over_budget)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "body": self.body,
             "per_test": self.per_test,
+            "over_budget": self.over_budget,
             "findings": {
                 key: {"summary": t.summary, "fix": t.fix, "count": t.count, "tests": t.tests}
                 for key, t in self.findings.items()
@@ -61,6 +73,8 @@ class QueryStats:
         self.body += int(data["body"])
         for nodeid, count in data["per_test"].items():
             self.per_test[nodeid] = self.per_test.get(nodeid, 0) + int(count)
+        for nodeid in data["over_budget"]:
+            self.add_budget_failure(nodeid)
         for key, item in data["findings"].items():
             tally = self.findings.setdefault(key, FindingTally(item["summary"], item["fix"]))
             tally.count += int(item["count"])
@@ -100,4 +114,16 @@ class QueryStats:
                 lines.append(f"  {tally.summary} ({tally.count} times in {in_tests})")
                 lines.append(f"    fix: {tally.fix}")
                 lines.extend(f"    {nodeid}" for nodeid in sorted(tally.tests))
+        if self.over_budget:
+            failed = len(self.over_budget)
+            lines.append(f"Query budget exceeded in {failed} {'test' if failed == 1 else 'tests'}:")
+            lines.extend(f"  {nodeid}" for nodeid in sorted(self.over_budget))
         return lines
+
+    def one_line(self, how_to_see_all: str) -> str:
+        """The summary of a run with nothing to report, for when the table is not wanted."""
+        tests = len(self.per_test)
+        return (
+            f"errguard: {self.total:,} queries in {tests:,} {'test' if tests == 1 else 'tests'}, "
+            f"no N+1 and no query budget exceeded ({how_to_see_all} for the table)"
+        )

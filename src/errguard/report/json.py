@@ -32,6 +32,7 @@ def violation_to_dict(violation: Violation) -> dict[str, Any]:
         "code": violation.code,
         "rule": rule.slug() if rule else None,
         "message": violation.message,
+        "help": violation.help or None,
         "fix": None
         if fix is None
         else {

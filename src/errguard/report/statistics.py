@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from errguard.models import Applicability, Violation
 from errguard.registry import load_rules
 
+# What ``errguard fix`` can do for a finding, by the tier of its fix.
+FIX_MARKERS = {Applicability.SAFE: "[*]", Applicability.UNSAFE: "[-]", None: "[ ]"}
+
 
 @dataclass(frozen=True)
 class CodeCount:
@@ -29,8 +32,8 @@ class CodeCount:
     @property
     def marker(self) -> str:
         if self.fixable:
-            return "[*]"
-        return "[-]" if self.unsafe_fixable else "[ ]"
+            return FIX_MARKERS[Applicability.SAFE]
+        return FIX_MARKERS[Applicability.UNSAFE if self.unsafe_fixable else None]
 
 
 def count_by_code(violations: Sequence[Violation]) -> list[CodeCount]:

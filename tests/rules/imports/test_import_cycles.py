@@ -221,7 +221,7 @@ def test_a_cold_cache_gives_the_same_findings_with_one_and_two_workers(tmp_path)
 def test_the_flake8_plugin_reports_the_same_cycles_from_the_cached_graph(tmp_path):
     pytest.importorskip("flake8")
     write_cases(tmp_path, generate(6, seed=7))
-    cli = run_subprocess("check", "--select", "EG501", ".", cwd=tmp_path)
+    cli = run_subprocess("check", "--select", "EG501", "--format", "concise", ".", cwd=tmp_path)
     caches = list(tmp_path.glob("*/.errguard_cache/imports.json"))
     assert caches, "the graph's per-file facts are cached by content"
     entries = json.loads(caches[0].read_text())["files"]

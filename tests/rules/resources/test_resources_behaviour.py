@@ -294,6 +294,6 @@ def test_cursors_in_migrations_are_left_alone(project):
         (project / module).parent.mkdir(parents=True, exist_ok=True)
         (project / module).write_text(backfill)
 
-    result = run_cli("check", "--select", "EG301", ".")
+    result = run_cli("check", "--select", "EG301", "--format", "concise", ".")
 
     assert [line.split(":")[0] for line in result.out.splitlines()] == ["shop/backfill.py"]

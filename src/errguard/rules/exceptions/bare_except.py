@@ -53,10 +53,8 @@ class BareExcept(Rule):
     """
 
     code = "EG401"
-    message = (
-        "bare `except:` also catches KeyboardInterrupt and SystemExit; "
-        "catch `{replacement}` or the specific exceptions you expect"
-    )
+    message = "bare `except:` also catches KeyboardInterrupt and SystemExit"
+    help = "catch `{replacement}` or the specific exceptions you expect"
     triggers = (b"except",)
     same_check = ("E722", "W0702", "bare-except")
     fix = Applicability.SAFE

@@ -168,10 +168,8 @@ class ExceptionLeak(FunctionRule):
     code = "EG404"
     # Every sink's name (or its module's) contains one of these.
     triggers = (b"Response", b"jsonify", b"HTTPException", b"abort", b"rest_framework")
-    message = (
-        "exception text `{leak}` is sent to the client in {sink}(); log the exception "
-        "and return a generic error message instead"
-    )
+    message = "exception text `{leak}` is sent to the client in {sink}()"
+    help = "log the exception and return a generic error message instead"
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
         if id(function) in _body_parsers(ctx):

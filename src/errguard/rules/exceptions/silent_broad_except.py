@@ -244,10 +244,8 @@ class SilentBroadExcept(FunctionRule):
     """
 
     code = "EG402"
-    message = (
-        "`except {name}` swallows every error silently; log it, re-raise, "
-        "or catch the specific exceptions you expect"
-    )
+    message = "`except {name}` swallows every error silently"
+    help = "log it, re-raise, or catch the specific exceptions you expect"
     triggers = (b"except",)
     options: ClassVar[Mapping[str, Option]] = {
         "extra-reporters": Option(

@@ -56,8 +56,9 @@ class FragileImportCycle(Rule):
     code = "EG502"
     message = (
         "import cycle {chain} works today, but one module-level use of an imported name "
-        "can make it crash; {advice}"
+        "can make it crash"
     )
+    help = "{advice}"
     triggers = (b"import",)
     uses_import_graph = True
     opt_in = True

@@ -117,7 +117,8 @@ class ImportCycle(Rule):
     """
 
     code = "EG501"
-    message = "import cycle crashes when {entry} is imported first: {chain} ({reason}); {advice}"
+    message = "import cycle crashes when {entry} is imported first: {chain} ({reason})"
+    help = "{advice}"
     triggers = (b"import",)
     uses_import_graph = True
     fix = Applicability.SAFE

@@ -159,8 +159,9 @@ class NPlusOne(FunctionRule):
     code = "EG101"
     message = (
         "N+1: {access} ({relation}) {effect} once per iteration of the loop over {loop} "
-        "at line {line}; {advice}"
+        "at line {line}"
     )
+    help = "{advice}"
     fix = Applicability.SAFE
     fix_title = 'Add .{method}("{lookup}") to the queryset'
 

@@ -122,9 +122,9 @@ class QueryInLoop(FunctionRule):
     uses_models = True
     code = "EG102"
     message = (
-        "query in loop: {query} runs once per iteration of the loop over {loop} at line {line}; "
-        "{advice}"
+        "query in loop: {query} runs once per iteration of the loop over {loop} at line {line}"
     )
+    help = "{advice}"
 
     def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
         self.check_function(node, ctx)

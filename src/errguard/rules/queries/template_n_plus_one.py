@@ -95,7 +95,9 @@ class TemplateNPlusOne(FunctionRule):
     """
 
     code = "EG103"
-    message = "`{variable}` is iterated in {template}:{line} and each row loads {reads}: {advice}"
+    message = "`{variable}` is iterated in {template}:{line} and each row loads {reads}"
+    help = "{advice}"
+    help_separator = ": "
     triggers = (b"render", b"TemplateResponse", b"ListView")
     uses_models = True
 

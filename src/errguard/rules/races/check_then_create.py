@@ -94,8 +94,9 @@ class CheckThenCreate(FunctionRule):
     code = "EG201"
     message = (
         "check-then-create race: {check} and then {create} at line {line} let two requests "
-        "both find no row and both create one; {advice}"
+        "both find no row and both create one"
     )
+    help = "{advice}"
     fix = Applicability.SAFE
     fix_title = "Replace with {manager}.get_or_create(...)"
     triggers = (b"create",)

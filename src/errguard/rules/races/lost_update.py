@@ -100,9 +100,9 @@ class LostUpdate(FunctionRule):
     code = "EG202"
     message = (
         "lost update: {target} {changed} and saved (line {save_line}) "
-        "without a lock, so a concurrent save of the same row in between is overwritten; "
-        'use F("{field}") (or .update()), or select_for_update() inside transaction.atomic()'
+        "without a lock, so a concurrent save of the same row in between is overwritten"
     )
+    help = 'use F("{field}") (or .update()), or select_for_update() inside transaction.atomic()'
     fix = Applicability.UNSAFE
     fix_title = 'Compute {target} in the database with F("{field}")'
     triggers = (b"save",)

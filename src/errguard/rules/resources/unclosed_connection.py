@@ -94,7 +94,8 @@ class UnclosedConnection(Rule):
     """
 
     code = "EG302"
-    message = "{subject} {problem}: under load, {consequence}; use `{advice}`"
+    message = "{subject} {problem}: under load, {consequence}"
+    help = "use `{advice}`"
     triggers = (b"connect(", b"Connect(")
     fix = Applicability.SAFE
     fix_title = "Close the connection with `{statement}`"

@@ -124,7 +124,8 @@ class UnclosedCursor(Rule):
     """
 
     code = "EG301"
-    message = "{subject} {problem}: {cost}; use `{advice}`"
+    message = "{subject} {problem}: {cost}"
+    help = "use `{advice}`"
     triggers = (b"cursor(",)
     fix = Applicability.SAFE
     fix_title = "Close the cursor with `{statement}`"
