@@ -94,18 +94,18 @@ def test_only_the_branchs_findings_are_reported(repo):
     )
     views.write_text(edited + NEW_VIEW)
     commit(repo, "branch work")
-    assert locations(run_cli("check")) == [
+    assert locations(run_cli("check", "--format", "concise")) == [
         ["shop/views.py:6:15:", "EG101"],
         ["shop/views.py:11:15:", "EG101"],
         ["shop/views.py:20:15:", "EG101"],
     ]
-    result = run_cli("check", "--diff-base", "main")
+    result = run_cli("check", "--format", "concise", "--diff-base", "main")
     assert result.code == 1
     assert locations(result) == [
         ["shop/views.py:11:15:", "EG101"],
         ["shop/views.py:20:15:", "EG101"],
     ]
-    assert run_cli("check", "--diff-base", "HEAD").out == ""
+    assert run_cli("check", "--format", "concise", "--diff-base", "HEAD").out == ""
 
 
 def test_uncommitted_edits_and_untracked_files_count(repo):
@@ -113,7 +113,7 @@ def test_uncommitted_edits_and_untracked_files_count(repo):
     (repo / "shop" / "reports.py").write_text(VIEWS)  # untracked: every line is new
     (repo / ".gitignore").write_text("shop/ignored.py\n")
     (repo / "shop" / "ignored.py").write_text(VIEWS)  # ignored by git: not new
-    result = run_cli("check", "--diff-base", "main")
+    result = run_cli("check", "--format", "concise", "--diff-base", "main")
     assert locations(result) == [
         ["shop/reports.py:7:15:", "EG101"],
         ["shop/reports.py:12:15:", "EG101"],
@@ -127,11 +127,11 @@ def test_paths_from_a_subdirectory_and_a_renamed_file(repo, monkeypatch):
     commit(repo, "rename and edit")
     monkeypatch.chdir(repo / "shop")
     # The rename alone changes no line: only the new function is reported.
-    result = run_cli("check", ".", "--diff-base", "main")
+    result = run_cli("check", "--format", "concise", ".", "--diff-base", "main")
     assert locations(result) == [["pages.py:21:15:", "EG101"]]
     # From outside the repository, the repository is the one holding the paths.
     monkeypatch.chdir(repo.parent)
-    result = run_cli("check", repo / "shop" / "pages.py", "--diff-base", "main")
+    result = run_cli("check", "--format", "concise", repo / "shop" / "pages.py", "--diff-base", "main")
     assert locations(result) == [[f"{repo.name}/shop/pages.py:21:15:", "EG101"]]
 
 
@@ -143,7 +143,7 @@ def test_the_branch_base_is_where_the_branch_left_ref(repo):
     (repo / "shop" / "other.py").write_text(VIEWS)
     commit(repo, "main moves on")
     git(repo, "checkout", "-q", "feature")
-    assert locations(run_cli("check", "--diff-base", "main")) == [["shop/views.py:21:15:", "EG101"]]
+    assert locations(run_cli("check", "--format", "concise", "--diff-base", "main")) == [["shop/views.py:21:15:", "EG101"]]
 
 
 CYCLE_A = "from app.b import B\n\nA = 1\n"
@@ -156,23 +156,23 @@ def test_an_import_cycle_through_a_changed_line_is_reported_wherever_it_is(repo)
     base = git(repo, "rev-parse", "HEAD").strip()
     (repo / "app" / "a.py").write_text(CYCLE_A)  # the new import closes the cycle
     commit(repo, "a imports b")
-    everything = run_cli("check", "--select", "EG501")
+    everything = run_cli("check", "--format", "concise", "--select", "EG501")
     # Reported on both imports, b.py's among them, which this commit did not touch.
     assert locations(everything) == [["app/a.py:1:1:", "EG501"], ["app/b.py:1:1:", "EG501"]]
-    assert run_cli("check", "--select", "EG501", "--diff-base", base).out == everything.out
+    assert run_cli("check", "--format", "concise", "--select", "EG501", "--diff-base", base).out == everything.out
     # An edit of a.py away from the cycle's imports: the cycle is not the branch's doing.
     (repo / "app" / "a.py").write_text(CYCLE_A.replace("A = 1", "A = 2"))
-    assert run_cli("check", "--select", "EG501", "--diff-base", "HEAD").out == ""
+    assert run_cli("check", "--format", "concise", "--select", "EG501", "--diff-base", "HEAD").out == ""
 
 
 def test_not_a_repository_or_an_unknown_ref_is_a_usage_error(repo, tmp_path_factory, monkeypatch):
-    result = run_cli("check", "--diff-base", "no-such-branch")
+    result = run_cli("check", "--format", "concise", "--diff-base", "no-such-branch")
     assert result.code == 2
     assert result.err == "errguard: error: --diff-base: unknown revision 'no-such-branch'\n"
     elsewhere = tmp_path_factory.mktemp("not-a-repo")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(elsewhere.parent))
     monkeypatch.chdir(elsewhere)
-    result = run_cli("check", "--diff-base", "main")
+    result = run_cli("check", "--format", "concise", "--diff-base", "main")
     assert result.code == 2
     assert result.err.startswith("errguard: error: --diff-base: fatal: not a git repository")
 
@@ -213,6 +213,6 @@ def test_a_ref_with_no_common_history_is_a_usage_error(repo):
     git(repo, "checkout", "-q", "--orphan", "unrelated")
     commit(repo, "a history of its own")
     git(repo, "checkout", "-q", "feature")
-    result = run_cli("check", "--diff-base", "unrelated")
+    result = run_cli("check", "--format", "concise", "--diff-base", "unrelated")
     assert result.code == 2
     assert "'unrelated' and HEAD have no commit in common" in result.err
