@@ -60,17 +60,19 @@ class Probe:
 
 
 def probes(function: Function, resolver: Resolver, env: Mapping[str, Binding]) -> Iterator[Probe]:
-    parents = _parents(function)
-    candidates = list(_candidates(function, parents))
+    candidates = list(_candidates(function))
     if not candidates:
         return
     names: dict[str, QuerySet] | None = None
+    parents: dict[ast.AST, ast.AST] | None = None
     for node, tested, method in candidates:
         if names is None and _root_name(tested) not in (None, "self"):
             names = _lazy_names(function, resolver, env)
         if isinstance(tested, ast.Name):
             found = (names or {}).get(tested.id)
-            if found is None or not _only_evaluation(function, tested, parents):
+            if found is not None and parents is None:
+                parents = _parents(function)
+            if found is None or not _only_evaluation(function, tested, parents or {}):
                 continue
         elif isinstance(tested, ast.Call):
             found = resolver.queryset(tested, {**env, **(names or {})})
@@ -94,30 +96,29 @@ def _root_name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _candidates(
-    function: Function, parents: Mapping[ast.AST, ast.AST]
-) -> Iterator[tuple[ast.expr, ast.expr, str]]:
+def _candidates(function: Function) -> Iterator[tuple[ast.expr, ast.expr, str]]:
     """(node replaced, queryset expression, method) for each ``len(x)``, ``bool(x)`` and
-    truth-tested ``x`` of the function."""
+    truth-tested ``x`` of the function: an ``if``/``elif``/``assert``/ternary/comprehension
+    test, a ``not`` operand, or an ``and``/``or`` operand of one of those."""
     for node in walk_scope(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if len(node.args) == 1 and not node.keywords and node.func.id in ("len", "bool"):
                 yield node, node.args[0], "count" if node.func.id == "len" else "exists"
-        elif isinstance(node, (ast.Name, ast.Call)) and _truth_tested(node, parents):
-            yield node, node, "exists"
+        elif isinstance(node, (ast.If, ast.IfExp, ast.Assert)):
+            yield from _tested(node.test)
+        elif isinstance(node, ast.comprehension):
+            for test in node.ifs:
+                yield from _tested(test)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield from _tested(node.operand)
 
 
-def _truth_tested(node: ast.expr, parents: Mapping[ast.AST, ast.AST]) -> bool:
-    """Only the truth of ``node`` is used: an ``if``/``elif``/``assert``/ternary/comprehension
-    test, a ``not`` operand, or an ``and``/``or`` operand of such a test."""
-    parent = parents.get(node)
-    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-        return True
-    if isinstance(parent, ast.BoolOp):
-        return _truth_tested(parent, parents)
-    if isinstance(parent, (ast.If, ast.IfExp, ast.Assert)):
-        return parent.test is node
-    return isinstance(parent, ast.comprehension) and node in parent.ifs
+def _tested(node: ast.expr) -> Iterator[tuple[ast.expr, ast.expr, str]]:
+    if isinstance(node, (ast.Name, ast.Call)):
+        yield node, node, "exists"
+    elif isinstance(node, ast.BoolOp):
+        for value in node.values:
+            yield from _tested(value)
 
 
 def _lazy_names(
