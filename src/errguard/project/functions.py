@@ -8,14 +8,16 @@ behaviour: each module is parsed once, the first time a call reaches it, and nev
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from errguard.astutil import collect_imports, parse_or_none
 from errguard.project.modules import module_name, resolve_relative
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+DefinitionT = TypeVar("DefinitionT", ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef)
 # ``from a import f`` in a package's ``__init__`` re-exports f: followed this many times.
 _REEXPORT_HOPS = 3
 
@@ -84,13 +86,22 @@ class FunctionIndex:
 
     def function(self, qualified: str) -> tuple[ModuleDefinitions, Function] | None:
         """The project function a qualified name denotes, through package re-exports."""
+        return self._definition(qualified, lambda module: module.functions)
+
+    def class_def(self, qualified: str) -> tuple[ModuleDefinitions, ast.ClassDef] | None:
+        """The project class a qualified name denotes, through package re-exports."""
+        return self._definition(qualified, lambda module: module.classes)
+
+    def _definition(
+        self, qualified: str, table: Callable[[ModuleDefinitions], Mapping[str, DefinitionT]]
+    ) -> tuple[ModuleDefinitions, DefinitionT] | None:
         for _ in range(_REEXPORT_HOPS):
             module_part, _, name = qualified.rpartition(".")
             module = self.module(module_part) if module_part else None
             if module is None:
                 return None
-            if name in module.functions:
-                return module, module.functions[name]
+            if name in table(module):
+                return module, table(module)[name]
             following = module.imports.get(name)
             if following is None or following == qualified:
                 return None
@@ -124,21 +135,6 @@ class FunctionIndex:
             return (module, here, None) if here is not None else None
         found = self.function(qualified)
         return (found[0], found[1], None) if found is not None else None
-
-    def definition_class(self, qualified: str) -> tuple[ModuleDefinitions, ast.ClassDef] | None:
-        """The project class a qualified name denotes, through package re-exports."""
-        for _ in range(_REEXPORT_HOPS):
-            module_part, _, name = qualified.rpartition(".")
-            module = self.module(module_part) if module_part else None
-            if module is None:
-                return None
-            if name in module.classes:
-                return module, module.classes[name]
-            following = module.imports.get(name)
-            if following is None or following == qualified:
-                return None
-            qualified = following
-        return None
 
     def method(self, module: str, cls: str, name: str) -> tuple[ModuleDefinitions, Function] | None:
         found = self.module(module)

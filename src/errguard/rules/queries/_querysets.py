@@ -59,6 +59,7 @@ SINGLE_RESULT = frozenset({"get", "first", "last", "earliest", "latest"})
 NOT_INSTANCES = {"values": "dicts", "values_list": "tuples", "dates": "dates", "datetimes": "dates"}
 # Chains a select_related/prefetch_related cannot be safely added to.
 _UNFIXABLE = frozenset({"union", "intersection", "difference", "raw", "extra", "select_for_update"})
+_RESOLVER = "queries:resolver"
 LIST_BUILDERS = frozenset({"list", "tuple", "sorted", "reversed", "set"})
 # Django's QuerySet methods that return no queryset: instances, a count, or nothing (a project
 # overriding one, like a manager's own bulk_create, does not make its result a queryset).
@@ -467,6 +468,16 @@ def _knowing(loaded: Loaded, remote: str) -> Loaded:
     """Rows from ``parent.children`` know their parent: Django sets the foreign key back to
     it (known related objects), as a prefetch of the relation does."""
     return replace(loaded, select=loaded.select | {remote}) if remote else loaded
+
+
+def file_resolver(ctx: FileContext) -> Resolver:
+    """One resolver per file, shared by the rules and functions that ask (it memoises the
+    module's helper functions)."""
+    resolver = ctx.cache.get(_RESOLVER)
+    if not isinstance(resolver, Resolver):
+        helpers = {s.name: s for s in ctx.tree.body if isinstance(s, ast.FunctionDef)}
+        resolver = ctx.cache[_RESOLVER] = Resolver(ctx, helpers)
+    return resolver
 
 
 def env_key(node: ast.AST) -> str:

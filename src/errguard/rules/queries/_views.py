@@ -33,7 +33,7 @@ def method_bindings(module: ast.Module, resolver: Resolver) -> dict[int, dict[st
     for cls in module.body:
         if not isinstance(cls, ast.ClassDef):
             continue
-        env = _class_bindings(_lineage(cls, classes), resolver)
+        env = class_bindings(lineage(cls, classes), resolver)
         model = resolver.models.get(f"{resolver.ctx.module}.{cls.name}")
         if model is not None and not model.abstract:
             env = {**env, "self": Row(model, from_caller=True)}  # a model method's own row
@@ -70,7 +70,7 @@ def _method(cls: ast.ClassDef, name: str) -> Method | None:
     )
 
 
-def _lineage(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
+def lineage(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
     """The class and its bases defined in the same module, in (depth-first) lookup order: a
     mixin's ``get_queryset()`` is the view's when the view does not override it."""
     order: list[ast.ClassDef] = []
@@ -85,11 +85,11 @@ def _lineage(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.Cl
     return order
 
 
-def _class_bindings(lineage: list[ast.ClassDef], resolver: Resolver) -> dict[str, Binding]:
+def class_bindings(ancestry: list[ast.ClassDef], resolver: Resolver) -> dict[str, Binding]:
     # A class's own attributes override its bases'.
     attributes = {
         name: value
-        for ancestor in reversed(lineage)
+        for ancestor in reversed(ancestry)
         for name, value in _attributes(ancestor).items()
     }
     base: QuerySet | None = None
@@ -103,8 +103,13 @@ def _class_bindings(lineage: list[ast.ClassDef], resolver: Resolver) -> dict[str
         base = replace(base, anchor=None)  # a fix would have to edit the class attribute
         env["self.queryset"] = base
         env["super().get_queryset"] = base
-    method = next((m for c in lineage if (m := _method(c, "get_queryset")) is not None), None)
-    queryset = resolver.returned_queryset(method, env) if method is not None else base
+    # Each get_queryset() of the ancestry refines the next one's (``super().get_queryset()``),
+    # the last one the class attribute's.
+    queryset = base
+    for method in reversed([m for c in ancestry if (m := _method(c, "get_queryset"))]):
+        above = {**env, "super().get_queryset": queryset} if queryset is not None else {}
+        below = {k: v for k, v in env.items() if k != "super().get_queryset"}
+        queryset = resolver.returned_queryset(method, above or below)
     if queryset is None or queryset.rows != "instances":
         return env
     queryset = replace(queryset, anchor=None)
@@ -126,17 +131,17 @@ def list_view(
     ``context_object_name`` (``<model_name>_list`` by default).
     """
     classes = {stmt.name: stmt for stmt in module.body if isinstance(stmt, ast.ClassDef)}
-    lineage = _lineage(cls, classes)
-    if not _lists(lineage) or _abstract(cls):
+    ancestry = lineage(cls, classes)
+    if not _lists(ancestry) or _abstract(cls):
         return None
     if not _VIEW_ATTRIBUTES & _defined(cls) and any(
-        _lists(_lineage(b, classes)) for b in lineage[1:]
+        _lists(lineage(b, classes)) for b in ancestry[1:]
     ):
         return None  # the view of a base class in this module, with another mixin: said there
-    rows = _class_bindings(lineage, resolver).get("self.object_list")
+    rows = class_bindings(ancestry, resolver).get("self.object_list")
     if not isinstance(rows, QuerySet):
         return None
-    attributes = {n: v for c in reversed(lineage) for n, v in _attributes(c).items()}
+    attributes = {n: v for c in reversed(ancestry) for n, v in _attributes(c).items()}
     model_name = rows.model.name.lower()
     suffix = _string(attributes.get("template_name_suffix")) or "_list"
     template = _string(attributes.get("template_name"))

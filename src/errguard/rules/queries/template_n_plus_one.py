@@ -7,7 +7,7 @@ from errguard.models import Invalid, Valid
 from errguard.registry import Function, FunctionRule
 from errguard.rules._shared.example_models import SHOP, SHOP_MODELS
 from errguard.rules.queries._bindings import QuerySet
-from errguard.rules.queries._querysets import Resolver
+from errguard.rules.queries._querysets import Resolver, file_resolver
 from errguard.rules.queries._template_context import (
     Context,
     context_at,
@@ -19,7 +19,6 @@ from errguard.rules.queries._template_loads import advice, display, loads_of, lo
 from errguard.rules.queries._templates import Loop, find_template
 from errguard.rules.queries._views import list_view
 
-_RESOLVER = "EG103:resolver"
 # The shop, with loans whose ``__str__`` reads their reader (and, when lent, the lender).
 _LOANS = {
     **SHOP,
@@ -105,7 +104,7 @@ class TemplateNPlusOne(FunctionRule):
         renders = list(render_calls(function))
         if not renders:
             return
-        resolver = _resolver(ctx)
+        resolver = file_resolver(ctx)
         for render in renders:
             context = context_at(function, render, resolver)
             if context is not None:
@@ -113,7 +112,7 @@ class TemplateNPlusOne(FunctionRule):
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         """A generic ``ListView``: its rows reach its template as ``object_list``."""
-        resolver = _resolver(ctx)
+        resolver = file_resolver(ctx)
         view = list_view(node, ctx.tree, resolver)
         if view is None:
             return
@@ -506,12 +505,3 @@ def _end(node: ast.AST) -> tuple[int, int] | None:
     if isinstance(node, ast.ClassDef):
         return node.lineno, node.col_offset + len("class ") + len(node.name)
     return None
-
-
-def _resolver(ctx: FileContext) -> Resolver:
-    """One resolver per file, shared by its functions and classes (it memoises helpers)."""
-    resolver = ctx.cache.get(_RESOLVER)
-    if not isinstance(resolver, Resolver):
-        helpers = {s.name: s for s in ctx.tree.body if isinstance(s, ast.FunctionDef)}
-        resolver = ctx.cache[_RESOLVER] = Resolver(ctx, helpers)
-    return resolver

@@ -205,7 +205,7 @@ def _class_defers(
     node: ast.expr, module: ModuleDefinitions, index: FunctionIndex, depth: int
 ) -> bool:
     qualified = module.qualify(node)
-    found = index.definition_class(qualified) if qualified else None
+    found = index.class_def(qualified) if qualified else None
     if found is None and isinstance(node, ast.Name) and node.id in module.classes:
         found = (module, module.classes[node.id])
     if found is None or depth == 0:
