@@ -131,7 +131,9 @@ def test_paths_from_a_subdirectory_and_a_renamed_file(repo, monkeypatch):
     assert locations(result) == [["pages.py:21:15:", "EG101"]]
     # From outside the repository, the repository is the one holding the paths.
     monkeypatch.chdir(repo.parent)
-    result = run_cli("check", "--format", "concise", repo / "shop" / "pages.py", "--diff-base", "main")
+    result = run_cli(
+        "check", "--format", "concise", repo / "shop" / "pages.py", "--diff-base", "main"
+    )
     assert locations(result) == [[f"{repo.name}/shop/pages.py:21:15:", "EG101"]]
 
 
@@ -143,7 +145,9 @@ def test_the_branch_base_is_where_the_branch_left_ref(repo):
     (repo / "shop" / "other.py").write_text(VIEWS)
     commit(repo, "main moves on")
     git(repo, "checkout", "-q", "feature")
-    assert locations(run_cli("check", "--format", "concise", "--diff-base", "main")) == [["shop/views.py:21:15:", "EG101"]]
+    assert locations(run_cli("check", "--format", "concise", "--diff-base", "main")) == [
+        ["shop/views.py:21:15:", "EG101"]
+    ]
 
 
 CYCLE_A = "from app.b import B\n\nA = 1\n"
@@ -159,10 +163,16 @@ def test_an_import_cycle_through_a_changed_line_is_reported_wherever_it_is(repo)
     everything = run_cli("check", "--format", "concise", "--select", "EG501")
     # Reported on both imports, b.py's among them, which this commit did not touch.
     assert locations(everything) == [["app/a.py:1:1:", "EG501"], ["app/b.py:1:1:", "EG501"]]
-    assert run_cli("check", "--format", "concise", "--select", "EG501", "--diff-base", base).out == everything.out
+    assert (
+        run_cli("check", "--format", "concise", "--select", "EG501", "--diff-base", base).out
+        == everything.out
+    )
     # An edit of a.py away from the cycle's imports: the cycle is not the branch's doing.
     (repo / "app" / "a.py").write_text(CYCLE_A.replace("A = 1", "A = 2"))
-    assert run_cli("check", "--format", "concise", "--select", "EG501", "--diff-base", "HEAD").out == ""
+    assert (
+        run_cli("check", "--format", "concise", "--select", "EG501", "--diff-base", "HEAD").out
+        == ""
+    )
 
 
 def test_not_a_repository_or_an_unknown_ref_is_a_usage_error(repo, tmp_path_factory, monkeypatch):

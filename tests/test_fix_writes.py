@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import errguard.cli
+import errguard.cli.fix
 from tests.conftest import run_cli
 from tests.test_cli import BARE, write
 from tests.test_cli_edges import fixed
@@ -95,7 +95,7 @@ def after_fixing(monkeypatch):
     """Run ``action(path)`` on each file right after its fixes are computed, before any is
     written: what a user (or another tool) does to the tree while ``fix`` runs."""
     actions = {}
-    compute = errguard.cli.fix_file
+    compute = errguard.cli.fix.fix_file
 
     def fix_then_act(path, job):
         result = compute(path, job)
@@ -104,7 +104,7 @@ def after_fixing(monkeypatch):
             action(path)
         return result
 
-    monkeypatch.setattr(errguard.cli, "fix_file", fix_then_act)
+    monkeypatch.setattr(errguard.cli.fix, "fix_file", fix_then_act)
     return actions
 
 

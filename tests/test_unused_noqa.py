@@ -94,7 +94,9 @@ def test_fixed_after_the_code_it_is_about(project):
     """EG402 does not fire on a bare ``except:``, so its code is unused, until EG401's fix makes
     the handler ``except Exception:``: the noqa code is judged again after that fix."""
     write(project, {"a.py": "try:\n    x()\nexcept:  # noqa: EG402\n    pass\n"})
-    assert "unused: `EG402`" in run_cli("check", "--format", "concise", "--extend-select", "EG002").out
+    assert (
+        "unused: `EG402`" in run_cli("check", "--format", "concise", "--extend-select", "EG002").out
+    )
     result = run_cli("fix", "--extend-select", "EG002")
     assert result.code == 0, result.out
     assert (
