@@ -14,6 +14,7 @@ from pathlib import Path
 
 from errguard.astutil import collect_imports, parse_or_none
 from errguard.project.modules import module_name, resolve_relative
+from errguard.project.reads import record
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 # ``from a import f`` in a package's ``__init__`` re-exports f: followed this many times.
@@ -71,6 +72,7 @@ class FunctionIndex:
         self.summaries: dict[tuple[object, ...], object] = {}
 
     def module(self, name: str) -> ModuleDefinitions | None:
+        record("module", name)
         if name not in self._modules:
             self._modules[name] = self._read(name)
         return self._modules[name]

@@ -17,7 +17,7 @@ from pathlib import Path
 from errguard.astutil import parse_or_none
 
 # Every file that prefetches contains one of these.
-_HINTS = (b"prefetch_related", b"Prefetch(")
+HINTS = (b"prefetch_related", b"Prefetch(")
 _LOADING_CALLS = frozenset({"prefetch_related", "select_related"})
 # How many names deep a lookup is followed (names can refer to themselves).
 _MAX_DEPTH = 5
@@ -28,7 +28,7 @@ def prefetched_lookups(sources: Mapping[Path, bytes]) -> frozenset[str]:
     loads prefixed by the outer lookup (``lines`` and ``lines__product``)."""
     found: set[str] = set()
     for data in sources.values():
-        if not any(hint in data for hint in _HINTS):
+        if not any(hint in data for hint in HINTS):
             continue
         tree = parse_or_none(data)
         if tree is not None:
