@@ -186,9 +186,23 @@ class Project:
 
     @functools.cached_property
     def _prefetched(self) -> frozenset[str]:
-        from errguard.project.models.prefetches import prefetched_lookups
+        from errguard.project.models import prefetches
 
-        return prefetched_lookups(self._sources) if self._index_files else frozenset()
+        if not self._index_files:
+            return frozenset()
+        cache = FileCache(self.root, "prefetches", _prefetch_fingerprint(), _LOOKUPS)
+
+        def of_file(path: Path, data: bytes) -> tuple[str, ...]:
+            name, content = path.relative_to(self.root).as_posix(), digest(data)
+            found = cache.get(name, content)
+            if found is None:
+                found = prefetches.file_lookups(path, data)
+                cache.put(name, content, found)
+            return found
+
+        lookups = prefetches.prefetched_lookups(self._sources, of_file)
+        cache.save()
+        return lookups
 
     @functools.cached_property
     def calls(self) -> CallIndex:
@@ -285,6 +299,20 @@ def _analyser_fingerprint() -> str:
     )
     # What the analysis sees depends on which modules this Python can parse (newer syntax).
     return f"{code}:python{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+@functools.cache
+def _prefetch_fingerprint() -> str:
+    from errguard.project.models import prefetches
+
+    return code_fingerprint(prefetches)
+
+
+_LOOKUPS = Codec(
+    decode=lambda facts, _key, _name: tuple(facts["lookups"]),
+    encode=lambda lookups: {"lookups": list(lookups)},
+    shape=tuple[str, ...],
+)
 
 
 @functools.cache

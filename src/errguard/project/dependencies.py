@@ -50,6 +50,8 @@ class ProjectState:
         self.project = project
         self._inputs: dict[Read, str] = {}
         self._values: dict[Read, str] = {}
+        self._answers: dict[int, str] = {}
+        self._answered: list[object] = []
 
     def digests(self, read: Read) -> Digests:
         return (*read, self.inputs(read), self.value(read))
@@ -92,7 +94,10 @@ class ProjectState:
         }
 
     def _files_where(self, wanted: Callable[[bytes], bool]) -> str:
-        return _joined(f"{path}:{found}" for path, data, found in self._files if wanted(data))
+        return self._files_where_path(lambda _path, data: wanted(data))
+
+    def _files_where_path(self, wanted: Callable[[str, bytes], bool]) -> str:
+        return _joined(f"{path}:{found}" for path, data, found in self._files if wanted(path, data))
 
     def _files_containing(self, *needles: bytes) -> str:
         return self._files_where(lambda data: any(needle in data for needle in needles))
@@ -105,6 +110,10 @@ class ProjectState:
         return self._all_files
 
     def _models_inputs(self, _key: str) -> str:
+        return self._model_files
+
+    @cached_property
+    def _model_files(self) -> str:
         from errguard.project import may_define_models
 
         return self._files_where(lambda data: may_define_models(data) or b"AUTH_USER_MODEL" in data)
@@ -116,6 +125,32 @@ class ProjectState:
 
     def _calls_inputs(self, name: str) -> str:
         return self._files_containing(f"{name}(".encode())
+
+    def _importers_inputs(self, module: str) -> str:
+        """The modules there are, and the contents of every file that may import ``module``:
+        one spelling its last name, or one of its top package importing relatively."""
+        last = module.rpartition(".")[2].encode()
+        package = f"{module.partition('.')[0]}."
+        names = self._module_names
+        return _joined(
+            [
+                self._module_listing,
+                self._files_where_path(
+                    lambda path, data: (
+                        last in data or (names[path].startswith(package) and b"from ." in data)
+                    )
+                ),
+            ]
+        )
+
+    @cached_property
+    def _module_names(self) -> dict[str, str]:
+        src = self.project.src
+        return {str(path): module_name(path, src) for path in self.project.sources}
+
+    @cached_property
+    def _module_listing(self) -> str:
+        return _joined(sorted(self._module_names.values()))
 
     def _module_inputs(self, name: str) -> str:
         return self._by_module.get(name, ABSENT)
@@ -158,8 +193,14 @@ class ProjectState:
             "model-known-methods": lambda: frozenset(index.known_methods),
             "model-loading-methods": lambda: frozenset(index.loading_methods),
         }
-        answer = json.dumps(lookups[kind](), sort_keys=True, default=_plain)
-        return digest(answer.encode())
+        answer = lookups[kind]()
+        # Many lookups answer with the same model: each is written out once.
+        found = self._answers.get(id(answer))
+        if found is None:
+            found = digest(json.dumps(answer, sort_keys=True, default=_plain).encode())
+            self._answers[id(answer)] = found
+            self._answered.append(answer)  # alive, so that its id is not reused
+        return found
 
     def _prefetch_value(self, _key: str) -> str:
         return _joined(sorted(self.project.prefetched_lookups))
@@ -197,7 +238,7 @@ _INPUTS: dict[str, Callable[[ProjectState, str], str]] = {
     "calls": ProjectState._calls_inputs,
     "module": ProjectState._module_inputs,
     "cycles": ProjectState._all_modules,
-    "graph": ProjectState._all_modules,
+    "importers": ProjectState._importers_inputs,
     "template-dirs": ProjectState._template_listing,
     "template": ProjectState._file_inputs,
     "file": ProjectState._file_inputs,
