@@ -8,6 +8,7 @@ not errguard's own plugin. Every tool runs as a subprocess, timed wall-clock, be
     python bench/bench_check.py                 # Django: errguard, floor, flake8, ruff
     python bench/bench_check.py --path DIR      # another project
     python bench/bench_check.py --pylint        # also pylint (slow: minutes)
+    python bench/bench_check.py --path DIR --verify-only   # cached == uncached findings, no timing
 
 "cold" is ``--no-cache`` (a fresh CI checkout). "warm" runs use ``.errguard_cache/`` as the run
 before left it: unchanged; after a new edit of a module nothing imports (a function appended);
@@ -201,13 +202,23 @@ def measure_errguard(
     return fixable
 
 
-def main() -> int:
+def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path", type=Path, default=None, help="corpus (default: Django)")
     parser.add_argument("--runs", type=int, default=3, help="best of N runs (default 3)")
     parser.add_argument("--pylint", action="store_true", help="also time pylint (slow)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--verify-only",
+        action="store_true",
+        help="time nothing: check that a run filling the cache and a run reading it report "
+        "what --no-cache does",
+    )
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_arguments()
 
     source = (args.path or django_source()).resolve()
     # A copy in a scratch directory, so no tool picks up site-packages from its working directory.
@@ -223,6 +234,12 @@ def main() -> int:
     lines = sum(path.read_bytes().count(b"\n") for path in files)
     print(f"corpus: {source} ({len(files)} files, {lines} lines), {os.cpu_count()} CPUs")
     cwd = corpus.parent
+    errguard = [sys.executable, "-m", "errguard", "check", "--quiet", corpus.name]
+    if args.verify_only:
+        filled, read = same_findings(errguard, cwd), same_findings(errguard, cwd)
+        print(f"same findings as --no-cache: filling the cache {filled}, reading it {read}")
+        shutil.rmtree(workdir)
+        return 0 if filled and read else 1
     if args.path is None:
         leaf, models = cwd / DJANGO_LEAF, cwd / DJANGO_MODELS
     else:
@@ -230,7 +247,6 @@ def main() -> int:
     print(f"edited: {leaf.relative_to(cwd)} (leaf), {models.relative_to(cwd)} (models)")
 
     results: dict[str, Timing] = {"ast.parse floor (1 process)": Timing(floor(corpus, args.runs))}
-    errguard = [sys.executable, "-m", "errguard", "check", "--quiet", corpus.name]
     fixable = measure_errguard(results, errguard, corpus, (leaf, models), args.runs)
     per_file = [*errguard, "--no-cache", "--select", "EG0,EG4"]
     results["errguard, per-file rules only, cold"] = timed(per_file, cwd, args.runs)
