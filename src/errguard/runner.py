@@ -142,6 +142,9 @@ class RunStats:
     from_cache: int = 0
     checked_paths: list[Path] = field(default_factory=list)
 
+    def start(self, checked: Sequence[Path], from_cache: int = 0) -> None:
+        self.checked, self.from_cache, self.checked_paths = len(checked), from_cache, list(checked)
+
 
 LAST_RUN = RunStats()
 
@@ -157,8 +160,9 @@ def run(
     try:
         with unsaved_files(job.unsaved):
             if _uses_result_cache(function, job):
+                # check_file and fix_file, whose results may be a FileResult anyway.
                 return _run_cached(function, paths, job, jobs)  # type: ignore[return-value]
-            LAST_RUN.__init__(len(paths), 0, list(paths))  # type: ignore[misc]
+            LAST_RUN.start(paths)
             return _run(function, paths, job, jobs)
     finally:
         if gc_was_enabled:
@@ -183,7 +187,7 @@ def _run_cached(
         # Fixes to make or to show: the fixer reads the file (the cache keeps no edits).
         kept = [None if k is None or _has_fixes(k, function, job) else k for k in kept]
     missing = [path for path, found in zip(paths, kept, strict=True) if found is None]
-    LAST_RUN.__init__(len(missing), len(paths) - len(missing), missing)  # type: ignore[misc]
+    LAST_RUN.start(missing, from_cache=len(paths) - len(missing))
     fresh: list[T | FileResult]
     if function is check_file:
         fresh = []

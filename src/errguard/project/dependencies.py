@@ -40,7 +40,8 @@ def file_digest(path: str) -> str:
 
 
 def _joined(items: Iterable[str]) -> str:
-    return digest("\n".join(items).encode())
+    # A file name that is not UTF-8 comes with surrogates: encoded as it is, never refused.
+    return digest("\n".join(items).encode("utf-8", "surrogatepass"))
 
 
 class ProjectState:
