@@ -37,8 +37,10 @@ KINDS = ("models", "imports", "scan", "cycles")
 
 
 def _break(project: Path, kind: str, text: str) -> Path:
-    """Write ``text`` as the cache of ``kind``. The import facts are read only when the cycle
-    analysis is not cached itself, so that one goes."""
+    """Write ``text`` as the cache of ``kind``. Facts are read only when the files' findings
+    are not kept, and the import facts only when the cycle analysis is not cached itself, so
+    those go."""
+    (project / CACHE_DIRECTORY / "results.json").unlink()
     if kind == "imports":
         (project / CACHE_DIRECTORY / "cycles.json").unlink()
     path = project / CACHE_DIRECTORY / f"{kind}.json"

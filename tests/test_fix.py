@@ -12,6 +12,7 @@ from errguard.detect.engine import Engine
 from errguard.detect.source import SourceFile
 from errguard.edits import LineIndex, apply_edits, replacement_edit
 from errguard.fixer import FixEngine, replacement_edits
+from errguard.project.cache import CACHE_DIRECTORY
 from errguard.registry import load_rules
 from tests.conftest import run_cli
 
@@ -93,7 +94,8 @@ def test_fix_keeps_file_mode(project):
     path.chmod(0o751)
     run_cli("fix")
     assert stat.S_IMODE(path.stat().st_mode) == 0o751
-    assert [p.name for p in project.iterdir()] == ["script.py"], "no temporary file left behind"
+    left = [p.name for p in project.iterdir() if p.name != CACHE_DIRECTORY]
+    assert left == ["script.py"], "no temporary file left behind"
 
 
 def test_fix_leaves_unparsable_files_alone(project):
@@ -188,7 +190,7 @@ def test_fix_output_always_parses_on_generated_handlers(project):
     ast.parse(fixed)
     assert "except:" not in fixed
     assert fixed.count("except BaseException:") == 2
-    assert os.listdir(project) == ["a.py"]
+    assert [name for name in os.listdir(project) if name != CACHE_DIRECTORY] == ["a.py"]
 
 
 def test_edits_come_in_file_order_whatever_the_order_of_replacements():

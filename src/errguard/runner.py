@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +17,11 @@ from errguard.detect.deadline import FileTimeout, time_limit
 from errguard.detect.engine import Engine, FileResult, parse_error, timed_out
 from errguard.detect.source import SourceError, SourceFile, display_path
 from errguard.project import project_for, unsaved_files, warm_projects
+from errguard.project.cache import cache_disabled, digest
+from errguard.project.dependencies import Digests, ProjectState
 from errguard.project.parallel import PARALLEL_THRESHOLD, process_pool
+from errguard.project.reads import recording
+from errguard.project.results import ResultCache, encode_result
 
 if TYPE_CHECKING:
     from errguard.fixer import FixResult
@@ -149,6 +155,21 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+@dataclass
+class RunStats:
+    """What the last :func:`run` did: files analysed, and files answered from the cache."""
+
+    checked: int = 0
+    from_cache: int = 0
+    checked_paths: list[Path] = field(default_factory=list)
+
+    def start(self, checked: Sequence[Path], from_cache: int = 0) -> None:
+        self.checked, self.from_cache, self.checked_paths = len(checked), from_cache, list(checked)
+
+
+LAST_RUN = RunStats()
+
+
 def run(
     function: Callable[[Path, Job], T],
     paths: Sequence[Path],
@@ -164,6 +185,10 @@ def run(
     gc.disable()
     try:
         with unsaved_files(job.unsaved):
+            if _uses_result_cache(function, job):
+                # check_file and fix_file, whose results may be a FileResult anyway.
+                return _run_cached(function, paths, job, jobs, progress or _no_progress)  # type: ignore[return-value]
+            LAST_RUN.start(paths)
             return _run(function, paths, job, jobs, progress or _no_progress)
     finally:
         if gc_was_enabled:
@@ -174,6 +199,118 @@ def run(
 
 def _no_progress(_done: int) -> None:
     pass
+
+
+def _uses_result_cache(function: Callable[[Path, Job], T], job: Job) -> bool:
+    """Findings are kept for ``check`` and read by ``fix``; not for contents that are not on
+    disk."""
+    wanted = function is check_file or function is fix_file
+    return wanted and not job.unsaved and not cache_disabled()
+
+
+def _run_cached(
+    function: Callable[[Path, Job], T],
+    paths: Sequence[Path],
+    job: Job,
+    jobs: int,
+    progress: Progress,
+) -> list[T | FileResult]:
+    caches = _ResultCaches(job)
+    kept = [caches.kept(path) for path in paths]
+    if function is fix_file or job.with_edits:
+        # Fixes to make or to show: the fixer reads the file (the cache keeps no edits).
+        kept = [None if k is None or _has_fixes(k, function, job) else k for k in kept]
+    missing = [path for path, found in zip(paths, kept, strict=True) if found is None]
+    LAST_RUN.start(missing, from_cache=len(paths) - len(missing))
+    fresh: list[T | FileResult]
+    if function is check_file:
+        fresh = []
+        for path, (result, keep) in zip(
+            missing, _run(check_recording, missing, job, jobs, progress), strict=True
+        ):
+            fresh.append(result)
+            if keep is not None:
+                caches.put(path, *keep)
+        caches.save()
+    else:
+        fresh = list(_run(function, missing, job, jobs, progress))
+    answers = iter(fresh)
+    return [found if found is not None else next(answers) for found in kept]
+
+
+def _has_fixes(result: FileResult, function: Callable[[Path, Job], T], job: Job) -> bool:
+    if function is fix_file:
+        from errguard.fixer import wanted
+
+        return any(wanted(v, job.unsafe_fixes) for v in result.violations)
+    return any(v.fix is not None for v in result.violations)
+
+
+Kept = tuple[dict[str, object], list[Digests]]
+
+
+def check_recording(path: Path, job: Job) -> tuple[FileResult, Kept | None]:
+    """``check_file``, with what the check read beyond the file, for the result cache."""
+    project = project_for(path, job.config)
+    project.forget_summaries()
+    with recording() as reads:
+        result = check_file(path, job)
+    encoded = encode_result(result)
+    if encoded is None:
+        return result, None
+    state = _state_of(project)
+    return result, (encoded, [state.digests(read) for read in sorted(reads)])
+
+
+@functools.lru_cache(maxsize=32)
+def _state_of(project: Project) -> ProjectState:
+    return ProjectState(project)
+
+
+class _ResultCaches:
+    """The result cache of each project among a run's files, and the keys of its files."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.caches: dict[Path, ResultCache] = {}
+        self.keys: dict[Path, str] = {}
+        # The effective configuration is the run's, narrowed per file by per-file-ignores.
+        self.config = repr(job.config)
+
+    def _cache(self, path: Path) -> ResultCache:
+        project = project_for(path, self.job.config)
+        cache = self.caches.get(project.root)
+        if cache is None:
+            cache = self.caches[project.root] = ResultCache(project.root, _state_of(project))
+        return cache
+
+    def kept(self, path: Path) -> FileResult | None:
+        source = _read(path, self.job)
+        if isinstance(source, FileResult):
+            return None
+        project = project_for(path, self.job.config)
+        key = json.dumps(
+            [
+                digest(source.data),
+                source.display,
+                project.module_name(path),
+                str(project.root),
+                str(self.job.cwd),
+                self.config,
+                self.job.config.ignored_for(path),
+            ]
+        )
+        self.keys[path] = key = digest(key.encode())
+        return self._cache(path).get(path, key, source.display)
+
+    def put(self, path: Path, result: dict[str, object], reads: list[Digests]) -> None:
+        key = self.keys.get(path)
+        if key is not None:
+            self._cache(path).put(path, key, reads, result)
+
+    def save(self) -> None:
+        for cache in self.caches.values():
+            cache.save()
 
 
 def _run(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from errguard.astutil import collect_imports
 from errguard.detect.source import SourceFile
 from errguard.models import Applicability, Violation
+from errguard.project.reads import record
 
 if TYPE_CHECKING:
     from errguard.project import Project
@@ -55,7 +57,7 @@ class FileContext:
         parts = qualified.split(".")
         for end in range(len(parts) - 1, 0, -1):
             module = base.joinpath(*parts[:end])
-            if module.with_suffix(".py").is_file() or (module / "__init__.py").is_file():
+            if _is_file(module.with_suffix(".py")) or _is_file(module / "__init__.py"):
                 return True
         return False
 
@@ -162,3 +164,8 @@ class FileContext:
                 help=help,
             )
         )
+
+
+def _is_file(path: Path) -> bool:
+    record("exists", str(path))
+    return path.is_file()

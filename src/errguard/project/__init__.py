@@ -25,6 +25,7 @@ from errguard.project.models.classes import RawClass, extract_classes
 from errguard.project.models.index import ModelIndex
 from errguard.project.modules import find_project_root, forget_roots, import_root, module_name
 from errguard.project.parallel import map_in_processes
+from errguard.project.reads import record
 
 if TYPE_CHECKING:
     from errguard.project.calls import CallIndex
@@ -53,7 +54,7 @@ def _calls_model_field(data: bytes) -> bool:
     return (b"Field(" in data or b"ForeignKey(" in data) and bool(_MODEL_FIELD_CALL.search(data))
 
 
-def _may_define_models(data: bytes) -> bool:
+def may_define_models(data: bytes) -> bool:
     return b"class " in data and any(hint in data for hint in _CLASS_HINTS)
 
 
@@ -169,12 +170,39 @@ class Project:
                 sources[path] = read_regular(path)
         return sources
 
+    @property
+    def sources(self) -> Mapping[Path, bytes]:
+        return self._sources
+
     @functools.cached_property
+    def source_digests(self) -> dict[Path, str]:
+        return {path: digest(data) for path, data in self._sources.items()}
+
+    @property
     def prefetched_lookups(self) -> frozenset[str]:
         """Every relation lookup the project prefetches somewhere (see ``prefetches``)."""
-        from errguard.project.models.prefetches import prefetched_lookups
+        record("prefetched")
+        return self._prefetched
 
-        return prefetched_lookups(self._sources) if self._index_files else frozenset()
+    @functools.cached_property
+    def _prefetched(self) -> frozenset[str]:
+        from errguard.project.models import prefetches
+
+        if not self._index_files:
+            return frozenset()
+        cache = FileCache(self.root, "prefetches", _prefetch_fingerprint(), _LOOKUPS)
+
+        def of_file(path: Path, data: bytes) -> tuple[str, ...]:
+            name, content = path.relative_to(self.root).as_posix(), digest(data)
+            found = cache.get(name, content)
+            if found is None:
+                found = prefetches.file_lookups(path, data)
+                cache.put(name, content, found)
+            return found
+
+        lookups = prefetches.prefetched_lookups(self._sources, of_file)
+        cache.save()
+        return lookups
 
     @functools.cached_property
     def calls(self) -> CallIndex:
@@ -195,12 +223,13 @@ class Project:
         """The databases the settings turn ``ATOMIC_REQUESTS`` on for (see ``settings``)."""
         from errguard.project.settings import atomic_request_databases
 
+        record("settings")
         return atomic_request_databases(self._sources if self._index_files else {}, self.src)
 
     @functools.cached_property
     def import_cycles(self) -> CycleAnalysis:
         """The analysis, cached on disk under a digest of every module and of the analyser."""
-        from errguard.project.imports.cycles import FINDINGS, CycleAnalysis, analyse
+        from errguard.project.imports.cycles import COMPONENT, FINDINGS, CycleAnalysis, analyse
 
         graph = self.imports
         modules = "\n".join(f"{name}:{file.digest}" for name, file in sorted(graph.modules.items()))
@@ -209,10 +238,17 @@ class Project:
         findings = cache.get("analysis", key)
         if findings is not None:
             return CycleAnalysis(findings)
-        analysis = analyse(graph, self._jobs)
+        components = FileCache(self.root, "components", _analyser_fingerprint(), COMPONENT)
+        analysis = analyse(graph, self._jobs, components)
         cache.put("analysis", key, tuple(analysis.all()))
         cache.save()
         return analysis
+
+    def forget_summaries(self) -> None:
+        """Drop what rules learnt of followed functions while checking other files, so that
+        everything the next file's findings rest on is read (and recorded) for it."""
+        if "functions" in self.__dict__:
+            self.functions.summaries.clear()
 
     def warm(self, *, models: bool, imports: bool, jobs: int) -> None:
         """Build the model index (with the prefetched lookups the N+1 rules read) and/or the
@@ -221,7 +257,7 @@ class Project:
         try:
             if models:
                 _ = self.models
-                _ = self.prefetched_lookups
+                _ = self._prefetched
             if imports:
                 _ = self.import_cycles
         finally:
@@ -231,6 +267,7 @@ class Project:
         """The import cycles, with ``module`` as ``data`` has it (it may be unsaved)."""
         from errguard.project.imports.cycles import analyse_with
 
+        record("cycles", module)
         return analyse_with(self.imports, self.import_cycles, module, tree, data)
 
     def models_with(
@@ -239,7 +276,7 @@ class Project:
         """The index, with ``module``'s classes as ``data`` has them (it may be unsaved)."""
         base = self.models
         indexed_digest = self._digests.get(module)
-        if indexed_digest is None and not _may_define_models(data):
+        if indexed_digest is None and not may_define_models(data):
             return base
         if indexed_digest == digest(data):
             return base
@@ -273,6 +310,20 @@ def _analyser_fingerprint() -> str:
 
 
 @functools.cache
+def _prefetch_fingerprint() -> str:
+    from errguard.project.models import prefetches
+
+    return code_fingerprint(prefetches)
+
+
+_LOOKUPS = Codec(
+    decode=lambda facts, _key, _name: tuple(facts["lookups"]),
+    encode=lambda lookups: {"lookups": list(lookups)},
+    shape=tuple[str, ...],
+)
+
+
+@functools.cache
 def _extractor_fingerprint() -> str:
     from errguard.project.models import accesses
     from errguard.project.models import classes as models
@@ -294,7 +345,7 @@ def _build_model_index(
     for path, data in sources.items():
         if b"AUTH_USER_MODEL" in data and (found := _AUTH_USER_MODEL.search(data)):
             auth_user_model = found.group(1).decode()
-        if _may_define_models(data):
+        if may_define_models(data):
             contents[path] = data
             modules[path] = module_name(path, src)
             # Recorded for every candidate, parsed or not: an unchanged file needs no re-read.

@@ -145,14 +145,22 @@ class FileCache(Generic[T]):
         """Write atomically; a read-only checkout just goes without a cache."""
         if not self.dirty or self.disabled or self.read_only:
             return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by errguard\n*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                # dumps, not dump: json.dump encodes in Python, dumps in C (several times faster).
-                stream.write(json.dumps({"version": self.version, "files": self.entries}))
-            os.replace(temporary, self.path)
+        if write_atomically(self.path, {"version": self.version, "files": self.entries}):
             self.dirty = False
+
+
+def write_atomically(path: Path, document: object) -> bool:
+    """Write ``document`` as JSON to ``path`` in ``CACHE_DIRECTORY``, or nothing (False) when
+    the directory cannot be written: a read-only checkout just goes without a cache."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by errguard\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            # dumps, not dump: json.dump encodes in Python, dumps in C (several times faster).
+            stream.write(json.dumps(document))
+        os.replace(temporary, path)
+        return True
+    return False

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from errguard.astutil import parse_or_none
+from errguard.project.reads import record
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -38,6 +39,7 @@ class CallIndex:
         self._sites: dict[str, tuple[CallSite, ...]] = {}
 
     def sites(self, name: str) -> tuple[CallSite, ...]:
+        record("calls", name)
         found = self._sites.get(name)
         if found is None:
             found = self._sites[name] = tuple(self._find(name))

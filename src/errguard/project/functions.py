@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from errguard.astutil import collect_imports, parse_or_none
 from errguard.project.modules import module_name, resolve_relative
+from errguard.project.reads import record
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 DefinitionT = TypeVar("DefinitionT", ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef)
@@ -80,6 +81,7 @@ class FunctionIndex:
         self.summaries: dict[tuple[object, ...], object] = {}
 
     def module(self, name: str) -> ModuleDefinitions | None:
+        record("module", name)
         if name not in self._modules:
             self._modules[name] = self._read(name)
         return self._modules[name]

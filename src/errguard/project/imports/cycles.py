@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from errguard.project.cache import Codec, digest
+from errguard.project.cache import Codec, FileCache, digest
 from errguard.project.imports.django_setup import setup_entries, setup_roots
 from errguard.project.imports.facts import extract
 from errguard.project.imports.graph import ImportGraph, cyclic_components
@@ -96,6 +97,10 @@ class CycleAnalysis:
     def findings(self, module: str, code: str) -> list[CycleFinding]:
         return [f for f in self._by_module.get(module, ()) if f.code == code]
 
+    def module_findings(self, module: str) -> list[dict[str, Any]]:
+        """What the rules read of ``module``: its findings of every code, as JSON."""
+        return [dataclasses.asdict(finding) for finding in self._by_module.get(module, ())]
+
     def all(self) -> Iterator[CycleFinding]:
         for module in sorted(self._by_module):
             yield from self._by_module[module]
@@ -109,7 +114,32 @@ FINDINGS = Codec(
 )
 
 
-def analyse(graph: ImportGraph, jobs: int = 1) -> CycleAnalysis:
+@dataclass(frozen=True)
+class ComponentFindings:
+    """One cyclic component's findings, and the modules (with their content digests) whose
+    facts the analysis read: still valid while those are unchanged."""
+
+    reads: tuple[tuple[str, str], ...]
+    findings: tuple[CycleFinding, ...]
+
+
+COMPONENT = Codec(
+    decode=lambda facts, _key, _name: ComponentFindings(
+        tuple((module, content) for module, content in facts["reads"]),
+        tuple(CycleAnalysis.from_json(facts["findings"]).all()),
+    ),
+    encode=lambda kept: {
+        "reads": [list(read) for read in kept.reads],
+        "findings": CycleAnalysis(kept.findings).to_json(),
+    },
+    shape=ComponentFindings,
+)
+
+
+def analyse(
+    graph: ImportGraph, jobs: int = 1, kept: FileCache[ComponentFindings] | None = None
+) -> CycleAnalysis:
+    """``kept``: components analysed before, reused while what they read is unchanged."""
     candidates = {m for c in cyclic_components(graph.modules, graph.scanned) for m in c}
     graph.preload(candidates, jobs)
     successors = {
@@ -119,17 +149,55 @@ def analyse(graph: ImportGraph, jobs: int = 1) -> CycleAnalysis:
     reverse = _reverse(graph.scanned)
     definitions = Definitions()
     roots = setup_roots(graph)
+    # What every component's analysis may depend on beyond the facts it reads: which modules
+    # exist, what the byte scan says each imports, and where Django's start-up begins.
+    layout = [
+        [(name, file.is_package) for name, file in sorted(graph.modules.items())],
+        sorted(graph.scanned.items()),
+        sorted(roots),
+    ]
+    shared = digest(json.dumps(layout).encode())
     findings: list[CycleFinding] = []
     for component in cyclic_components(candidates, successors):
+        name = f"component:{digest(' '.join(sorted(component)).encode())}"
+        found = kept.get(name, shared) if kept is not None else None
+        if found is None or not _unchanged(graph, found.reads):
+            found = _component_findings(graph, component, reverse, definitions, roots)
+            if kept is not None:
+                kept.put(name, shared, found)
+        findings.extend(found.findings)
+    graph.save()
+    if kept is not None:
+        kept.save()
+    return CycleAnalysis(sorted(findings, key=lambda f: (f.module, f.line, f.code, f.chain)))
+
+
+def _unchanged(graph: ImportGraph, reads: Iterable[tuple[str, str]]) -> bool:
+    return all(
+        module in graph.modules and graph.modules[module].digest == content
+        for module, content in reads
+    )
+
+
+def _component_findings(
+    graph: ImportGraph,
+    component: list[str],
+    reverse: Mapping[str, Sequence[str]],
+    definitions: Definitions,
+    roots: Collection[str],
+) -> ComponentFindings:
+    graph.reads = set()
+    try:
         precise = _reaching(component, reverse)
         crashes = _crash_findings(graph, component, precise, definitions, roots)
         crashed = {(f.module, f.line) for f in crashes}
-        findings.extend(crashes)
-        findings.extend(
+        fragile = [
             f for f in _fragile_findings(graph, component) if (f.module, f.line) not in crashed
-        )
-    graph.save()
-    return CycleAnalysis(sorted(findings, key=lambda f: (f.module, f.line, f.code, f.chain)))
+        ]
+        reads = tuple(sorted((module, graph.modules[module].digest) for module in graph.reads))
+    finally:
+        graph.reads = None
+    return ComponentFindings(reads, (*crashes, *fragile))
 
 
 def analyse_with(

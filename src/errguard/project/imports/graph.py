@@ -100,9 +100,13 @@ class ImportGraph:
         self._edges: dict[str, tuple[Edge, ...]] = {}
         # Analyses of this graph with one module edited, keyed by (module, content digest).
         self.overlays: dict[tuple[str, str], Any] = {}
+        # Modules whose facts or source the analysis under way has read (None: not noted).
+        self.reads: set[str] | None = None
 
     def facts(self, module: str) -> ModuleFacts:
         """The module's parsed facts (read, parsed and cached on first use)."""
+        if self.reads is not None:
+            self.reads.add(module)
         found = self._facts.get(module)
         if found is None:
             found = self._facts[module] = self._load(self.modules[module])
@@ -139,6 +143,8 @@ class ImportGraph:
 
     def source(self, module: str) -> bytes | None:
         """The module's bytes, or None when it cannot be read."""
+        if self.reads is not None:
+            self.reads.add(module)
         found = self._source(self.modules[module])
         return found[0] if found else None
 
@@ -166,6 +172,8 @@ class ImportGraph:
 
     def edges(self, module: str) -> tuple[Edge, ...]:
         """Import-time edges out of ``module``, in statement order."""
+        if self.reads is not None:
+            self.reads.add(module)
         found = self._edges.get(module)
         if found is None:
             found = self._edges[module] = tuple(self._precise_edges(module))
@@ -184,6 +192,7 @@ class ImportGraph:
         """This graph with ``module`` as ``facts`` describe it (an unsaved edit)."""
         facts_with = {**self._facts, module: facts}
         overlay = ImportGraph(self.modules, self.scanned, None, facts_with, self._contents)
+        overlay.reads = self.reads
         overlay.scanned[module] = tuple(sorted({edge.target for edge in overlay.edges(module)}))
         return overlay
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import ItemsView, Iterable, Iterator, ValuesView
 from dataclasses import dataclass, field
 
 from errguard.project.models.builtin_models import BUILTIN_MODELS, BuiltinModel
 from errguard.project.models.classes import RawClass, RawField, RawMember
+from errguard.project.reads import record
 
 DJANGO_MODEL_BASES = frozenset(
     {
@@ -106,6 +107,39 @@ class ModelInfo:
         return any(group <= lookup for group in self.unique_sets)
 
 
+class _RecordedModels(dict[str, ModelInfo]):
+    """The models by key; a rule that looks one up reads that model, one that goes through
+    them all reads the whole index."""
+
+    def get(self, key: str, default: ModelInfo | None = None) -> ModelInfo | None:  # type: ignore[override]
+        record("model-key", key)
+        return super().get(key, default)
+
+    def values(self) -> ValuesView[ModelInfo]:  # type: ignore[override]
+        record("models")
+        return super().values()
+
+    def items(self) -> ItemsView[str, ModelInfo]:  # type: ignore[override]
+        record("models")
+        return super().items()
+
+    def __iter__(self) -> Iterator[str]:
+        record("models")
+        return super().__iter__()
+
+
+class _RecordedNames(set[str]):
+    """Method names the index knows; a rule testing one reads the whole set."""
+
+    def __init__(self, kind: str, names: Iterable[str]) -> None:
+        super().__init__(names)
+        self.kind = kind
+
+    def __contains__(self, name: object) -> bool:
+        record(self.kind)
+        return super().__contains__(name)
+
+
 def app_label_for(module: str) -> str:
     """Django's default app label: the app package's last component (``shop`` for shop.models)."""
     parts = module.split(".")
@@ -121,7 +155,7 @@ class ModelIndex:
 
     def __init__(self, classes: Iterable[RawClass], auth_user_model: str = "auth.User") -> None:
         self.classes = {f"{raw.module}.{raw.name}": raw for raw in classes}
-        self.auth_user_model = auth_user_model
+        self._auth_user_model = auth_user_model
         self._model_memo: dict[str, bool] = {}
         self.models: dict[str, ModelInfo] = {}
         self._by_label: dict[str, str] = {}
@@ -134,10 +168,20 @@ class ModelIndex:
         self._key_memo: dict[str, str | None] = {}
         self._inferred: dict[str, ModelInfo] = {}
         self._build()
+        # From here on, what rules read is noted (see ``project.reads``), by name where it can be.
+        self.models = _RecordedModels(self.models)
+        self.known_methods = _RecordedNames("model-known-methods", self.known_methods)
+        self.loading_methods = _RecordedNames("model-loading-methods", self.loading_methods)
+
+    @property
+    def auth_user_model(self) -> str:
+        record("model-user")
+        return self._auth_user_model
 
     # -- lookups -----------------------------------------------------------------------------
     def get(self, qualified: str | None) -> ModelInfo | None:
         """The model a qualified class name denotes, following package re-exports."""
+        record("model", qualified or "")
         if not qualified:
             return None
         key = self._class_key(qualified)
@@ -147,6 +191,7 @@ class ModelIndex:
         """A model the index cannot read (imported from outside the project, or from a file
         that is not there), named ``qualified``; None when the project defines that class and it
         is not a model."""
+        record("model-inferred", qualified)
         if self._class_key(qualified) is not None:
             return self.get(qualified)
         info = self._inferred.get(qualified)
@@ -159,6 +204,7 @@ class ModelIndex:
     def named_like(self, variable: str) -> ModelInfo | None:
         """The one concrete model whose class name is ``variable`` in CamelCase (``pick_order``:
         ``PickOrder``), the usual name of a variable holding one of its rows."""
+        record("model-named", variable)
         keys = self._by_snake.get(variable, ())
         if len(keys) != 1:
             return None
@@ -168,26 +214,34 @@ class ModelIndex:
     @functools.cached_property
     def _by_snake(self) -> dict[str, list[str]]:
         found: defaultdict[str, list[str]] = defaultdict(list)
-        for key, info in self.models.items():
+        for key, info in dict.items(self.models):
             found[_CAMEL_BOUNDARY.sub("_", info.name).lower()].append(key)
         return found
 
     def method_owner(self, key: str, name: str) -> RawClass | None:
         """The nearest class of a model's ancestry that defines method ``name``."""
+        record("model-method", f"{key} {name}")
         return next((raw for raw in self._ancestry(key) if name in raw.methods), None)
 
     def by_label(self, label: str) -> ModelInfo | None:
+        record("model-label", label)
         key = self._by_label.get(label.lower())
         return self.models.get(key) if key else None
 
     def __len__(self) -> int:
+        record("model-count")
         return len(self.models)
 
-    @functools.cached_property
+    @property
     def model_modules(self) -> frozenset[str]:
         """Modules that define models, and ``models`` packages above them (``shop.models``)."""
+        record("model-modules")
+        return self._model_modules
+
+    @functools.cached_property
+    def _model_modules(self) -> frozenset[str]:
         modules = set()
-        for info in self.models.values():
+        for info in dict.values(self.models):
             modules.add(info.module)
             package = info.module.rpartition(".")[0]
             if package.endswith(".models") or package == "models":

@@ -11,34 +11,40 @@ queryset=Line.objects.select_related("product"))``, ``prefetch_related_objects(r
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from errguard.astutil import parse_or_none
 
 # Every file that prefetches contains one of these.
-_HINTS = (b"prefetch_related", b"Prefetch(")
+HINTS = (b"prefetch_related", b"Prefetch(")
 _LOADING_CALLS = frozenset({"prefetch_related", "select_related"})
 # How many names deep a lookup is followed (names can refer to themselves).
 _MAX_DEPTH = 5
 
 
-def prefetched_lookups(sources: Mapping[Path, bytes]) -> frozenset[str]:
+def prefetched_lookups(
+    sources: Mapping[Path, bytes], of_file: Callable[[Path, bytes], Iterable[str]] | None = None
+) -> frozenset[str]:
     """Every lookup the project's files prefetch, with nested ``Prefetch`` querysets' own
-    loads prefixed by the outer lookup (``lines`` and ``lines__product``)."""
+    loads prefixed by the outer lookup (``lines`` and ``lines__product``). ``of_file`` gives
+    one file's lookups (from a cache); by default they are read from its source."""
     found: set[str] = set()
-    for data in sources.values():
-        if not any(hint in data for hint in _HINTS):
-            continue
-        tree = parse_or_none(data)
-        if tree is not None:
-            found.update(_FileLookups(tree).all())
+    for path, data in sources.items():
+        if any(hint in data for hint in HINTS):
+            found.update((of_file or file_lookups)(path, data))
     # ``lines__product`` prefetches ``lines`` too.
     return frozenset(
         "__".join(parts[:end])
         for parts in (lookup.split("__") for lookup in found)
         for end in range(1, len(parts) + 1)
     )
+
+
+def file_lookups(_path: Path, data: bytes) -> tuple[str, ...]:
+    """The lookups one file prefetches, in the order it spells them."""
+    tree = parse_or_none(data)
+    return () if tree is None else tuple(dict.fromkeys(_FileLookups(tree).all()))
 
 
 class _FileLookups:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from errguard.astutil import dotted_name, last_part, parse_or_none
+from errguard.project.reads import record
 
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy"})
 
@@ -154,6 +155,7 @@ def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctio
 def _module_functions(path: Path) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
     """The module's functions and methods, read again when the file changes (``fix`` rewrites
     files while a process keeps checking them)."""
+    record("file", str(path))
     try:
         status = path.stat()
     except OSError:

@@ -24,6 +24,7 @@ from errguard.project.imports.cycles import Cut, CycleFinding
 from errguard.project.imports.facts import IMPORT_TIME, ImportStatement, ModuleFacts, extract
 from errguard.project.imports.graph import edge_targets
 from errguard.project.imports.usage import ANNOTATION, FUNCTION
+from errguard.project.reads import record
 from errguard.rules.imports._readers import reader_of
 
 # Decorators known not to read the annotations of what they decorate.
@@ -74,6 +75,7 @@ def module_facts(ctx: FileContext) -> ModuleFacts:
 
 def fix_for(ctx: FileContext, finding: CycleFinding, node: ast.stmt) -> Fix:
     """The fix for this finding's import (``False`` when there is none)."""
+    record("importers", ctx.module)  # a fix that moves an import must not break a reader
     facts = module_facts(ctx)
     statements = [s for s in facts.statements if s.line == node.lineno and s.kind == IMPORT_TIME]
     if not _movable(ctx, finding, node, facts, statements):

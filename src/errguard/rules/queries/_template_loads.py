@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from errguard.config import Config
+from errguard.project.reads import record
 from errguard.rules.queries._bindings import Instance, QuerySet
 from errguard.rules.queries._querysets import Resolver
 from errguard.rules.queries._relations import PREFETCH_CACHED, Load, interpret
@@ -48,6 +49,7 @@ def loops_of(path: Path, config: Config, root: Path) -> list[Loop]:
     key = (path, root, config.root, config.exclude)
     cached = _PARSED.get(key)
     if cached is not None and all(_version(file) == version for file, version in cached[0]):
+        _record_read(cached[0])
         return cached[1]
     files: list[tuple[Path, _Version]] = [(path, _version(path))]
 
@@ -62,7 +64,14 @@ def loops_of(path: Path, config: Config, root: Path) -> list[Loop]:
     text = read_template(path)
     loops = template_loops(text, include) if text is not None else []
     _PARSED[key] = (files, loops)
+    _record_read(files)
     return loops
+
+
+def _record_read(files: list[tuple[Path, _Version]]) -> None:
+    record("template-dirs")  # which file an include names depends on every template directory
+    for file, _ in files:
+        record("template", str(file))
 
 
 def loads_of(rows: QuerySet, loops: list[Loop], resolver: Resolver) -> list[Found]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from errguard.config import Config
 from errguard.fileio import read_regular
+from errguard.project.reads import record
 
 _TOKEN = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}")
 _STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
@@ -249,7 +250,8 @@ def find_template(config: Config, name: str, project: Path | None = None) -> Pat
     project) first, so that projects checked in one run do not read each other's templates."""
     if not name or name.startswith("/") or ".." in name.split("/"):
         return None
-    directories = _template_directories(config)
+    record("template-dirs")
+    directories = template_directories(config)
     if project is not None:
         directories = sorted(
             directories, key=lambda directory: not directory.is_relative_to(project)
@@ -271,7 +273,7 @@ def read_template(path: Path) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def _template_directories(config: Config) -> list[Path]:
+def template_directories(config: Config) -> list[Path]:
     key = (config.root, config.exclude)
     found = _TEMPLATE_DIRECTORIES.get(key)
     if found is None:

@@ -39,6 +39,9 @@ class Loan(models.Model):
 }
 
 
+_RENDER_WORDS = (b"render", b"TemplateResponse")
+
+
 class TemplateNPlusOne(FunctionRule):
     """Related object loaded once per row of a queryset that a template's `{% for %}` iterates.
 
@@ -101,6 +104,9 @@ class TemplateNPlusOne(FunctionRule):
     uses_models = True
 
     def check_function(self, function: Function, ctx: FileContext) -> None:
+        # Every renderer's name holds one of these: most functions are passed over unwalked.
+        if not ctx.mentions(function, _RENDER_WORDS):
+            return
         renders = list(render_calls(function))
         if not renders:
             return

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from errguard.astutil import dotted_name, last_part
 from errguard.detect.context import FileContext
+from errguard.project.reads import record
 
 _MIGRATE_SIGNALS = ("post_migrate", "pre_migrate")
 _CONNECT = re.compile(rb"(?:post|pre)_migrate\.connect\(\s*(\w+)")
@@ -110,6 +111,7 @@ def _connected(ctx: FileContext) -> set[str]:
     """Handlers connected to a migrate signal in this file or in its package's ``apps.py``."""
     names = {m.group(1).decode() for m in _CONNECT.finditer(ctx.source.data)}
     apps = ctx.source.path.with_name("apps.py")
+    record("file", str(apps))
     if ctx.source.path.name != "apps.py" and apps.is_file():
         names |= {m.group(1).decode() for m in _CONNECT.finditer(apps.read_bytes())}
     return names
