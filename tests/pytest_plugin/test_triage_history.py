@@ -110,39 +110,10 @@ def test_a_cause_that_passes_and_then_fails_again_is_flaky(project, monkeypatch)
     assert run(project, "tests/test_flaky.py").cause("AssertionError")["flaky"] is True
 
 
-RERUN_ONCE = """
-import pytest
-from _pytest.runner import runtestprotocol
-
-
-def pytest_runtest_protocol(item, nextitem):
-    # What pytest-rerunfailures does: a failed attempt is logged as "rerun", then run again.
-    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    for attempt in (1, 2):
-        reports = runtestprotocol(item, nextitem=nextitem, log=False)
-        if attempt == 2 or not any(report.failed for report in reports):
-            break
-        for report in reports:
-            if report.failed:
-                report.outcome = "rerun"
-            item.ihook.pytest_runtest_logreport(report=report)
-    for report in reports:
-        item.ihook.pytest_runtest_logreport(report=report)
-    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
-    return True
-
-
-def pytest_report_teststatus(report):
-    if report.outcome == "rerun":
-        return "rerun", "R", "RERUN"
-"""
-
-
 def test_a_cause_that_fails_then_passes_when_rerun_is_flaky(pytester):
     write(
         pytester,
         {
-            "conftest.py": RERUN_ONCE,
             "test_rerun.py": """
             attempts = []
 
@@ -155,7 +126,8 @@ def test_a_cause_that_fails_then_passes_when_rerun_is_flaky(pytester):
             """,
         },
     )
-    triage = run(pytester)
+    # pytest-rerunfailures itself (in the test extra): a failed attempt is logged as "rerun".
+    triage = run(pytester, "--reruns", "1")
     assert triage.result.parseoutcomes() == {"passed": 1, "failed": 1, "rerun": 2}
     ((failing,), (flaky,)) = triage.data["root_causes"], triage.data["flaky"]
     assert (failing["category"], failing["flaky"]) == ("timeout", False)
