@@ -1,7 +1,7 @@
 """The runtime N+1 findings of a test run as JSON (``pytest --errguard-report=FILE``).
 
 Plain data, so pytest-xdist workers can send theirs to the controller, which writes the file.
-``errguard fix --from-runtime FILE`` reads it back (``read_report``).
+``errguard fix --from-report FILE`` reads it back (``read_report``).
 """
 
 from __future__ import annotations
