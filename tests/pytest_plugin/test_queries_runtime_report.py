@@ -9,7 +9,14 @@ import json
 import pytest
 
 from errguard.cli import main
-from tests.pytest_plugin.queries_project import REPORTS, reports_line, run, write, write_project
+from tests.pytest_plugin.queries_project import (
+    MODELS,
+    REPORTS,
+    reports_line,
+    run,
+    write,
+    write_project,
+)
 
 LOAD_TESTS = """
 from app import reports
@@ -130,3 +137,40 @@ def test_an_unreadable_report_is_an_error(tmp_path, monkeypatch):
     out, err = io.StringIO(), io.StringIO()
     assert main(["fix", "--from-report", "report.json", "."], out, err) == 2
     assert "report.json: not an errguard runtime report" in err.getvalue()
+
+
+COMPREHENSION = """
+from app.models import Book
+
+
+def book_author_names():
+    return [
+        book.author.name
+        for book in Book.objects.all()
+    ]
+"""
+
+
+def test_a_comprehension_is_matched_at_its_first_line(tmp_path, monkeypatch):
+    """Before Python 3.13 a comprehension iterates at its first line, not at its ``for``: the
+    report's line 5 confirms EG101's fix of the queryset on line 7."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "models.py").write_text(MODELS.lstrip("\n"), encoding="utf-8")
+    (tmp_path / "app" / "reports.py").write_text(COMPREHENSION.lstrip("\n"), encoding="utf-8")
+    finding = {
+        "test": "test_loads.py::test_names",
+        "kind": "lazy_load",
+        "summary": "Book.author loaded lazily at app/reports.py:6 in book_author_names",
+        "method": "select_related",
+        "path": "author",
+        "queryset": {"path": "app/reports.py", "line": 5, "function": "book_author_names"},
+    }
+    report = {"version": 1, "rootdir": str(tmp_path), "findings": [finding]}
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["fix", "--from-report", "report.json", "app"], out, err) == 0, err.getvalue()
+    fixed = (tmp_path / "app" / "reports.py").read_text(encoding="utf-8")
+    assert 'for book in Book.objects.select_related("author")\n' in fixed, fixed
+    assert err.getvalue() == "Fixed 1 finding in 1 file; 0 remaining.\n"
