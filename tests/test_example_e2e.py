@@ -65,12 +65,16 @@ def queries_of(output, test):
     return int(match.group(1))
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("example") / "example_project"
+def copy_of_the_shop(parent):
+    directory = parent / "example_project"
     ignored = shutil.ignore_patterns("__pycache__", ".errguard_cache", "*.sqlite3")
     shutil.copytree(EXAMPLE, directory, ignore=ignored)
     return directory
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    return copy_of_the_shop(tmp_path_factory.mktemp("example"))
 
 
 def test_check_fix_and_prove(shop):
@@ -86,6 +90,7 @@ def test_check_fix_and_prove(shop):
     assert_shows(readme[f"{WALKTHROUGH} #6"].text, as_on_python_311(before))
     assert f"FAILED {BUDGET_TEST}" in before
     assert "Expected at most 3 queries, 11 were executed" in before
+    assert "Query count grows with the data: 5, 11, 21 queries at sizes 2, 5, 10" in before
     assert 'add .select_related("customer")' in before  # the runtime detector agrees
     assert 'add .prefetch_related("items")' in before
     assert queries_of(before, BUDGET_TEST) == 11
@@ -110,3 +115,18 @@ def test_check_fix_and_prove(shop):
 
     again = run_subprocess("fix", "--unsafe-fixes", ".", cwd=shop)
     assert "Fixed 0 findings in 0 files" in again.err
+
+
+def test_the_tests_drive_the_fix(tmp_path):
+    """README: the runtime report of the shop's failing tests, `errguard fix --from-report`,
+    and the tests pass; only the two N+1 fixes the report confirms are applied."""
+    shop = copy_of_the_shop(tmp_path)
+    planted = planted_problems(shop)
+    status, printed, shop_dir = run_shell(
+        by_key()[f"{WALKTHROUGH} #9"].text, tmp_path, execute_tool
+    )
+    assert (status, shop_dir) == (0, shop), printed[-3000:]
+    assert_shows(by_key()[f"{WALKTHROUGH} #10"].text, as_on_python_311(printed))
+    confirmed = [r.key for r in planted if r.code == "EG101"]
+    assert len(confirmed) == 2
+    assert findings(shop) == [r.key for r in planted if r.key not in confirmed]

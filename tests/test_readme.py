@@ -103,6 +103,10 @@ RUN_BY = {
         [f"{SHOP} #{n}" for n in (5, 6, 7, 8)],
         "tests/test_example_e2e.py::test_check_fix_and_prove",
     ),
+    **dict.fromkeys(
+        [f"{SHOP} #{n}" for n in (9, 10)],
+        "tests/test_example_e2e.py::test_the_tests_drive_the_fix",
+    ),
     "## Install #1": "test_install_commands_install_this_checkout",
     **dict.fromkeys(
         [f"### Baseline #{n}" for n in (1, 2, 3, 4, 5)],

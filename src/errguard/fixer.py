@@ -167,7 +167,7 @@ class FixEngine:
         # The file's findings a baseline records: left as they are.
         self.baselined = baselined
         self.accept = accept
-        """Fix only the findings it accepts (``fix --from-runtime``); None: every one."""
+        """Fix only the findings it accepts (``fix --from-report``); None: every one."""
 
     def fix(
         self, source: SourceFile, ignored: Iterable[str] = (), project: Project | None = None

@@ -47,7 +47,7 @@ class Job:
     unsaved: Mapping[Path, bytes] = field(default_factory=dict)
     # What ``fix`` leaves alone because a baseline records it, by absolute path.
     baselined: Mapping[str, Baselined] = field(default_factory=dict)
-    # ``fix --from-runtime``: apply only the EG101 fixes these runtime findings confirm.
+    # ``fix --from-report``: apply only the EG101 fixes these runtime findings confirm.
     runtime: tuple[LoadToFix, ...] | None = None
 
 
@@ -115,7 +115,7 @@ def fix_file(path: Path, job: Job) -> FixResult | FileResult:
 
 
 def _runtime_filter(path: Path, job: Job) -> Callable[[Violation], bool] | None:
-    """With ``fix --from-runtime``: accept a finding only if a runtime finding confirms it."""
+    """With ``fix --from-report``: accept a finding only if a runtime finding confirms it."""
     if job.runtime is None:
         return None
     from errguard.queries.runtime_report import confirms

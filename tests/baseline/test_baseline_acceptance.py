@@ -23,8 +23,9 @@ from tests.baseline.shop import (
     rename,
 )
 from tests.conftest import run_subprocess
+from tests.example_problems import EXAMPLE, planted_problems
 
-PLANTED = 13
+PLANTED = len(planted_problems(EXAMPLE))
 
 
 def _shop_file(root: Path, name: str) -> Path:

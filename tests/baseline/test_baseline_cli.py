@@ -23,9 +23,10 @@ from tests.baseline.shop import (
     rename,
 )
 from tests.conftest import run_cli
+from tests.example_problems import EXAMPLE, planted_problems
 from tests.readme_blocks import assert_shows, by_key, execute_tool, run_shell
 
-PLANTED = 13
+PLANTED = len(planted_problems(EXAMPLE))
 
 
 @pytest.fixture
@@ -215,7 +216,8 @@ def test_sarif_marks_each_result_new_unchanged_or_absent(shop):
     assert result.code == 1
     results = json.loads(result.out)["runs"][0]["results"]
     states = [r["baselineState"] for r in results]
-    assert (states.count("new"), states.count("unchanged"), states.count("absent")) == (1, 12, 1)
+    counts = (states.count("new"), states.count("unchanged"), states.count("absent"))
+    assert counts == (1, PLANTED - 1, 1)
     new = next(r for r in results if r["baselineState"] == "new")
     assert (new["ruleId"], "suppressions" in new) == ("EG101", False)
     unchanged = next(r for r in results if r["baselineState"] == "unchanged")

@@ -1,4 +1,4 @@
-"""``pytest --errguard-report=FILE`` and ``errguard fix --from-runtime FILE``: the tests find the
+"""``pytest --errguard-report=FILE`` and ``errguard fix --from-report FILE``: the tests find the
 N+1s, the fix applies what the linter's own checks agree with, and the tests then pass."""
 
 from __future__ import annotations
@@ -9,7 +9,14 @@ import json
 import pytest
 
 from errguard.cli import main
-from tests.pytest_plugin.queries_project import REPORTS, reports_line, run, write, write_project
+from tests.pytest_plugin.queries_project import (
+    MODELS,
+    REPORTS,
+    reports_line,
+    run,
+    write,
+    write_project,
+)
 
 LOAD_TESTS = """
 from app import reports
@@ -78,7 +85,7 @@ def test_the_report_holds_every_finding_of_every_worker(reported):
     )
 
 
-def test_fix_from_runtime_applies_what_eg101_confirms_and_the_tests_pass(reported, monkeypatch):
+def test_fix_from_report_applies_what_eg101_confirms_and_the_tests_pass(reported, monkeypatch):
     monkeypatch.chdir(reported.path)
     # A load whose queryset line is not the loop EG101 fixes: named, and left alone.
     report = _report(reported)
@@ -87,7 +94,7 @@ def test_fix_from_runtime_applies_what_eg101_confirms_and_the_tests_pass(reporte
             item["queryset"]["line"] = 7  # not the loop's line: no EG101 fix there
     (reported.path / "moved.json").write_text(json.dumps(report), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    main(["fix", "--from-runtime", "moved.json", "--diff", "app"], out, err)
+    main(["fix", "--from-report", "moved.json", "--diff", "app"], out, err)
     assert (
         "errguard: Book.author loaded lazily at app/reports.py:9 in book_author_names "
         "(test_loads.py::test_names): not fixed, EG101 does not fix this loop at "
@@ -98,7 +105,7 @@ def test_fix_from_runtime_applies_what_eg101_confirms_and_the_tests_pass(reporte
     assert 'Author.objects.prefetch_related("book_set")]' in out.getvalue(), out.getvalue()
 
     out, err = io.StringIO(), io.StringIO()
-    status = main(["fix", "--from-runtime", "out/report.json", "app"], out, err)
+    status = main(["fix", "--from-report", "out/report.json", "app"], out, err)
     assert status == 1, err.getvalue()  # EG101 findings no test ran into remain
     fixed = (reported.path / "app" / "reports.py").read_text(encoding="utf-8")
     expected = REPORTS.replace(
@@ -128,5 +135,42 @@ def test_an_unreadable_report_is_an_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "report.json").write_text("[]", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    assert main(["fix", "--from-runtime", "report.json", "."], out, err) == 2
+    assert main(["fix", "--from-report", "report.json", "."], out, err) == 2
     assert "report.json: not an errguard runtime report" in err.getvalue()
+
+
+COMPREHENSION = """
+from app.models import Book
+
+
+def book_author_names():
+    return [
+        book.author.name
+        for book in Book.objects.all()
+    ]
+"""
+
+
+def test_a_comprehension_is_matched_at_its_first_line(tmp_path, monkeypatch):
+    """Before Python 3.13 a comprehension iterates at its first line, not at its ``for``: the
+    report's line 5 confirms EG101's fix of the queryset on line 7."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "app" / "models.py").write_text(MODELS.lstrip("\n"), encoding="utf-8")
+    (tmp_path / "app" / "reports.py").write_text(COMPREHENSION.lstrip("\n"), encoding="utf-8")
+    finding = {
+        "test": "test_loads.py::test_names",
+        "kind": "lazy_load",
+        "summary": "Book.author loaded lazily at app/reports.py:6 in book_author_names",
+        "method": "select_related",
+        "path": "author",
+        "queryset": {"path": "app/reports.py", "line": 5, "function": "book_author_names"},
+    }
+    report = {"version": 1, "rootdir": str(tmp_path), "findings": [finding]}
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["fix", "--from-report", "report.json", "app"], out, err) == 0, err.getvalue()
+    fixed = (tmp_path / "app" / "reports.py").read_text(encoding="utf-8")
+    assert 'for book in Book.objects.select_related("author")\n' in fixed, fixed
+    assert err.getvalue() == "Fixed 1 finding in 1 file; 0 remaining.\n"

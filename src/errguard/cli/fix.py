@@ -50,11 +50,11 @@ def command_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     baselined = baseline.left_to_fix(files, config, args.jobs) if baseline else {}
     runtime: tuple[LoadToFix, ...] | None = None
     runtime_notes: list[str] = []
-    if args.from_runtime is not None:
+    if args.from_report is not None:
         from errguard.queries.runtime_report import ReportError, read_report
 
         try:
-            loads, runtime_notes = read_report(args.from_runtime, Path.cwd())
+            loads, runtime_notes = read_report(args.from_report, Path.cwd())
         except ReportError as error:
             print(f"errguard: error: {error}", file=err)
             return EXIT_ERROR
@@ -157,7 +157,7 @@ def _report_runtime(
     results: Sequence[FixResult | FileResult],
     err: TextIO,
 ) -> None:
-    """Each runtime finding ``fix --from-runtime`` did not fix, and why."""
+    """Each runtime finding ``fix --from-report`` did not fix, and why."""
     from errguard.fixer import FixResult
     from errguard.queries.runtime_report import confirms
 

@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour"
     )
     fix.add_argument(
-        "--from-runtime",
+        "--from-report",
         metavar="FILE",
         type=Path,
         help="fix only the N+1 queries a runtime report confirms (pytest --errguard-report=FILE): "

@@ -3,7 +3,7 @@
 Each finding with its test, count and call site; a lazy load also with its model, attribute,
 relation path, the iterated queryset's call site and the ``select_related`` or
 ``prefetch_related`` that loads it up front. Under pytest-xdist each worker sends its findings
-to the controller, which writes the file once at the end. ``errguard fix --from-runtime FILE``
+to the controller, which writes the file once at the end. ``errguard fix --from-report FILE``
 applies the suggested additions the linter's own checks agree with. Nothing here imports Django.
 """
 
@@ -30,7 +30,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write every runtime N+1 finding (test, model, relation path, the iterated "
         "queryset's call site, the lazy load's, the select_related/prefetch_related to add) "
-        "to FILE as JSON, for `errguard fix --from-runtime FILE`. Needs --nplusone warn or fail.",
+        "to FILE as JSON, for `errguard fix --from-report FILE`. Needs --nplusone warn or fail.",
     )
 
 

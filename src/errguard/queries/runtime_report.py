@@ -1,7 +1,7 @@
 """The runtime N+1 findings of a test run as JSON (``pytest --errguard-report=FILE``).
 
 Plain data, so pytest-xdist workers can send theirs to the controller, which writes the file.
-``errguard fix --from-runtime FILE`` reads it back (``read_report``).
+``errguard fix --from-report FILE`` reads it back (``read_report``).
 """
 
 from __future__ import annotations
@@ -124,10 +124,12 @@ def read_report(path: Path, cwd: Path) -> tuple[list[LoadToFix], list[str]]:
 
 def confirms(load: LoadToFix, file: Path, violation: Violation) -> bool:
     """Whether the static EG101 ``violation`` in ``file`` adds the same call, to a queryset
-    expression on the line that iterated it at runtime."""
+    expression on the line that iterated it at runtime, or to the queryset of the loop that
+    starts there: before Python 3.13, a comprehension iterates at its first line, not at the
+    line of its ``for``."""
     data = violation.fix_data
     if violation.code != "EG101" or file != load.file or "span" not in data:
         return False
     line, _, end_line, _ = data["span"]
     same_call = (data.get("method"), data.get("lookup")) == (load.method, load.path)
-    return same_call and line <= load.line <= end_line
+    return same_call and (line <= load.line <= end_line or load.line == data.get("loop_line"))

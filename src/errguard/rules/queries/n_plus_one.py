@@ -197,7 +197,13 @@ class NPlusOne(FunctionRule):
                 advice=_advice(found, method, lookup),
                 # A read in another function: advice only, the fix's safety is not proven there.
                 fix=not found.through and _fixable(found, top, method, lookup, deleted),
-                fix_data={"span": ctx.span(_anchor(top)), "method": method, "lookup": lookup},
+                fix_data={
+                    "span": ctx.span(_anchor(top)),
+                    "method": method,
+                    "lookup": lookup,
+                    # Where a runtime report may place the iteration (fix --from-report).
+                    "loop_line": getattr(found.loop.node, "lineno", 0),
+                },
             )
 
     VALID = (
