@@ -166,7 +166,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _django_configured() -> bool:
+def django_configured() -> bool:
     # Only look at what is already imported: importing django.conf here would be a cost (and
     # a side effect) for projects that never use Django.
     conf = sys.modules.get("django.conf")
@@ -176,7 +176,7 @@ def _django_configured() -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
     state = item.config.stash.get(_STATE, None)
-    if state is None or not _django_configured():
+    if state is None or not django_configured():
         return (yield)
     from errguard.queries.runtime import recording
 

@@ -1,0 +1,131 @@
+"""``--side-effects``: mail sent inside a transaction that the test body opened, at runtime."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pytest_plugin.backends import SQLITE, Backend
+from tests.pytest_plugin.queries_project import PYTEST_INI, Run, line_of, run, write, write_project
+
+NOTIFY = """
+from django.core import mail
+from django.db import transaction
+
+from app.models import Author
+
+
+def create_and_mail(name):
+    with transaction.atomic():
+        Author.objects.create(name=name)
+        mail.send_mail(f"welcome {name}", "hi", "a@example.com", ["b@example.com"])  # inside
+
+
+def create_then_mail_on_commit(name):
+    with transaction.atomic():
+        Author.objects.create(name=name)
+        transaction.on_commit(
+            lambda: mail.send_mail(f"welcome {name}", "hi", "a@example.com", ["b@example.com"])
+        )
+
+
+def mail_outside():
+    mail.send_mail("plain", "hi", "a@example.com", ["b@example.com"])
+
+
+def mass_mail_inside_other():
+    with transaction.atomic(using="other"):
+        messages = [(s, "hi", "a@example.com", ["b@example.com"]) for s in ("one", "two")]
+        mail.send_mass_mail(messages)  # inside, on alias other
+"""
+
+TESTS = """
+import pytest
+from django.core import mail
+from django.test import TestCase
+
+from app import notify
+
+
+def test_inside(db):
+    notify.create_and_mail("Ann")
+    assert len(mail.outbox) == 1
+
+
+def test_on_commit_captured(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.create_then_mail_on_commit("Bob")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_commit_after_a_real_commit():
+    notify.create_then_mail_on_commit("Cy")
+    assert len(mail.outbox) == 1
+
+
+def test_outside_only_the_tests_own_transaction(db):
+    notify.mail_outside()
+
+
+@pytest.mark.django_db(databases=["default", "other"])
+def test_inside_other_alias():
+    notify.mass_mail_inside_other()
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.allow_side_effects
+def test_allowed(db):
+    notify.create_and_mail("Dee")
+
+
+class TestDjangoTestCase(TestCase):
+    def test_case_inside(self):
+        notify.create_and_mail("Eve")
+
+    def test_case_outside(self):
+        notify.mail_outside()
+"""
+
+REPORTED = {"test_inside", "test_inside_other_alias", "test_case_inside"}
+
+
+def _project(pytester: pytest.Pytester, backend: Backend = SQLITE) -> pytest.Pytester:
+    write_project(pytester, backend)
+    write(pytester, "app/notify.py", NOTIFY)
+    write(pytester, "test_notify.py", TESTS)
+    return pytester
+
+
+def _failed(finished: Run) -> set[str]:
+    return {name for name, outcome in finished.outcomes.items() if outcome == "FAILED"}
+
+
+def test_fail_mode_fails_the_tests_that_mail_inside_a_transaction(pytester, backend):
+    finished = run(_project(pytester, backend), "--side-effects=fail", "-p", "no:randomly")
+    assert backend.header in finished.output, finished.output
+    assert _failed(finished) == REPORTED, finished.output
+    inside = line_of(NOTIFY, "# inside")
+    failure = finished.failure("test_inside")
+    assert (
+        f"side effect inside a transaction: sent mail 'welcome Ann' inside an atomic block on "
+        f"'default', at app/notify.py:{inside} in create_and_mail" in failure
+    ), failure
+    other = line_of(NOTIFY, "# inside, on alias other")
+    failure = finished.failure("test_inside_other_alias")
+    assert f"sent 2 mails inside an atomic block on 'other', at app/notify.py:{other}" in failure
+
+
+def test_warn_mode_warns_at_the_call_site_and_passes(pytester):
+    project = _project(pytester)
+    write(project, "pytest.ini", f"{PYTEST_INI}errguard_side_effects = warn\n")
+    finished = run(project, "-p", "no:randomly")
+    assert not _failed(finished), finished.output
+    inside = line_of(NOTIFY, "# inside")
+    warning = f"app/notify.py:{inside}: SideEffectWarning: side effect inside a transaction"
+    assert finished.output.count(warning) == 2, finished.output
+
+
+def test_off_by_default(pytester):
+    finished = run(_project(pytester), "-p", "no:randomly")
+    assert not _failed(finished), finished.output
+    assert "SideEffectWarning" not in finished.output
