@@ -84,6 +84,17 @@ class TestDjangoTestCase(TestCase):
 
     def test_case_outside(self):
         notify.mail_outside()
+
+
+@pytest.mark.allow_side_effects
+def test_patches_were_undone_after_each_test():  # no database: pytest-django runs it last
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.core.mail.message import EmailMessage
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    assert EmailMessage.send.__qualname__ == "EmailMessage.send"
+    assert EmailBackend.send_messages.__qualname__ == "EmailBackend.send_messages"
+    assert BaseDatabaseWrapper.on_commit.__qualname__ == "BaseDatabaseWrapper.on_commit"
 """
 
 REPORTED = {"test_inside", "test_inside_other_alias", "test_case_inside"}
@@ -104,6 +115,7 @@ def test_fail_mode_fails_the_tests_that_mail_inside_a_transaction(pytester, back
     finished = run(_project(pytester, backend), "--side-effects=fail", "-p", "no:randomly")
     assert backend.header in finished.output, finished.output
     assert _failed(finished) == REPORTED, finished.output
+    assert finished.outcomes["test_patches_were_undone_after_each_test"] == "PASSED"
     inside = line_of(NOTIFY, "# inside")
     failure = finished.failure("test_inside")
     assert (
