@@ -141,3 +141,16 @@ def test_off_by_default(pytester):
     finished = run(_project(pytester), "-p", "no:randomly")
     assert not _failed(finished), finished.output
     assert "SideEffectWarning" not in finished.output
+
+
+def test_an_invalid_ini_value_is_a_usage_error(pytester):
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest("-o", "errguard_side_effects=loud")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "errguard_side_effects must be fail, warn or off, not 'loud'" in result.stderr.str()
+
+
+def test_without_django_the_option_does_nothing(pytester):
+    pytester.makepyfile("def test_plain(): assert 1 + 1 == 2")
+    result = pytester.runpytest_subprocess("--side-effects=fail", "-p", "no:django")
+    result.assert_outcomes(passed=1)
