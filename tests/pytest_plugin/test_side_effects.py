@@ -32,6 +32,11 @@ def mail_outside():
     mail.send_mail("plain", "hi", "a@example.com", ["b@example.com"])
 
 
+def mail_nobody_inside():
+    with transaction.atomic():
+        mail.send_mail("nobody", "hi", "a@example.com", [])  # Django sends nothing
+
+
 def mass_mail_inside_other():
     with transaction.atomic(using="other"):
         messages = [(s, "hi", "a@example.com", ["b@example.com"]) for s in ("one", "two")]
@@ -65,6 +70,11 @@ def test_on_commit_after_a_real_commit():
 
 def test_outside_only_the_tests_own_transaction(db):
     notify.mail_outside()
+
+
+def test_no_recipients_no_mail(db):
+    notify.mail_nobody_inside()
+    assert not mail.outbox
 
 
 @pytest.mark.django_db(databases=["default", "other"])

@@ -139,6 +139,8 @@ def _patch_mail(recorder: SideEffectRecorder, stack: ExitStack) -> None:
     send = EmailMessage.send
 
     def patched_send(message: EmailMessage, *args: Any, **kwargs: Any) -> Any:
+        if not message.recipients():  # Django sends nothing
+            return send(message, *args, **kwargs)
         return recorder.issue("sent", _subject(message), lambda: send(message, *args, **kwargs))
 
     stack.callback(replace_attribute(EmailMessage, "send", patched_send))
@@ -150,6 +152,8 @@ def _patch_mail(recorder: SideEffectRecorder, stack: ExitStack) -> None:
 
     def patched_send_messages(instance: Any, messages: Any, *args: Any, **kwargs: Any) -> Any:
         messages = list(messages)
+        if not messages:
+            return send_messages(instance, messages, *args, **kwargs)
         what = _subject(messages[0]) if len(messages) == 1 else f"{len(messages)} mails"
         return recorder.issue(
             "sent", what, lambda: send_messages(instance, messages, *args, **kwargs)
