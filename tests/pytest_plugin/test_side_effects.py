@@ -83,6 +83,11 @@ def test_inside_other_alias():
     assert len(mail.outbox) == 2
 
 
+@pytest.mark.filterwarnings("error::errguard.pytest_plugin.side_effects.SideEffectWarning")
+def test_warning_as_error(db):
+    notify.create_and_mail("Fay")
+
+
 @pytest.mark.allow_side_effects
 def test_allowed(db):
     notify.create_and_mail("Dee")
@@ -107,7 +112,7 @@ def test_patches_were_undone_after_each_test():  # no database: pytest-django ru
     assert BaseDatabaseWrapper.on_commit.__qualname__ == "BaseDatabaseWrapper.on_commit"
 """
 
-REPORTED = {"test_inside", "test_inside_other_alias", "test_case_inside"}
+REPORTED = {"test_inside", "test_warning_as_error", "test_inside_other_alias", "test_case_inside"}
 
 
 def _project(pytester: pytest.Pytester, backend: Backend = SQLITE) -> pytest.Pytester:
@@ -141,7 +146,10 @@ def test_warn_mode_warns_at_the_call_site_and_passes(pytester):
     project = _project(pytester)
     write(project, "pytest.ini", f"{PYTEST_INI}errguard_side_effects = warn\n")
     finished = run(project, "-p", "no:randomly")
-    assert not _failed(finished), finished.output
+    assert _failed(finished) == {"test_warning_as_error"}, finished.output
+    assert finished.failure("test_warning_as_error").startswith(
+        "SideEffectWarning: side effect inside a transaction: sent mail 'welcome Fay'"
+    )
     inside = line_of(NOTIFY, "# inside")
     warning = f"app/notify.py:{inside}: SideEffectWarning: side effect inside a transaction"
     assert finished.output.count(warning) == 2, finished.output

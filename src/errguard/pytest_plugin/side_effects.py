@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 
+from errguard.pytest_plugin._choices import choice
 from errguard.pytest_plugin._unittest_body import method_only
 from errguard.pytest_plugin.queries import django_configured
 from errguard.queries.callsite import CallSiteFinder
@@ -26,7 +28,15 @@ if TYPE_CHECKING:
     from errguard.queries.side_effects import SideEffect
 
 MODES = ("fail", "warn", "off")
-_FINDER = pytest.StashKey[CallSiteFinder]()
+
+
+@dataclass(frozen=True)
+class _State:
+    fail: bool
+    finder: CallSiteFinder
+
+
+_STATE = pytest.StashKey[_State]()
 
 
 class SideEffectWarning(UserWarning):
@@ -51,48 +61,54 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _mode(config: pytest.Config) -> str:
-    value = config.getoption("errguard_side_effects") or config.getini("errguard_side_effects")
-    mode = str(value).strip().lower()
-    if mode not in MODES:
-        raise pytest.UsageError(f"errguard_side_effects must be fail, warn or off, not {value!r}")
-    return mode
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "allow_side_effects: do not report side effects issued inside a transaction.",
     )
-    if _mode(config) != "off":
-        config.stash[_FINDER] = CallSiteFinder(config.rootpath, config.getini("python_files"))
+    mode = choice(config, "errguard_side_effects", MODES)
+    if mode != "off":
+        finder = CallSiteFinder(config.rootpath, config.getini("python_files"))
+        config.stash[_STATE] = _State(fail=mode == "fail", finder=finder)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    finder = item.config.stash.get(_FINDER, None)
+    state = item.config.stash.get(_STATE, None)
     if (
-        finder is None
+        state is None
         or item.get_closest_marker("allow_side_effects") is not None
         or not django_configured()
     ):
         return (yield)
     from errguard.queries.side_effects import recording
 
-    with recording(finder) as recorder, method_only(item, recorder.begin, recorder.end) as scoped:
+    with (
+        recording(state.finder) as recorder,
+        method_only(item, recorder.begin, recorder.end) as scoped,
+    ):
         if not scoped:  # a plain test function: its call phase is the body
             recorder.begin()
         yield
     if recorder.found:
-        _report(item, recorder.found)
+        _report(item, recorder.found, fail=state.fail)
 
 
-def _report(item: pytest.Item, found: list[SideEffect]) -> None:
+def _report(item: pytest.Item, found: list[SideEffect], *, fail: bool) -> None:
     messages = [f"side effect inside a transaction: {effect.describe()}" for effect in found]
-    if _mode(item.config) == "fail":
+    if fail:
         pytest.fail("\n".join(messages), pytrace=False)
+    raised = None
     for effect, message in zip(found, messages, strict=True):
         site = effect.site
         filename = site.filename if site is not None else str(item.path)
         lineno = site.lineno if site is not None else (item.location[1] or 0) + 1
-        warnings.warn_explicit(SideEffectWarning(message), SideEffectWarning, filename, lineno)
+        try:
+            warnings.warn_explicit(SideEffectWarning(message), SideEffectWarning, filename, lineno)
+        except SideEffectWarning as error:
+            raised = f"{type(error).__name__}: {error}"
+            break
+    if raised is not None:
+        # "-W error::...SideEffectWarning": the finding is the failure; this hook's traceback,
+        # or the warning chained to the failure, would only bury it.
+        pytest.fail(raised, pytrace=False)
