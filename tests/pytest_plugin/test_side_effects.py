@@ -72,6 +72,11 @@ def test_outside_only_the_tests_own_transaction(db):
     notify.mail_outside()
 
 
+@pytest.mark.urls("mail_views")
+def test_view_under_atomic_requests(client, db):
+    assert client.get("/welcome/").status_code == 200
+
+
 def test_no_recipients_no_mail(db):
     notify.mail_nobody_inside()
     assert not mail.outbox
@@ -112,13 +117,37 @@ def test_patches_were_undone_after_each_test():  # no database: pytest-django ru
     assert BaseDatabaseWrapper.on_commit.__qualname__ == "BaseDatabaseWrapper.on_commit"
 """
 
-REPORTED = {"test_inside", "test_warning_as_error", "test_inside_other_alias", "test_case_inside"}
+MAIL_VIEWS = """
+from django.http import HttpResponse
+from django.urls import path
+
+from app import notify
+
+
+def welcome(request):
+    notify.mail_outside()
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("welcome/", welcome)]
+"""
+
+REPORTED = {
+    "test_inside",
+    "test_warning_as_error",
+    "test_view_under_atomic_requests",
+    "test_inside_other_alias",
+    "test_case_inside",
+}
 
 
 def _project(pytester: pytest.Pytester, backend: Backend = SQLITE) -> pytest.Pytester:
     write_project(pytester, backend)
     write(pytester, "app/notify.py", NOTIFY)
     write(pytester, "test_notify.py", TESTS)
+    write(pytester, "mail_views.py", MAIL_VIEWS)
+    with (pytester.path / "settings.py").open("a") as settings:
+        settings.write('DATABASES["default"]["ATOMIC_REQUESTS"] = True\n')
     return pytester
 
 
@@ -137,6 +166,9 @@ def test_fail_mode_fails_the_tests_that_mail_inside_a_transaction(pytester, back
         f"side effect inside a transaction: sent mail 'welcome Ann' inside an atomic block on "
         f"'default', at app/notify.py:{inside} in create_and_mail" in failure
     ), failure
+    outside = line_of(NOTIFY, '"plain"')
+    failure = finished.failure("test_view_under_atomic_requests")
+    assert f"on 'default', at app/notify.py:{outside} in mail_outside" in failure, failure
     other = line_of(NOTIFY, "# inside, on alias other")
     failure = finished.failure("test_inside_other_alias")
     assert f"sent 2 mails inside an atomic block on 'other', at app/notify.py:{other}" in failure
