@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from errguard.pytest_plugin._choices import choice
 from errguard.pytest_plugin._unittest_body import is_unittest_item, method_only
 from errguard.queries.budget import Queries, QueryCountError, QueryWindow, check_count
 from errguard.queries.callsite import CallSite, CallSiteFinder
@@ -116,14 +117,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _mode(config: pytest.Config) -> str:
-    value = config.getoption("errguard_nplusone") or config.getini("errguard_nplusone")
-    mode = str(value).strip().lower()
-    if mode not in MODES:
-        raise pytest.UsageError(f"errguard_nplusone must be fail, warn or off, not {value!r}")
-    return mode
-
-
 def _summary_mode(config: pytest.Config) -> str:
     value = config.getini("errguard_queries_summary")
     mode = str(value).strip().lower()
@@ -157,7 +150,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "allow_nplusone: do not report runtime N+1 queries for this test."
     )
     config.stash[_STATE] = _State(
-        mode=_mode(config),
+        mode=choice(config, "errguard_nplusone", MODES),
         threshold=_threshold(config),
         count_setup=bool(config.getini("errguard_count_setup")),
         summary=_summary_mode(config),
@@ -166,7 +159,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _django_configured() -> bool:
+def django_configured() -> bool:
     # Only look at what is already imported: importing django.conf here would be a cost (and
     # a side effect) for projects that never use Django.
     conf = sys.modules.get("django.conf")
@@ -176,7 +169,7 @@ def _django_configured() -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
     state = item.config.stash.get(_STATE, None)
-    if state is None or not _django_configured():
+    if state is None or not django_configured():
         return (yield)
     from errguard.queries.runtime import recording
 
