@@ -1,0 +1,192 @@
+"""``--errguard-unused-eager=warn``: eager lookups no row read, and everything never reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pytest_plugin.queries_project import Run, line_of, run_once
+
+EAGER = '''
+"""Querysets with eager lookups, read and unread."""
+
+from app.models import Author, Book
+
+
+def titles_joined():
+    return [book.title for book in Book.objects.select_related("author")]  # unread join
+
+
+def first_author_of_joined():
+    books = list(Book.objects.select_related("author").order_by("pk"))
+    return books[0].author.name  # one row reads it
+
+
+def titles_joined_of_no_book():
+    return [book.title for book in Book.objects.select_related("author").filter(title="-")]
+
+
+def title_got_joined():
+    return Book.objects.select_related("author").get(title="Ann One").title
+
+
+def title_of_first_joined():
+    return Book.objects.select_related("author").order_by("pk").first().title
+
+
+def author_names_prefetched():
+    return [a.name for a in Author.objects.prefetch_related("book_set")]  # unread prefetch
+
+
+def author_titles_prefetched():
+    return [[b.title for b in a.book_set.all()] for a in Author.objects.prefetch_related("book_set")]
+
+
+def author_names_nested():
+    return [b.author.name for b in Book.objects.select_related("author__profile")]  # nested
+
+
+def author_titles_nested():
+    authors = Author.objects.prefetch_related("book_set__tags")
+    return [[b.title for b in a.book_set.all()] for a in authors]  # evaluated here
+
+
+def tag_labels_prefetched():
+    return [[t.label for t in b.tags.all()] for b in Book.objects.prefetch_related("tags")]
+
+
+def bios_joined():
+    return [a.profile.bio for a in Author.objects.select_related("profile")]
+'''
+
+EAGER_TESTS = """
+import pytest
+
+from app import eager
+
+
+@pytest.fixture
+def titles_from_setup(catalogue):
+    return eager.titles_joined()
+
+
+def test_unread_join(catalogue):
+    eager.titles_joined()
+
+
+def test_join_read_by_one_row(catalogue):
+    eager.first_author_of_joined()
+
+
+def test_empty_result(catalogue):
+    eager.titles_joined_of_no_book()
+
+
+def test_get(catalogue):
+    eager.title_got_joined()
+
+
+def test_first(catalogue):
+    eager.title_of_first_joined()
+
+
+def test_unread_prefetch(catalogue):
+    eager.author_names_prefetched()
+
+
+def test_read_prefetch(catalogue):
+    eager.author_titles_prefetched()
+
+
+def test_nested_join_read_partly(catalogue):
+    eager.author_names_nested()
+
+
+def test_nested_prefetch_read_partly(catalogue):
+    eager.author_titles_nested()
+
+
+def test_read_m2m_prefetch(catalogue):
+    eager.tag_labels_prefetched()
+
+
+def test_read_reverse_one_to_one_join(catalogue):
+    eager.bios_joined()
+
+
+def test_unread_join_in_a_fixture(titles_from_setup):
+    pass
+"""
+
+FILES = {"app/eager.py": EAGER, "test_eager.py": EAGER_TESTS}
+AS_ERRORS = ("-W", "error::errguard.pytest_plugin.unused_eager.UnusedEagerLoadWarning")
+
+
+@pytest.fixture
+def warned(pytester: pytest.Pytester) -> Run:
+    return run_once(pytester, "unused-eager", FILES, "--errguard-unused-eager=warn", *AS_ERRORS)
+
+
+def _message(call: str, needle: str, function: str) -> str:
+    site = f"app/eager.py:{line_of(EAGER, needle)} in {function}"
+    return (
+        f"UnusedEagerLoadWarning: unused eager load: {call} at {site}: "
+        "loaded for every row, read for none; drop it, or read what it loads"
+    )
+
+
+def test_an_unread_select_related_is_reported_at_its_call_site(warned):
+    assert warned.outcomes["test_unread_join"] == "FAILED"
+    failure = warned.failure("test_unread_join")
+    assert _message("select_related('author')", "unread join", "titles_joined") in failure
+
+
+def test_an_unread_prefetch_related_is_reported(warned):
+    failure = warned.failure("test_unread_prefetch")
+    message = _message("prefetch_related('book_set')", "unread prefetch", "author_names_prefetched")
+    assert message in failure
+
+
+@pytest.mark.parametrize(
+    ("test", "call", "needle", "function"),
+    [
+        (
+            "test_nested_join_read_partly",
+            "select_related('author__profile')",
+            "# nested",
+            "author_names_nested",
+        ),
+        (
+            "test_nested_prefetch_read_partly",
+            "prefetch_related('book_set__tags')",
+            "evaluated here",
+            "author_titles_nested",
+        ),
+    ],
+)
+def test_only_the_unread_part_of_a_nested_lookup_is_reported(warned, test, call, needle, function):
+    failure = warned.failure(test)
+    assert _message(call, needle, function) in failure
+    assert failure.count("unused eager load") == 1, failure
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        "test_join_read_by_one_row",
+        "test_empty_result",
+        "test_get",
+        "test_first",
+        "test_read_prefetch",
+        "test_read_m2m_prefetch",
+        "test_read_reverse_one_to_one_join",
+        "test_unread_join_in_a_fixture",
+    ],
+)
+def test_never_reported(warned, test):
+    assert warned.outcomes[test] == "PASSED", warned.output
+
+
+def test_off_by_default(pytester: pytest.Pytester):
+    quiet = run_once(pytester, "unused-eager-default", FILES, *AS_ERRORS)
+    assert set(quiet.outcomes.values()) == {"PASSED"}, quiet.output
+    assert "UnusedEagerLoadWarning" not in quiet.output
