@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pytest_plugin.queries_project import Run, line_of, run_once
+from tests.pytest_plugin.queries_project import CONFTEST, Run, line_of, run_once
 
 EAGER = '''
 """Querysets with eager lookups, read and unread."""
@@ -117,7 +117,98 @@ def test_unread_join_in_a_fixture(titles_from_setup):
     pass
 """
 
-FILES = {"app/eager.py": EAGER, "test_eager.py": EAGER_TESTS}
+# Says after the session whether the querysets' methods the watch wraps are Django's again.
+PATCH_CHECK = """
+from django.db.models import query
+
+WRAPPED = ("__iter__", "__len__", "__bool__")
+BEFORE = {name: vars(query.QuerySet)[name] for name in WRAPPED}
+
+
+def pytest_terminal_summary(terminalreporter):
+    changed = [name for name in WRAPPED if vars(query.QuerySet)[name] is not BEFORE[name]]
+    terminalreporter.write_line(f"patched after the session: {changed}")
+"""
+
+FILES = {
+    "app/eager.py": EAGER,
+    "test_eager.py": EAGER_TESTS,
+    "conftest.py": CONFTEST + PATCH_CHECK,
+}
+
+ADMIN_SETTINGS = """
+from settings import *  # noqa: F403
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "app",
+]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+ROOT_URLCONF = "urls_admin"
+"""
+
+# The changelist joins the author for every row and shows only the title.
+ADMIN = """
+from django.contrib import admin
+
+from app.models import Book
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    list_display = ["title"]
+    list_select_related = ["author"]
+"""
+
+ADMIN_URLS = """
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [path("admin/", admin.site.urls)]
+"""
+
+ADMIN_TESTS = """
+from app import eager
+
+
+def test_admin_changelist(catalogue, admin_client):
+    page = admin_client.get("/admin/app/book/")
+    assert page.status_code == 200
+    assert b"Ann One" in page.content
+
+
+def test_unread_join_outside_the_admin(catalogue):
+    eager.titles_joined()
+"""
+
+ADMIN_FILES = {
+    "settings_admin.py": ADMIN_SETTINGS,
+    "urls_admin.py": ADMIN_URLS,
+    "app/admin.py": ADMIN,
+    "app/eager.py": EAGER,
+    "test_admin.py": ADMIN_TESTS,
+}
 AS_ERRORS = ("-W", "error::errguard.pytest_plugin.unused_eager.UnusedEagerLoadWarning")
 
 
@@ -184,6 +275,25 @@ def test_only_the_unread_part_of_a_nested_lookup_is_reported(warned, test, call,
 )
 def test_never_reported(warned, test):
     assert warned.outcomes[test] == "PASSED", warned.output
+
+
+def test_the_wrapped_methods_are_djangos_again_after_the_session(warned):
+    assert "patched after the session: []" in warned.output
+
+
+def test_querysets_evaluated_by_the_admin_are_never_reported(pytester: pytest.Pytester):
+    admin = run_once(
+        pytester,
+        "unused-eager-admin",
+        ADMIN_FILES,
+        "--ds=settings_admin",
+        "--errguard-unused-eager=warn",
+        *AS_ERRORS,
+    )
+    assert admin.outcomes == {
+        "test_admin_changelist": "PASSED",
+        "test_unread_join_outside_the_admin": "FAILED",
+    }, admin.output
 
 
 def test_off_by_default(pytester: pytest.Pytester):
