@@ -9,6 +9,8 @@ from tests.pytest_plugin.queries_project import CONFTEST, Run, line_of, run_once
 EAGER = '''
 """Querysets with eager lookups, read and unread."""
 
+from django.shortcuts import render
+
 from app.models import Author, Book
 
 
@@ -52,6 +54,10 @@ def author_titles_nested():
 
 def tag_labels_prefetched():
     return [[t.label for t in b.tags.all()] for b in Book.objects.prefetch_related("tags")]
+
+
+def books_page_joined(request):
+    return render(request, "books.html", {"books": Book.objects.select_related("author")})
 
 
 def bios_joined():
@@ -115,6 +121,43 @@ def test_read_reverse_one_to_one_join(catalogue):
 
 def test_unread_join_in_a_fixture(titles_from_setup):
     pass
+
+
+def test_join_read_by_a_template(catalogue, client):
+    assert client.get("/books/page/joined/").status_code == 200
+"""
+
+# The set-up of a unittest-style test is not its body (errguard_count_setup is off).
+UNITTEST_TESTS = """
+from django.test import TestCase
+
+from app import eager
+from app.models import Author, Book
+
+
+class EagerTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        author = Author.objects.create(name="Ann")
+        for title in ("One", "Two"):
+            Book.objects.create(title=title, author=author)
+
+    def setUp(self):
+        self.titles = eager.titles_joined()
+
+    def test_unread_join_in_set_up(self):
+        assert len(self.titles) == 2
+
+    def test_unread_join_in_the_method(self):
+        eager.titles_joined()
+"""
+
+URLS = """
+from django.urls import path
+
+from app import eager
+
+urlpatterns = [path("books/page/joined/", eager.books_page_joined)]
 """
 
 # Says after the session whether the querysets' methods the watch wraps are Django's again.
@@ -133,6 +176,8 @@ def pytest_terminal_summary(terminalreporter):
 FILES = {
     "app/eager.py": EAGER,
     "test_eager.py": EAGER_TESTS,
+    "test_eager_unittest.py": UNITTEST_TESTS,
+    "urls.py": URLS,
     "conftest.py": CONFTEST + PATCH_CHECK,
 }
 
@@ -231,6 +276,10 @@ def test_an_unread_select_related_is_reported_at_its_call_site(warned):
     assert _message("select_related('author')", "unread join", "titles_joined") in failure
 
 
+def test_a_unittest_method_is_the_body(warned):
+    assert warned.outcomes["test_unread_join_in_the_method"] == "FAILED"
+
+
 def test_an_unread_prefetch_related_is_reported(warned):
     failure = warned.failure("test_unread_prefetch")
     message = _message("prefetch_related('book_set')", "unread prefetch", "author_names_prefetched")
@@ -271,6 +320,8 @@ def test_only_the_unread_part_of_a_nested_lookup_is_reported(warned, test, call,
         "test_read_m2m_prefetch",
         "test_read_reverse_one_to_one_join",
         "test_unread_join_in_a_fixture",
+        "test_join_read_by_a_template",
+        "test_unread_join_in_set_up",
     ],
 )
 def test_never_reported(warned, test):

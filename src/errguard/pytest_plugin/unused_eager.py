@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Generator
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import pytest
 
+from errguard.pytest_plugin._unittest_body import method_only
 from errguard.pytest_plugin.queries import TEST
 
 if TYPE_CHECKING:
@@ -85,11 +87,23 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     watch = _watch(test.log.finder)
     watch.reset()
-    watch.active = True
-    try:
-        yield
-    finally:
+
+    def begin() -> None:
+        watch.active = True
+
+    def end() -> None:
         watch.active = False
+
+    # As the queries plugin: a unittest-style test's body is its method, unless
+    # errguard_count_setup counts setUp and tearDown too.
+    setup_too = bool(item.config.getini("errguard_count_setup"))
+    with nullcontext(False) if setup_too else method_only(item, begin, end) as scoped:
+        if not scoped:
+            begin()
+        try:
+            yield
+        finally:
+            end()
     found = watch.unused()
     watch.reset()
     _warn(item, found)
