@@ -10,7 +10,6 @@ settings; nothing here imports Django.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Generator
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
@@ -18,11 +17,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from errguard.pytest_plugin._unittest_body import method_only
+from errguard.pytest_plugin._warnings import warn_each
 from errguard.pytest_plugin.queries import TEST
 
 if TYPE_CHECKING:
     from errguard.queries.callsite import CallSiteFinder
-    from errguard.queries.eager import EagerWatch, UnusedEagerLoad
+    from errguard.queries.eager import EagerWatch
 
 MODES = ("warn", "off")
 _WATCH: list[EagerWatch] = []
@@ -106,29 +106,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             end()
     found = watch.unused()
     watch.reset()
-    _warn(item, found)
-
-
-def _warn(item: pytest.Item, found: list[UnusedEagerLoad]) -> None:
-    raised = None
-    for unused in found:
-        if unused.site is not None:
-            filename, lineno = unused.site.filename, unused.site.lineno
-        else:
-            filename, lineno = str(item.path), (item.location[1] or 0) + 1
-        try:
-            warnings.warn_explicit(
-                UnusedEagerLoadWarning(f"unused eager load: {unused.describe()}"),
-                UnusedEagerLoadWarning,
-                filename,
-                lineno,
-            )
-        except UnusedEagerLoadWarning as error:
-            raised = f"{type(error).__name__}: {error}"
-            break
-    if raised is not None:
-        # "-W error::...": the finding is the failure; the warning chained to it would repeat it.
-        pytest.fail(raised, pytrace=False)
+    messages = ((f"unused eager load: {unused.describe()}", unused.site) for unused in found)
+    warn_each(item, UnusedEagerLoadWarning, messages)
 
 
 def pytest_sessionfinish() -> None:
