@@ -9,6 +9,7 @@ from tests.pytest_plugin.queries_project import CONFTEST, Run, line_of, run_once
 EAGER = '''
 """Querysets with eager lookups, read and unread."""
 
+from django.db.models import Prefetch
 from django.shortcuts import render
 
 from app.models import Author, Book
@@ -58,6 +59,15 @@ def tag_labels_prefetched():
 
 def books_page_joined(request):
     return render(request, "books.html", {"books": Book.objects.select_related("author")})
+
+
+def titles_joined_unnamed():
+    return [book.title for book in Book.objects.select_related()]  # every FK, unnamed
+
+
+def author_names_prefetched_to_attr():
+    authors = Author.objects.prefetch_related(Prefetch("book_set", to_attr="books"))
+    return [a.name for a in authors]
 
 
 def bios_joined():
@@ -121,6 +131,14 @@ def test_read_reverse_one_to_one_join(catalogue):
 
 def test_unread_join_in_a_fixture(titles_from_setup):
     pass
+
+
+def test_unnamed_join(catalogue):
+    eager.titles_joined_unnamed()
+
+
+def test_prefetch_to_attr(catalogue):
+    eager.author_names_prefetched_to_attr()
 
 
 def test_join_read_by_a_template(catalogue, client):
@@ -322,6 +340,8 @@ def test_only_the_unread_part_of_a_nested_lookup_is_reported(warned, test, call,
         "test_unread_join_in_a_fixture",
         "test_join_read_by_a_template",
         "test_unread_join_in_set_up",
+        "test_unnamed_join",
+        "test_prefetch_to_attr",
     ],
 )
 def test_never_reported(warned, test):

@@ -112,7 +112,8 @@ def _cache_keys(obj: Any, name: str) -> Iterator[str]:
     except FieldDoesNotExist:  # a reverse accessor (``book_set``): the descriptor tells
         relation = None
     if relation is not None:
-        yield relation.cache_name
+        cache_name = getattr(relation, "cache_name", None)  # Django 5.1+; before, a method
+        yield cache_name if cache_name is not None else relation.get_cache_name()
     descriptor = getattr(type(obj), name, None)
     rel = getattr(descriptor, "rel", None)
     if rel is not None and getattr(descriptor, "reverse", False):
