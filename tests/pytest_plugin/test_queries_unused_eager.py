@@ -1,9 +1,11 @@
-"""``--errguard-unused-eager=warn``: eager lookups no row read, and everything never reported."""
+"""``--errguard-unused-eager=warn``: eager lookups no row read, and everything never reported,
+on SQLite and PostgreSQL (the admin and the default off: SQLite)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.pytest_plugin.backends import Backend
 from tests.pytest_plugin.queries_project import CONFTEST, Run, line_of, run_once
 
 EAGER = '''
@@ -276,8 +278,15 @@ AS_ERRORS = ("-W", "error::errguard.pytest_plugin.unused_eager.UnusedEagerLoadWa
 
 
 @pytest.fixture
-def warned(pytester: pytest.Pytester) -> Run:
-    return run_once(pytester, "unused-eager", FILES, "--errguard-unused-eager=warn", *AS_ERRORS)
+def warned(pytester: pytest.Pytester, backend: Backend) -> Run:
+    return run_once(
+        pytester,
+        "unused-eager",
+        FILES,
+        "--errguard-unused-eager=warn",
+        *AS_ERRORS,
+        backend=backend,
+    )
 
 
 def _message(call: str, needle: str, function: str) -> str:
