@@ -367,7 +367,8 @@ def test_querysets_evaluated_by_the_admin_are_never_reported(pytester: pytest.Py
         "unused-eager-admin",
         ADMIN_FILES,
         "--ds=settings_admin",
-        "--errguard-unused-eager=warn",
+        "-o",
+        "errguard_unused_eager=warn",  # the ini setting, this time
         *AS_ERRORS,
     )
     assert admin.outcomes == {
@@ -380,3 +381,21 @@ def test_off_by_default(pytester: pytest.Pytester):
     quiet = run_once(pytester, "unused-eager-default", FILES, *AS_ERRORS)
     assert set(quiet.outcomes.values()) == {"PASSED"}, quiet.output
     assert "UnusedEagerLoadWarning" not in quiet.output
+
+
+def test_the_option_and_the_ini_key_are_in_the_help(pytester: pytest.Pytester):
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "*--errguard-unused-eager={warn,off}*",
+            "*warn about select_related/prefetch_related lookups whose*",
+            "*errguard_unused_eager (string):*",
+        ]
+    )
+
+
+def test_an_invalid_setting_is_a_usage_error(pytester: pytest.Pytester):
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest("-o", "errguard_unused_eager=loud")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "errguard_unused_eager must be warn or off, not 'loud'" in result.stderr.str()
