@@ -11,6 +11,8 @@ from tests.pytest_plugin.queries_project import CONFTEST, Run, line_of, run_once
 EAGER = '''
 """Querysets with eager lookups, read and unread."""
 
+import copy
+
 from django.db.models import Prefetch
 from django.shortcuts import render
 
@@ -61,6 +63,11 @@ def tag_labels_prefetched():
 
 def books_page_joined(request):
     return render(request, "books.html", {"books": Book.objects.select_related("author")})
+
+
+def author_names_of_copies():
+    books = list(Book.objects.select_related("author"))
+    return [book.author.name for book in copy.deepcopy(books)]
 
 
 def titles_joined_unnamed():
@@ -133,6 +140,10 @@ def test_read_reverse_one_to_one_join(catalogue):
 
 def test_unread_join_in_a_fixture(titles_from_setup):
     pass
+
+
+def test_join_read_on_copies(catalogue):
+    eager.author_names_of_copies()
 
 
 def test_unnamed_join(catalogue):
@@ -351,6 +362,7 @@ def test_only_the_unread_part_of_a_nested_lookup_is_reported(warned, test, call,
         "test_unread_join_in_set_up",
         "test_unnamed_join",
         "test_prefetch_to_attr",
+        "test_join_read_on_copies",
     ],
 )
 def test_never_reported(warned, test):

@@ -17,6 +17,7 @@ read the lookup.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,8 +61,21 @@ class _WatchedCache(dict[str, Any]):
         except KeyError:
             return default
 
+    def copy(self) -> _WatchedCache:
+        return self._copy(dict(self))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _WatchedCache:
+        return self._copy({key: copy.deepcopy(value, memo) for key, value in self.items()})
+
+    def _copy(self, items: dict[str, Any]) -> _WatchedCache:
+        # A copy of a row (Model.__getstate__ copies this cache) shares the lookups: a read of
+        # the copy is a read of the row, so a copied row can never make a false report.
+        copied = _WatchedCache(items)
+        copied.lookups = self.lookups
+        return copied
+
     def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
-        # Copies and pickles of a row (deepcopy of setUpTestData, the cache) are plain dicts.
+        # Pickled rows (a cache backend) are plain dicts: reads in another process are unseen.
         return dict, (dict(self),)
 
 
