@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import REPO
 from tests.pytest_plugin.backends import Backend
 from tests.pytest_plugin.queries_project import CONFTEST, Run, line_of, run_once
 
@@ -316,6 +317,12 @@ def test_an_unread_select_related_is_reported_at_its_call_site(warned):
 
 def test_a_unittest_method_is_the_body(warned):
     assert warned.outcomes["test_unread_join_in_the_method"] == "FAILED"
+
+
+def test_the_readme_shows_the_real_warning(warned):
+    message = _message("select_related('author')", "unread join", "titles_joined")
+    assert message in warned.failure("test_unread_join")
+    assert f"\n{message}\n" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_an_unread_prefetch_related_is_reported(warned):
