@@ -20,7 +20,6 @@ Django installed but unconfigured, gets no patches and no summary.
 from __future__ import annotations
 
 import sys
-import warnings
 from collections.abc import Generator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ import pytest
 
 from errguard.pytest_plugin._choices import choice
 from errguard.pytest_plugin._unittest_body import is_unittest_item, method_only
+from errguard.pytest_plugin._warnings import warn_each
 from errguard.queries.budget import Queries, QueryCountError, QueryWindow, check_count
 from errguard.queries.callsite import CallSite, CallSiteFinder
 from errguard.queries.findings import NPlusOne, failure_message
@@ -245,26 +245,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 
 def _warn(item: pytest.Item, findings: list[NPlusOne]) -> None:
-    raised = None
-    for finding in findings:
-        if finding.site is not None:
-            filename, lineno = finding.site.filename, finding.site.lineno
-        else:
-            filename, lineno = str(item.path), (item.location[1] or 0) + 1
-        try:
-            warnings.warn_explicit(
-                NPlusOneWarning(f"N+1 queries: {finding.describe()}"),
-                NPlusOneWarning,
-                filename,
-                lineno,
-            )
-        except NPlusOneWarning as error:
-            raised = f"{type(error).__name__}: {error}"
-            break
-    if raised is not None:
-        # "-W error::...NPlusOneWarning": the finding is the failure; a traceback of this
-        # hook (or the warning chained to the failure) would only bury it.
-        pytest.fail(raised, pytrace=False)
+    warn_each(item, NPlusOneWarning, ((f"N+1 queries: {f.describe()}", f.site) for f in findings))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Django ships no type information and django-stubs is not a dependency, so these 
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist  # type: ignore[import-untyped]
 from django.db import DEFAULT_DB_ALIAS, connections, transaction  # type: ignore[import-untyped]
 from django.db.backends.utils import CursorWrapper  # type: ignore[import-untyped]
 from django.db.models import (  # type: ignore[import-untyped]
@@ -20,6 +21,7 @@ __all__ = [
     "DEFAULT_DB_ALIAS",
     "CursorWrapper",
     "DeferredAttribute",
+    "FieldDoesNotExist",
     "Model",
     "connections",
     "deletion",
