@@ -130,3 +130,21 @@ def test_fix_sits_beside_its_rule(code, fixer):
 def test_every_fixable_rule_has_a_fixer():
     fixable = {code for code, rule in load_rules().items() if rule.fix is not None}
     assert fixable == set(load_fixers())
+
+
+def test_no_pytest_plugin_module_imports_another():
+    """plugin.py registers each public module of the package as a pytest plugin, in name order.
+    One that imported another would import it before pytest registers it: pytest could then not
+    rewrite that module's asserts and would warn about it (PytestAssertRewriteWarning) in every
+    run of the user's suite. What they share lives in private (``_``) modules."""
+    package = "errguard.pytest_plugin"
+    plugins = {
+        name
+        for name in MODULES
+        if name.startswith(f"{package}.") and not name.rpartition(".")[2].startswith("_")
+    }
+    assert {f"{package}.queries", f"{package}.plugin"} <= plugins
+    crossing = {
+        module: sorted(GRAPH[module] & plugins) for module in plugins if GRAPH[module] & plugins
+    }
+    assert crossing == {}

@@ -128,7 +128,8 @@ def test_a_cause_that_fails_then_passes_when_rerun_is_flaky(pytester):
     )
     # pytest-rerunfailures itself (in the test extra): a failed attempt is logged as "rerun".
     triage = run(pytester, "--reruns", "1")
-    assert triage.result.parseoutcomes() == {"passed": 1, "failed": 1, "rerun": 2}
+    outcomes = triage.result.parseoutcomes()  # "warnings" too, on some pytest/Django pairs
+    assert (outcomes["passed"], outcomes["failed"], outcomes["rerun"]) == (1, 1, 2)
     ((failing,), (flaky,)) = triage.data["root_causes"], triage.data["flaky"]
     assert (failing["category"], failing["flaky"]) == ("timeout", False)
     assert flaky["tests"] == ["test_rerun.py::test_second_time_lucky"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from errguard.pytest_plugin.queries import TEST
+from errguard.pytest_plugin._shared import TEST
 from errguard.queries.runtime_report import RuntimeReport
 
 _REPORT = pytest.StashKey[RuntimeReport]()

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from errguard.pytest_plugin._choices import choice
+from errguard.pytest_plugin._shared import NEEDS_DJANGO, TEST, django_configured
 from errguard.pytest_plugin._unittest_body import is_unittest_item, method_only
 from errguard.pytest_plugin._warnings import warn_each
 from errguard.queries.budget import Queries, QueryCountError, QueryWindow, check_count
@@ -53,10 +54,6 @@ MODES = ("fail", "warn", "off")
 SUMMARY_MODES = ("auto", "always", "never")
 _SHOW_SUMMARY = "-v or errguard_queries_summary = always"
 _WORKER_OUTPUT = "errguard_queries"
-NEEDS_DJANGO = (
-    "needs Django with configured settings (DJANGO_SETTINGS_MODULE for pytest-django, "
-    "or settings.configure() in conftest.py)"
-)
 
 
 class NPlusOneWarning(UserWarning):
@@ -78,7 +75,6 @@ class _State:
 
 
 _STATE = pytest.StashKey[_State]()
-TEST: pytest.StashKey[TestQueries] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -157,13 +153,6 @@ def pytest_configure(config: pytest.Config) -> None:
         finder=CallSiteFinder(config.rootpath, config.getini("python_files")),
         stats=QueryStats(),
     )
-
-
-def django_configured() -> bool:
-    # Only look at what is already imported: importing django.conf here would be a cost (and
-    # a side effect) for projects that never use Django.
-    conf = sys.modules.get("django.conf")
-    return conf is not None and bool(conf.settings.configured)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from errguard.pytest_plugin._shared import NEEDS_DJANGO, TEST
 from errguard.pytest_plugin._unittest_body import is_unittest_item
-from errguard.pytest_plugin.queries import NEEDS_DJANGO, TEST
 from errguard.queries.constant import DEFAULT_SIZES, ConstantQueries, ConstantQueriesError
 from errguard.queries.snapshot import QuerySnapshotError, record
 from errguard.queries.snapshot_store import BODY, MODES, TestSnapshots

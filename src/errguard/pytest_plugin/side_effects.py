@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from errguard.pytest_plugin._choices import choice
+from errguard.pytest_plugin._shared import django_configured
 from errguard.pytest_plugin._unittest_body import method_only
-from errguard.pytest_plugin.queries import django_configured
 from errguard.queries.callsite import CallSiteFinder
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from errguard.pytest_plugin._shared import TEST
 from errguard.pytest_plugin._unittest_body import method_only
 from errguard.pytest_plugin._warnings import warn_each
-from errguard.pytest_plugin.queries import TEST
 
 if TYPE_CHECKING:
     from errguard.queries.callsite import CallSiteFinder
