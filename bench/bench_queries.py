@@ -181,10 +181,11 @@ def bench_per_query(count: int, rounds: int) -> None:
 
 def write_suite(directory: Path, tests: int) -> None:
     from tests.pytest_plugin import queries_project as project
+    from tests.pytest_plugin.backends import SQLITE
 
     files = {
         "pytest.ini": project.PYTEST_INI,
-        "settings.py": project.SETTINGS,
+        "settings.py": SQLITE.settings(project.SETTINGS, project.SQLITE_NAMES),
         "urls.py": project.URLS,
         "conftest.py": project.CONFTEST,
         "app/__init__.py": "",
