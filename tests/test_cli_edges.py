@@ -9,6 +9,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
@@ -80,11 +81,14 @@ def test_fix_reports_an_unwritable_directory_and_fixes_the_others(project, unwri
     assert result.out.startswith("locked/b.py:3:1: EG401")
 
 
-def test_fix_reports_a_write_that_fails_for_anyone_and_fixes_the_others(project):
+def test_fix_reports_a_write_that_fails_for_anyone_and_fixes_the_others(project, monkeypatch):
     # The file size limit fails a write for root too, as a full disk or a quota would.
     resource = pytest.importorskip("resource")
     big = "# " + "padding " * 500 + "\n" + BARE
     write(project, {"big.py": big, "small.py": BARE})
+    # Under the limit, the .pyc of a module first imported by this run would be cut at 1 KiB
+    # and break every later import of it (in this worker and in other processes).
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (1024, hard))
     try:
