@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from errguard.baseline.use import BaselineUse
+from errguard.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    load_inputs,
+    project_root,
+    report_baseline,
+    report_errors,
+    report_skipped,
+    summary,
+)
 from errguard.config import Config, search_start
 from errguard.detect.engine import FileResult
 from errguard.diff_base import DiffBaseError, changed_since, keep_changed
@@ -21,21 +32,6 @@ from errguard.report import (
     statistics,
 )
 from errguard.runner import Job, check_file, run
-
-if TYPE_CHECKING:
-    pass
-
-from errguard.cli.common import (
-    EXIT_CLEAN,
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    load_inputs,
-    project_root,
-    report_baseline,
-    report_errors,
-    report_skipped,
-    summary,
-)
 
 
 def command_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, TextIO
-
-from errguard.registry import load_rules
-from errguard.report import (
-    color,
-)
-
-if TYPE_CHECKING:
-    pass
+from typing import TextIO
 
 from errguard.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
+)
+from errguard.registry import load_rules
+from errguard.report import (
+    color,
 )
 
 

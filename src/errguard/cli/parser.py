@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from errguard import __version__
 from errguard.baseline.use import add_options
@@ -15,10 +14,6 @@ from errguard.report import (
     HUMAN_FORMATS,
     color,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 DESCRIPTION = """\
 Find error-prone Django code: N+1 query loops, check-then-create races, unclosed cursors and

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from errguard.pytest_plugin._choices import choice
 from errguard.pytest_plugin._shared import TEST
 from errguard.pytest_plugin._unittest_body import method_only
 from errguard.pytest_plugin._warnings import warn_each
@@ -53,11 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _mode(config: pytest.Config) -> str:
-    value = config.getoption("errguard_unused_eager") or config.getini("errguard_unused_eager")
-    mode = str(value).strip().lower()
-    if mode not in MODES:
-        raise pytest.UsageError(f"errguard_unused_eager must be warn or off, not {value!r}")
-    return mode
+    return choice(config, "errguard_unused_eager", MODES)
 
 
 def pytest_configure(config: pytest.Config) -> None:
